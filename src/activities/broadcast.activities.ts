@@ -1,0 +1,42 @@
+import type { Knex } from 'knex';
+import * as broadcasts from '../db/repos/broadcasts.repo';
+import { sessionTaskQueue, shardOf } from '../domain/sharding';
+
+export interface BroadcastActivityDeps {
+  db: Knex;
+  sessionShards: number;
+}
+
+/** What a run delivers and through which session task queue. */
+export interface BroadcastRunPlan {
+  runId: string;
+  accountId: string;
+  targetKeys: string[];
+  sessionTaskQueue: string;
+}
+
+/** Database-only activities of broadcast runs (task queue `autohub`). */
+export function createBroadcastActivities({ db, sessionShards }: BroadcastActivityDeps) {
+  return {
+    /** Opens the run and its ledger; null when the broadcast was deleted meanwhile. */
+    async beginBroadcastRun(input: {
+      broadcastId: string;
+      workflowId: string;
+      runNumber?: number;
+    }): Promise<BroadcastRunPlan | null> {
+      const plan = await broadcasts.beginRun(db, input.broadcastId, input.workflowId, input.runNumber);
+      if (!plan) return null;
+      return { ...plan, sessionTaskQueue: sessionTaskQueue(shardOf(plan.accountId, sessionShards)) };
+    },
+
+    async failDelivery(input: { runId: string; targetKey: string; error: string }): Promise<void> {
+      await broadcasts.markDeliveryFailed(db, input.runId, input.targetKey, input.error);
+    },
+
+    async finishBroadcastRun(input: { runId: string; status: broadcasts.RunStatus; error?: string }): Promise<void> {
+      await broadcasts.finishRun(db, input.runId, input.status, input.error);
+    },
+  };
+}
+
+export type BroadcastActivities = ReturnType<typeof createBroadcastActivities>;

@@ -1,0 +1,57 @@
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { koaBody } from 'koa-body';
+import { randomUUID } from 'node:crypto';
+import type { ApiDeps, ApiState } from './context';
+import { mountDocs } from './docs';
+import { errorMiddleware, MAX_JSON_BODY_BYTES } from './middleware/errors';
+import { mountRoutes, type RouteDefinition } from './route';
+import { accountRoutes } from './routes/accounts.routes';
+import { adminRoutes } from './routes/admin.routes';
+import { broadcastRoutes } from './routes/broadcasts.routes';
+import { groupRoutes } from './routes/groups.routes';
+import { sandboxRoutes } from './routes/sandbox.routes';
+import { systemRoutes } from './routes/system.routes';
+import { templateRoutes } from './routes/templates.routes';
+
+/** Builds the Koa application with every route mounted. */
+export function createApp(deps: ApiDeps): Koa<ApiState> {
+  const app = new Koa<ApiState>({ proxy: true });
+  const router = new Router<ApiState>();
+  const registry = new OpenAPIRegistry();
+
+  const routes: RouteDefinition[] = [];
+  routes.push(
+    ...systemRoutes(deps, () => routes),
+    ...adminRoutes(deps),
+    ...accountRoutes(deps),
+    ...sandboxRoutes(deps),
+    ...groupRoutes(deps),
+    ...templateRoutes(deps),
+    ...broadcastRoutes(deps),
+  );
+  mountRoutes(router, registry, deps, routes);
+  mountDocs(router, registry, deps.version);
+
+  app.use(async (ctx, next) => {
+    ctx.state.requestId = ctx.get('x-request-id') || randomUUID();
+    ctx.set('X-Request-Id', ctx.state.requestId);
+    await next();
+  });
+  app.use(errorMiddleware(deps.logger.child({ module: 'api' })));
+  app.use(
+    koaBody({
+      jsonLimit: MAX_JSON_BODY_BYTES,
+      formLimit: MAX_JSON_BODY_BYTES,
+      textLimit: MAX_JSON_BODY_BYTES,
+      multipart: false,
+      onError: (err) => {
+        throw err;
+      },
+    }),
+  );
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return app;
+}

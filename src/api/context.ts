@@ -1,0 +1,28 @@
+import type { Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Scope } from '../db/repos/scope';
+import type { User } from '../db/repos/users.repo';
+
+/** What the API's routes are built from. */
+export interface ApiDeps {
+  config: Config;
+  db: Knex;
+  temporal: Client;
+  logger: Logger;
+  version: string;
+}
+
+/** The authenticated caller of a request. */
+export interface Caller {
+  user: User;
+  keyId: string;
+  scope: Scope;
+}
+
+/** Koa state of an AutoHub request. */
+export interface ApiState {
+  requestId: string;
+  caller?: Caller;
+}

@@ -1,0 +1,63 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+import { HttpError } from '../../errors';
+import type { ApiState } from '../context';
+
+/** Bytes a JSON body may have. */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The only place that writes error bodies: `{"error": "..."}` with the status the error stands
+ * for. Anything unexpected is logged with the request id and answered as a bare 500.
+ */
+export function errorMiddleware(logger: Logger): Middleware<ApiState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = { error: 'not found' };
+      }
+    } catch (err) {
+      const { status, message } = describe(err);
+      if (status >= 500) logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
+      ctx.status = status;
+      ctx.body = { error: message };
+    }
+  };
+}
+
+function describe(err: unknown): { status: number; message: string } {
+  if (err instanceof HttpError) return { status: err.status, message: err.message };
+  if (err instanceof ZodError) return { status: 400, message: formatZodError(err) };
+  if (err instanceof WorkflowNotFoundError) return { status: 404, message: 'not found' };
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 409, message: 'already running' };
+  const status = (err as { status?: unknown }).status;
+  const type = (err as { type?: unknown }).type;
+  if (status === 413 || type === 'entity.too.large') {
+    return { status: 413, message: `request body exceeds ${MAX_JSON_BODY_BYTES} bytes (1 MiB)` };
+  }
+  if (type === 'entity.parse.failed' || (err instanceof SyntaxError && status === 400)) {
+    return { status: 400, message: 'malformed JSON body' };
+  }
+  if (status === 405) return { status: 405, message: 'method not allowed' };
+  if (status === 415) return { status: 415, message: 'unsupported media type' };
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, message: (err as Error).message || 'bad request' };
+  }
+  return { status: 500, message: 'internal error' };
+}
+
+/** One line naming each offending field, e.g. `target_keys: at most 50 targets`. */
+export function formatZodError(err: ZodError): string {
+  return err.issues
+    .map((issue) => {
+      const field = issue.path.join('.');
+      const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+      if (missing) return `${field} is required`;
+      return field ? `${field}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}

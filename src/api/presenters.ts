@@ -1,0 +1,62 @@
+import type { Account } from '../db/repos/accounts.repo';
+import type { ApiKey, User } from '../db/repos/users.repo';
+import type { Template } from '../db/repos/templates.repo';
+import type { KnownChat } from '../db/repos/chats.repo';
+
+/** How the API shows its resources: snake_case, ISO dates. */
+export const present = {
+  user: (u: User) => ({ id: u.id, name: u.name, role: u.role, created_at: u.createdAt.toISOString() }),
+
+  apiKey: (k: ApiKey) => ({
+    id: k.id,
+    prefix: k.prefix,
+    created_at: k.createdAt.toISOString(),
+    last_used_at: k.lastUsedAt?.toISOString() ?? null,
+    revoked_at: k.revokedAt?.toISOString() ?? null,
+  }),
+
+  account: (a: Account) => ({
+    id: a.id,
+    name: a.name,
+    phone: a.phone,
+    platform: a.platform,
+    connected: a.status === 'connected',
+    status: a.status,
+    sandbox: a.sandbox,
+    created_at: a.createdAt.toISOString(),
+  }),
+
+  /** The legacy "raw" account object of `GET /api/accounts`. */
+  rawAccount: (a: Account) => ({
+    id: a.id,
+    user_id: a.userId,
+    name: a.name,
+    phone: a.phone,
+    platform: a.platform,
+    sandbox: a.sandbox,
+    status: a.status,
+    connected: a.status === 'connected',
+    created_at: a.createdAt.toISOString(),
+    updated_at: a.updatedAt.toISOString(),
+  }),
+
+  template: (t: Template) => ({
+    id: t.id,
+    name: t.name,
+    content: t.content,
+    created_at: t.createdAt.toISOString(),
+    updated_at: t.updatedAt.toISOString(),
+  }),
+
+  chat: (c: KnownChat) => ({
+    key: c.key,
+    id: c.id,
+    title: c.title,
+    type: c.type,
+    members: c.members,
+    username: c.username,
+    platform: c.platform,
+    account_id: c.accountId,
+    last_activity_at: c.lastActivityAt?.toISOString() ?? null,
+  }),
+};

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { Channels, notify } from '../../db/notifications';
+import { deleteAccount, findAccount, listAccounts } from '../../db/repos/accounts.repo';
+import { createSandboxAccount } from '../../db/sandbox-accounts';
+import { BadRequestError, NotFoundError } from '../../errors';
+import { PLATFORMS } from '../../platforms/types';
+import type { ApiDeps } from '../context';
+import { present } from '../presenters';
+import { idParam, ok, route } from '../route';
+
+const CreateAccountBody = z.object({
+  platform: z.enum(PLATFORMS),
+  name: z.string().trim().min(1).max(100).optional(),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an international number like +14155550123')
+    .optional(),
+  sandbox: z.boolean().default(false),
+});
+
+/** Telegram and WhatsApp accounts. */
+export function accountRoutes({ db, config }: ApiDeps) {
+  return [
+    route({
+      method: 'post',
+      path: '/api/v1/accounts',
+      summary: 'Connect an account (sandbox accounts connect at once)',
+      tag: 'Accounts',
+      body: CreateAccountBody,
+      handler: async ({ body, caller }) => {
+        if (!body.sandbox) {
+          throw new BadRequestError(
+            `logging in a real ${body.platform} account is not available yet; create a sandbox account with "sandbox": true`,
+          );
+        }
+        if (!config.sandbox) throw new BadRequestError('the sandbox platform is disabled on this server (AUTOHUB_SANDBOX=false)');
+        const account = await createSandboxAccount(db, {
+          userId: caller.user.id,
+          platform: body.platform,
+          name: body.name ?? `Sandbox ${body.platform} account`,
+          phone: body.phone ?? null,
+        });
+        return ok({ account: present.account(account) }, 201);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/accounts',
+      summary: "The caller's Telegram and WhatsApp accounts",
+      tag: 'Accounts',
+      handler: async ({ caller }) => {
+        const accounts = await listAccounts(db, caller.scope, { ownOnly: true });
+        return ok({ accounts: accounts.map(present.account), count: accounts.length });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/accounts/:id',
+      summary: 'One account',
+      tag: 'Accounts',
+      handler: async ({ params, caller }) => {
+        const account = await findAccount(db, idParam(params), caller.scope);
+        if (!account) throw new NotFoundError();
+        return ok({ account: present.account(account) });
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/api/v1/accounts/:id',
+      summary: 'Remove an account with its broadcasts and known chats',
+      tag: 'Accounts',
+      handler: async ({ params, caller }) => {
+        const account = await findAccount(db, idParam(params), caller.scope);
+        if (!account) throw new NotFoundError();
+        await db.transaction(async (trx) => {
+          await deleteAccount(trx, account.id);
+          await notify(trx, Channels.accounts, account.id);
+        });
+        return ok({ deleted: account.id });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/accounts',
+      summary: 'Raw account objects (legacy); admins see every user’s accounts',
+      tag: 'Legacy',
+      handler: async ({ caller }) => {
+        const accounts = await listAccounts(db, caller.scope);
+        return ok({ accounts: accounts.map(present.rawAccount), count: accounts.length });
+      },
+    }),
+  ];
+}

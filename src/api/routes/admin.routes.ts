@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { insertApiKey, insertUserWithKey, listApiKeys, listUsers, findUser, revokeApiKey } from '../../db/repos/users.repo';
+import { generateApiKey } from '../../domain/api-keys';
+import { NotFoundError } from '../../errors';
+import type { ApiDeps } from '../context';
+import { present } from '../presenters';
+import { idParam, ok, route } from '../route';
+
+const CreateUserBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  role: z.enum(['admin', 'user']).default('user'),
+});
+
+/** Users and API keys; admins only. */
+export function adminRoutes({ db }: ApiDeps) {
+  return [
+    route({
+      method: 'post',
+      path: '/api/admin/users',
+      summary: 'Create a user and its first API key (shown once)',
+      tag: 'Admin',
+      access: 'admin',
+      body: CreateUserBody,
+      handler: async ({ body }) => {
+        const key = generateApiKey();
+        const { user } = await insertUserWithKey(db, body, key);
+        return ok({ user: present.user(user), api_key: key.token }, 201);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/admin/users',
+      summary: 'List users with their keys (prefixes only)',
+      tag: 'Admin',
+      access: 'admin',
+      handler: async () => {
+        const users = await listUsers(db);
+        const withKeys = await Promise.all(
+          users.map(async (u) => ({ ...present.user(u), keys: (await listApiKeys(db, u.id)).map(present.apiKey) })),
+        );
+        return ok({ users: withKeys, count: withKeys.length });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/admin/users/:id/keys',
+      summary: 'Issue another API key for a user (shown once)',
+      tag: 'Admin',
+      access: 'admin',
+      handler: async ({ params }) => {
+        const user = await findUser(db, idParam(params));
+        if (!user) throw new NotFoundError();
+        const key = generateApiKey();
+        const stored = await insertApiKey(db, { userId: user.id, hash: key.hash, prefix: key.prefix });
+        return ok({ key_id: stored.id, api_key: key.token }, 201);
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/api/admin/keys/:id',
+      summary: 'Revoke an API key; it fails from the next request on',
+      tag: 'Admin',
+      access: 'admin',
+      handler: async ({ params }) => {
+        const keyId = idParam(params);
+        if (!(await revokeApiKey(db, keyId))) throw new NotFoundError();
+        return ok({ key_id: keyId, revoked: true });
+      },
+    }),
+  ];
+}

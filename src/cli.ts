@@ -1,0 +1,173 @@
+import { mkdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createDb, migrateLatest } from './db/knex';
+import { findUser, insertApiKey, insertUserWithKey, revokeApiKey } from './db/repos/users.repo';
+import { generateApiKey } from './domain/api-keys';
+import { createLogger, type Logger } from './logger';
+import { bootstrapAdmin, ensureSecretKey, type AdminKey } from './runtime/bootstrap';
+import { runStops, startRoles } from './runtime/roles';
+import { serviceAddresses, startServices } from './runtime/services';
+import { version } from './runtime/version';
+import { TemporalCliNotFoundError } from './temporal/dev-server';
+import { installTemporalRuntime } from './temporal/runtime';
+
+const USAGE = `autohub ${version}
+
+Usage:
+  autohub start                          everything on embedded defaults (or DATABASE_URL / TEMPORAL_ADDRESS)
+  autohub api                            the HTTP API only (runs pending migrations first)
+  autohub worker                         the Temporal worker and session pool only
+  autohub migrate                        apply pending database migrations
+  autohub users create --name N [--admin]  create a user; prints its API key
+  autohub keys issue --user USER_ID      issue another API key; prints it
+  autohub keys revoke KEY_ID             revoke an API key
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, sub, ...rest] = argv;
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  switch (command) {
+    case 'start':
+      return runStart(config, logger);
+    case 'api':
+      return runRoles(config, logger, { api: true, worker: false });
+    case 'worker':
+      return runRoles(config, logger, { api: false, worker: true });
+    case 'migrate':
+      return withDb(config, async (db) => {
+        const applied = await migrateLatest(db);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      });
+    case 'users':
+      if (sub !== 'create') break;
+      return withDb(config, async (db) => {
+        const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, admin: { type: 'boolean' } } });
+        if (!values.name) throw new UsageError('users create needs --name');
+        const key = generateApiKey();
+        const { user } = await insertUserWithKey(db, { name: values.name, role: values.admin ? 'admin' : 'user' }, key);
+        console.log(`user ${user.id} (${user.role}) created\napi key: ${key.token}`);
+      });
+    case 'keys':
+      if (sub === 'issue') {
+        return withDb(config, async (db) => {
+          const { values } = parseArgs({ args: rest, options: { user: { type: 'string' } } });
+          if (!values.user) throw new UsageError('keys issue needs --user USER_ID');
+          const user = await findUser(db, values.user).catch(() => undefined);
+          if (!user) throw new UsageError(`no user ${values.user}`);
+          const key = generateApiKey();
+          const stored = await insertApiKey(db, { userId: user.id, hash: key.hash, prefix: key.prefix });
+          console.log(`key ${stored.id} issued for ${user.name}\napi key: ${key.token}`);
+        });
+      }
+      if (sub === 'revoke' && rest[0]) {
+        const keyId = rest[0];
+        return withDb(config, async (db) => {
+          const revoked = await revokeApiKey(db, keyId).catch(() => false);
+          if (!revoked) throw new UsageError(`no key ${keyId}`);
+          console.log(`key ${keyId} revoked`);
+        });
+      }
+      break;
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(USAGE);
+      return;
+  }
+  throw new UsageError(`unknown command: ${argv.join(' ')}`);
+}
+
+/** Embedded services, migrations, the bootstrap admin, the worker and the API, in one process tree. */
+async function runStart(config: Config, logger: Logger): Promise<void> {
+  mkdirSync(config.home, { recursive: true });
+  ensureSecretKey(config);
+  installTemporalRuntime(logger);
+  const services = await startServices(config, (line) => logger.info(line));
+  const stops = [...services.stops];
+  installShutdown(logger, () => runStops(stops, logger));
+  const db = createDb(services.databaseUrl, { max: 2 });
+  await migrateLatest(db);
+  const admin = await bootstrapAdmin(db, config);
+  await db.destroy();
+  const roles = await startRoles({ ...services, config, logger, api: true, worker: true });
+  stops.unshift(...roles.stops);
+  printBanner(config, admin);
+}
+
+async function runRoles(config: Config, logger: Logger, which: { api: boolean; worker: boolean }): Promise<void> {
+  const addresses = serviceAddresses(config);
+  let admin: AdminKey | undefined;
+  if (which.api) {
+    await withDb(config, async (db) => {
+      await migrateLatest(db);
+      admin = await bootstrapAdmin(db, config);
+    });
+  }
+  const roles = await startRoles({ ...addresses, config, logger, ...which });
+  installShutdown(logger, () => runStops(roles.stops, logger));
+  if (admin?.created) console.log(`bootstrap admin API key: ${admin.token}`);
+  logger.info({ api: roles.apiUrl, worker: which.worker }, 'autohub running');
+}
+
+function printBanner(config: Config, admin: AdminKey): void {
+  const key = admin.token
+    ? `${admin.token}${admin.created && !config.adminKey ? `   (saved in ${admin.file})` : ''}`
+    : `(set when the database was created; see ${admin.file} or AUTOHUB_ADMIN_KEY)`;
+  console.log(
+    [
+      '',
+      `  AutoHub ${version} is running`,
+      `  API          ${config.publicUrl}`,
+      `  API docs     ${config.publicUrl}/docs`,
+      `  Temporal UI  ${config.temporal.uiUrl}`,
+      `  Admin key    ${key}`,
+      `  Sandbox      ${config.sandbox ? 'on' : 'off'}`,
+      '',
+      '  Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+function installShutdown(logger: Logger, shutdown: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // A stuck step must not keep the process alive forever.
+    setTimeout(() => process.exit(1), 30_000).unref();
+    shutdown().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+async function withDb(config: Config, work: (db: ReturnType<typeof createDb>) => Promise<void>): Promise<void> {
+  const db = createDb(serviceAddresses(config).databaseUrl, { max: 2 });
+  try {
+    await work(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A command line that cannot be carried out; printed without a stack. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof UsageError || err instanceof TemporalCliNotFoundError) {
+    console.error(err.message);
+    if (err instanceof UsageError) console.error(`\n${USAGE}`);
+  } else {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Every environment setting AutoHub reads. Nothing else reads `process.env`. */
+const EnvSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Public base URL printed at start-up and used in docs; defaults to http://localhost:PORT. */
+  AUTOHUB_PUBLIC_URL: z.string().url().optional(),
+  AUTOHUB_HOME: z.string().default('./.autohub'),
+  DATABASE_URL: z.string().url().optional(),
+  /** Port of the embedded PostgreSQL; not 5432, so it never clashes with a system PostgreSQL. */
+  EMBEDDED_PG_PORT: port.default(54329),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  /** gRPC port of the embedded Temporal dev server. */
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** Where operators open the Temporal UI; defaults to the embedded server's UI. */
+  TEMPORAL_UI_URL: z.string().url().optional(),
+  AUTOHUB_ADMIN_KEY: z.string().min(16).optional(),
+  /** 32 bytes as 64 hex characters; embedded mode generates one under AUTOHUB_HOME. */
+  AUTOHUB_SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
+    .optional(),
+  AUTOHUB_SANDBOX: boolean.default(true),
+  SESSION_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
+  /** Comma-separated shard numbers this worker serves; all shards when unset. */
+  WORKER_SHARDS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be comma-separated shard numbers')
+    .optional(),
+  AUTOHUB_UPLOAD_DIR: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TELEGRAM_API_ID: z.coerce.number().int().positive().optional(),
+  TELEGRAM_API_HASH: z.string().optional(),
+});
+
+/** AutoHub's settings, parsed and validated once. */
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  home: string;
+  databaseUrl: string | undefined;
+  embeddedPgPort: number;
+  temporal: {
+    address: string | undefined;
+    namespace: string;
+    cliPath: string | undefined;
+    port: number;
+    uiPort: number;
+    uiUrl: string;
+  };
+  adminKey: string | undefined;
+  secretKey: string | undefined;
+  sandbox: boolean;
+  sessionShards: number;
+  workerShards: number[];
+  uploadDir: string;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  telegram: { apiId: number | undefined; apiHash: string | undefined };
+}
+
+/** Thrown when the environment holds invalid settings; lists every problem at once. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses settings from `env` (the process environment by default). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const home = path.resolve(e.AUTOHUB_HOME);
+  const shards = e.WORKER_SHARDS
+    ? [...new Set(e.WORKER_SHARDS.split(',').map(Number))]
+    : Array.from({ length: e.SESSION_SHARDS }, (_, i) => i);
+  const outOfRange = shards.filter((s) => s >= e.SESSION_SHARDS);
+  if (outOfRange.length > 0) {
+    throw new ConfigError([`WORKER_SHARDS: shards ${outOfRange.join(',')} are >= SESSION_SHARDS (${e.SESSION_SHARDS})`]);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.AUTOHUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    home,
+    databaseUrl: e.DATABASE_URL,
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
+    },
+    adminKey: e.AUTOHUB_ADMIN_KEY,
+    secretKey: e.AUTOHUB_SECRET_KEY,
+    sandbox: e.AUTOHUB_SANDBOX,
+    sessionShards: e.SESSION_SHARDS,
+    workerShards: shards,
+    uploadDir: path.resolve(e.AUTOHUB_UPLOAD_DIR ?? path.join(home, 'uploads')),
+    logLevel: e.LOG_LEVEL,
+    telegram: { apiId: e.TELEGRAM_API_ID, apiHash: e.TELEGRAM_API_HASH },
+  };
+}

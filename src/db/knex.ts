@@ -1,0 +1,30 @@
+import knexFactory, { type Knex } from 'knex';
+import path from 'node:path';
+import pg from 'pg';
+
+// Counts and bigserial ids arrive as strings by default; ours fit comfortably in a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export type Db = Knex;
+
+/** Opens a connection pool to `databaseUrl`. */
+export function createDb(databaseUrl: string, pool: { min?: number; max?: number } = {}): Db {
+  return knexFactory({
+    client: 'pg',
+    connection: databaseUrl,
+    pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
+  });
+}
+
+const migrationsDirectory = path.resolve(__dirname, '../../migrations');
+// Run from source (tsx) the migrations are .ts; from a build they are .js.
+const migrationExtensions = __filename.endsWith('.ts') ? ['.ts'] : ['.js'];
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateLatest(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest({
+    directory: migrationsDirectory,
+    loadExtensions: migrationExtensions,
+  })) as [number, string[]];
+  return applied;
+}

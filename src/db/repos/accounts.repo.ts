@@ -1,0 +1,95 @@
+import type { Knex } from 'knex';
+import type { Platform } from '../../platforms/types';
+import { ownedBy, type Scope } from './scope';
+
+/** Where an account's session stands. */
+export type AccountStatus =
+  | 'connected'
+  | 'disconnected'
+  | 'restricted'
+  | 'code_sent'
+  | 'password_required'
+  | 'qr'
+  | 'replaced';
+
+export interface Account {
+  id: string;
+  userId: string;
+  platform: Platform;
+  name: string;
+  phone: string | null;
+  sandbox: boolean;
+  status: AccountStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface AccountRow {
+  id: string;
+  user_id: string;
+  platform: Platform;
+  name: string;
+  phone: string | null;
+  sandbox: boolean;
+  status: AccountStatus;
+  session_secret: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = ['id', 'user_id', 'platform', 'name', 'phone', 'sandbox', 'status', 'created_at', 'updated_at'];
+
+const mapAccount = (r: Omit<AccountRow, 'session_secret'>): Account => ({
+  id: r.id,
+  userId: r.user_id,
+  platform: r.platform,
+  name: r.name,
+  phone: r.phone,
+  sandbox: r.sandbox,
+  status: r.status,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export async function insertAccount(
+  db: Knex,
+  account: { userId: string; platform: Platform; name: string; phone: string | null; sandbox: boolean; status: AccountStatus },
+): Promise<Account> {
+  const [row]: AccountRow[] = await db('accounts')
+    .insert({
+      user_id: account.userId,
+      platform: account.platform,
+      name: account.name,
+      phone: account.phone,
+      sandbox: account.sandbox,
+      status: account.status,
+    })
+    .returning(COLUMNS);
+  return mapAccount(row!);
+}
+
+/** Accounts visible to `scope`, oldest first; `ownOnly` hides other users' even from admins. */
+export async function listAccounts(db: Knex, scope: Scope, options: { ownOnly?: boolean } = {}): Promise<Account[]> {
+  const query = db('accounts').select(COLUMNS).orderBy('created_at').orderBy('id');
+  const rows: AccountRow[] = await ownedBy(query, options.ownOnly ? { ...scope, admin: false } : scope);
+  return rows.map(mapAccount);
+}
+
+export async function findAccount(db: Knex, id: string, scope?: Scope): Promise<Account | undefined> {
+  const query = db('accounts').select(COLUMNS).where({ id }).first();
+  const row: AccountRow | undefined = await (scope ? ownedBy(query, scope) : query);
+  return row && mapAccount(row);
+}
+
+export async function listAccountIds(db: Knex, filter: { status?: AccountStatus } = {}): Promise<string[]> {
+  const rows: Array<{ id: string }> = await db('accounts').select('id').where(filter);
+  return rows.map((r) => r.id);
+}
+
+export async function updateAccountStatus(db: Knex, id: string, status: AccountStatus): Promise<void> {
+  await db('accounts').where({ id }).update({ status, updated_at: db.fn.now() });
+}
+
+export async function deleteAccount(db: Knex, id: string): Promise<void> {
+  await db('accounts').where({ id }).delete();
+}

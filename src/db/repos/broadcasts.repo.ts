@@ -1,0 +1,255 @@
+import type { Knex } from 'knex';
+import type { Platform } from '../../platforms/types';
+import { ownedBy, type Scope } from './scope';
+
+export type ScheduleType = 'now' | 'interval' | 'daily';
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+
+export interface Broadcast {
+  id: string;
+  userId: string;
+  accountId: string;
+  platform: Platform;
+  name: string | null;
+  scheduleType: ScheduleType;
+  message: string | null;
+  templateId: string | null;
+  targetKeys: string[];
+  intervalMinutes: number | null;
+  dailyTime: string | null;
+  timezone: string | null;
+  enabled: boolean;
+  createdAt: Date;
+}
+
+interface BroadcastRow {
+  id: string;
+  user_id: string;
+  account_id: string;
+  platform: Platform;
+  name: string | null;
+  schedule_type: ScheduleType;
+  message: string | null;
+  template_id: string | null;
+  target_keys: string[];
+  interval_minutes: number | null;
+  daily_time: string | null;
+  timezone: string | null;
+  enabled: boolean;
+  run_count: number;
+  created_at: Date;
+}
+
+const mapBroadcast = (r: BroadcastRow): Broadcast => ({
+  id: r.id,
+  userId: r.user_id,
+  accountId: r.account_id,
+  platform: r.platform,
+  name: r.name,
+  scheduleType: r.schedule_type,
+  message: r.message,
+  templateId: r.template_id,
+  targetKeys: r.target_keys,
+  intervalMinutes: r.interval_minutes,
+  dailyTime: r.daily_time,
+  timezone: r.timezone,
+  enabled: r.enabled,
+  createdAt: r.created_at,
+});
+
+export type NewBroadcast = Omit<Broadcast, 'id' | 'createdAt' | 'enabled'>;
+
+export async function insertBroadcast(db: Knex, b: NewBroadcast): Promise<Broadcast> {
+  const [row] = await db<BroadcastRow>('broadcasts')
+    .insert({
+      user_id: b.userId,
+      account_id: b.accountId,
+      platform: b.platform,
+      name: b.name,
+      schedule_type: b.scheduleType,
+      message: b.message,
+      template_id: b.templateId,
+      target_keys: JSON.stringify(b.targetKeys) as never,
+      interval_minutes: b.intervalMinutes,
+      daily_time: b.dailyTime,
+      timezone: b.timezone,
+    })
+    .returning('*');
+  return mapBroadcast(row!);
+}
+
+export async function findBroadcast(db: Knex, id: string, scope: Scope): Promise<Broadcast | undefined> {
+  const row = await ownedBy(db<BroadcastRow>('broadcasts').where({ id }).first(), scope);
+  return row && mapBroadcast(row);
+}
+
+/** What a run needs to deliver, as `beginRun` prepared it. */
+export interface RunPlan {
+  runId: string;
+  accountId: string;
+  targetKeys: string[];
+}
+
+/**
+ * Starts the run of `workflowId`: numbers it (with the number the API reserved, or the next one), fixes its message text and writes one pending
+ * ledger row per target. Idempotent: a repeated call for the same workflow returns the same plan.
+ * Undefined when the broadcast no longer exists.
+ */
+export async function beginRun(
+  db: Knex,
+  broadcastId: string,
+  workflowId: string,
+  reservedRunNumber?: number,
+): Promise<RunPlan | undefined> {
+  return db.transaction(async (trx) => {
+    const broadcast = await trx<BroadcastRow>('broadcasts').where({ id: broadcastId }).forUpdate().first();
+    if (!broadcast) return undefined;
+    const existing = await trx('broadcast_runs').where({ workflow_id: workflowId }).first<{ id: string } | undefined>();
+    if (existing) return { runId: existing.id, accountId: broadcast.account_id, targetKeys: broadcast.target_keys };
+
+    let message = broadcast.message;
+    if (broadcast.template_id) {
+      const template = await trx('templates').where({ id: broadcast.template_id }).first<{ content: string }>();
+      message = template.content;
+    }
+    const runNumber = reservedRunNumber ?? broadcast.run_count + 1;
+    if (reservedRunNumber === undefined) await trx('broadcasts').where({ id: broadcastId }).update({ run_count: runNumber });
+    const [run] = await trx('broadcast_runs')
+      .insert({ broadcast_id: broadcastId, run_number: runNumber, workflow_id: workflowId, status: 'running', message })
+      .returning<{ id: string }[]>('id');
+    await trx('deliveries').insert(
+      broadcast.target_keys.map((key, position) => ({ run_id: run!.id, position, target_key: key, status: 'pending' })),
+    );
+    return { runId: run!.id, accountId: broadcast.account_id, targetKeys: broadcast.target_keys };
+  });
+}
+
+/** A ledger row with what sending it needs. */
+export interface Delivery {
+  runId: string;
+  targetKey: string;
+  status: DeliveryStatus;
+  clientMessageId: string;
+  error: string | null;
+  message: string;
+  accountId: string;
+}
+
+export async function findDelivery(db: Knex, runId: string, targetKey: string): Promise<Delivery | undefined> {
+  const row = await db('deliveries as d')
+    .join('broadcast_runs as r', 'r.id', 'd.run_id')
+    .join('broadcasts as b', 'b.id', 'r.broadcast_id')
+    .where({ 'd.run_id': runId, 'd.target_key': targetKey })
+    .first<
+      | { status: DeliveryStatus; client_message_id: string; error: string | null; message: string; account_id: string }
+      | undefined
+    >('d.status', 'd.client_message_id', 'd.error', 'r.message', 'b.account_id');
+  if (!row) return undefined;
+  return {
+    runId,
+    targetKey,
+    status: row.status,
+    clientMessageId: row.client_message_id,
+    error: row.error,
+    message: row.message,
+    accountId: row.account_id,
+  };
+}
+
+export async function markDeliverySent(
+  db: Knex,
+  runId: string,
+  targetKey: string,
+  sent: { platformMessageId: string; sentAt: Date },
+): Promise<void> {
+  await db('deliveries')
+    .where({ run_id: runId, target_key: targetKey })
+    .update({ status: 'sent', platform_message_id: sent.platformMessageId, sent_at: sent.sentAt, error: null, updated_at: db.fn.now() });
+}
+
+/** Fails a target that has not been sent; a sent target stays sent. */
+export async function markDeliveryFailed(db: Knex, runId: string, targetKey: string, error: string): Promise<void> {
+  await db('deliveries')
+    .where({ run_id: runId, target_key: targetKey })
+    .whereNot({ status: 'sent' })
+    .update({ status: 'failed', error, updated_at: db.fn.now() });
+}
+
+/** Closes a run with its counts from the ledger; pending targets of a run that ended are failed. */
+export async function finishRun(db: Knex, runId: string, status: RunStatus, error?: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    if (status !== 'completed') {
+      await trx('deliveries')
+        .where({ run_id: runId, status: 'pending' })
+        .update({ status: 'failed', error: error ?? `run ${status}`, updated_at: trx.fn.now() });
+    }
+    const counts = await trx('deliveries')
+      .where({ run_id: runId })
+      .select(
+        trx.raw("count(*) filter (where status = 'sent')::int as sent"),
+        trx.raw("count(*) filter (where status = 'failed')::int as failed"),
+      )
+      .first<{ sent: number; failed: number }>();
+    await trx('broadcast_runs')
+      .where({ id: runId })
+      .update({ status, sent: counts.sent, failed: counts.failed, error: error ?? null, finished_at: trx.fn.now() });
+  });
+}
+
+/** A run as the API shows it. */
+export interface RunView {
+  id: string;
+  runNumber: number;
+  workflowId: string;
+  status: RunStatus;
+  sent: number;
+  failed: number;
+  error: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  results: Array<{ targetKey: string; status: DeliveryStatus; error: string | null; sentAt: Date | null }>;
+}
+
+export async function findLastRun(db: Knex, broadcastId: string): Promise<RunView | undefined> {
+  const run = await db('broadcast_runs')
+    .where({ broadcast_id: broadcastId })
+    .orderBy('run_number', 'desc')
+    .first<
+      | { id: string; run_number: number; workflow_id: string; status: RunStatus; sent: number; failed: number; error: string | null; started_at: Date; finished_at: Date | null }
+      | undefined
+    >();
+  if (!run) return undefined;
+  const deliveries = await db('deliveries')
+    .where({ run_id: run.id })
+    .orderBy('position')
+    .select<Array<{ target_key: string; status: DeliveryStatus; error: string | null; sent_at: Date | null }>>(
+      'target_key',
+      'status',
+      'error',
+      'sent_at',
+    );
+  // A running run's counts live in the ledger until the run closes them.
+  const live = run.status === 'running';
+  return {
+    id: run.id,
+    runNumber: run.run_number,
+    workflowId: run.workflow_id,
+    status: run.status,
+    sent: live ? deliveries.filter((d) => d.status === 'sent').length : run.sent,
+    failed: live ? deliveries.filter((d) => d.status === 'failed').length : run.failed,
+    error: run.error,
+    startedAt: run.started_at,
+    finishedAt: run.finished_at,
+    results: deliveries.map((d) => ({ targetKey: d.target_key, status: d.status, error: d.error, sentAt: d.sent_at })),
+  };
+}
+
+/** Takes the next run number of a broadcast for a run the API starts. */
+export async function reserveRunNumber(db: Knex, broadcastId: string): Promise<number> {
+  const [row] = await db('broadcasts')
+    .where({ id: broadcastId })
+    .increment('run_count', 1)
+    .returning<{ run_count: number }[]>('run_count');
+  return row!.run_count;
+}

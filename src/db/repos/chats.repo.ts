@@ -1,0 +1,73 @@
+import type { Knex } from 'knex';
+import type { ChatInfo, ChatType, Platform } from '../../platforms/types';
+import { ownedBy, type Scope } from './scope';
+
+/** A chat AutoHub knows for an account, as `GET /api/v1/groups` lists it. */
+export interface KnownChat extends ChatInfo {
+  accountId: string;
+  platform: Platform;
+  scannedAt: Date;
+}
+
+interface KnownChatRow {
+  account_id: string;
+  platform: Platform;
+  key: string;
+  platform_id: string;
+  type: ChatType;
+  title: string;
+  username: string | null;
+  members: number | null;
+  last_activity_at: Date | null;
+  scanned_at: Date;
+}
+
+const mapChat = (r: KnownChatRow): KnownChat => ({
+  accountId: r.account_id,
+  platform: r.platform,
+  key: r.key,
+  id: r.platform_id,
+  type: r.type,
+  title: r.title,
+  username: r.username,
+  members: r.members,
+  lastActivityAt: r.last_activity_at,
+  scannedAt: r.scanned_at,
+});
+
+/** Records what a scan found: inserts new chats and refreshes known ones. */
+export async function upsertChats(db: Knex, accountId: string, chats: ChatInfo[]): Promise<void> {
+  if (chats.length === 0) return;
+  await db('chats')
+    .insert(
+      chats.map((c) => ({
+        account_id: accountId,
+        key: c.key,
+        platform_id: c.id,
+        type: c.type,
+        title: c.title,
+        username: c.username,
+        members: c.members,
+        last_activity_at: c.lastActivityAt,
+        scanned_at: db.fn.now(),
+      })),
+    )
+    .onConflict(['account_id', 'key'])
+    .merge();
+}
+
+export async function listKnownChats(
+  db: Knex,
+  scope: Scope,
+  filter: { platform?: Platform; accountId?: string; type?: ChatType },
+): Promise<KnownChat[]> {
+  const query = db('chats as c')
+    .join('accounts as a', 'a.id', 'c.account_id')
+    .select<KnownChatRow[]>('c.*', 'a.platform')
+    .orderBy([{ column: 'c.account_id' }, { column: 'c.type' }, { column: 'c.title' }]);
+  if (filter.platform) query.where('a.platform', filter.platform);
+  if (filter.accountId) query.where('c.account_id', filter.accountId);
+  if (filter.type) query.where('c.type', filter.type);
+  const rows = await ownedBy(query, { ...scope, admin: false }, 'a.user_id');
+  return rows.map(mapChat);
+}

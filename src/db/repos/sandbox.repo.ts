@@ -1,0 +1,391 @@
+import type { Knex } from 'knex';
+import type { SandboxWorld, WorldChat } from '../../domain/sandbox-world';
+import type { ChatType } from '../../platforms/types';
+
+/** Stores a sandbox account's generated world, with no faults set. */
+export async function insertWorld(db: Knex, accountId: string, world: SandboxWorld): Promise<void> {
+  await db.batchInsert(
+    'sandbox_chats',
+    world.chats.map((c) => ({
+      account_id: accountId,
+      key: c.key,
+      platform_id: c.platformId,
+      type: c.type,
+      title: c.title,
+      username: c.username,
+      members: c.members,
+      writable: c.writable,
+      last_activity_at: c.lastActivityAt,
+    })),
+    500,
+  );
+  await db.batchInsert(
+    'sandbox_messages',
+    world.messages.map((m) => ({
+      account_id: accountId,
+      chat_key: m.chatKey,
+      message_id: m.messageId,
+      from_id: m.fromId,
+      from_username: m.fromUsername,
+      from_name: m.fromName,
+      text: m.text,
+      date: m.date,
+    })),
+    500,
+  );
+  await db('sandbox_faults').insert({ account_id: accountId });
+  await db('sandbox_profiles').insert({
+    account_id: accountId,
+    platform_user_id: world.profile.platformUserId,
+    first_name: world.profile.firstName,
+    last_name: world.profile.lastName,
+    username: world.profile.username,
+    about: world.profile.about,
+  });
+}
+
+/** The account's own profile in the simulated platform. */
+export interface SandboxProfile {
+  platformUserId: string;
+  firstName: string;
+  lastName: string;
+  username: string | null;
+  about: string;
+  hasPhoto: boolean;
+}
+
+interface ProfileRow {
+  platform_user_id: string;
+  first_name: string;
+  last_name: string;
+  username: string | null;
+  about: string;
+  has_photo: boolean;
+}
+
+export async function getSandboxProfile(db: Knex, accountId: string): Promise<SandboxProfile | undefined> {
+  const row = await db('sandbox_profiles')
+    .where({ account_id: accountId })
+    .first<ProfileRow | undefined>(
+      'platform_user_id',
+      'first_name',
+      'last_name',
+      'username',
+      'about',
+      db.raw('photo is not null as has_photo'),
+    );
+  if (!row) return undefined;
+  return {
+    platformUserId: row.platform_user_id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    username: row.username,
+    about: row.about,
+    hasPhoto: row.has_photo,
+  };
+}
+
+export async function updateSandboxProfile(
+  db: Knex,
+  accountId: string,
+  change: { firstName?: string; lastName?: string; about?: string; username?: string | null; photo?: { data: Buffer; mimeType: string } | null },
+): Promise<void> {
+  const patch: Record<string, unknown> = {};
+  if (change.firstName !== undefined) patch.first_name = change.firstName;
+  if (change.lastName !== undefined) patch.last_name = change.lastName;
+  if (change.about !== undefined) patch.about = change.about;
+  if (change.username !== undefined) patch.username = change.username;
+  if (change.photo !== undefined) {
+    patch.photo = change.photo?.data ?? null;
+    patch.photo_mime_type = change.photo?.mimeType ?? null;
+  }
+  if (Object.keys(patch).length > 0) await db('sandbox_profiles').where({ account_id: accountId }).update(patch);
+}
+
+/** True when another sandbox account of the platform already uses `username`. */
+export async function isSandboxUsernameTaken(db: Knex, accountId: string, username: string): Promise<boolean> {
+  const row = await db('sandbox_profiles as p')
+    .whereRaw('lower(p.username) = lower(?)', [username])
+    .whereNot('p.account_id', accountId)
+    .first('p.account_id');
+  return row !== undefined;
+}
+
+interface WorldChatRow {
+  key: string;
+  platform_id: string;
+  type: ChatType;
+  title: string;
+  username: string | null;
+  members: number | null;
+  writable: boolean;
+  last_activity_at: Date;
+}
+
+const mapWorldChat = (r: WorldChatRow): WorldChat => ({
+  key: r.key,
+  platformId: r.platform_id,
+  type: r.type,
+  title: r.title,
+  username: r.username,
+  members: r.members,
+  writable: r.writable,
+  lastActivityAt: r.last_activity_at,
+});
+
+export async function listWorldChats(db: Knex, accountId: string): Promise<WorldChat[]> {
+  const rows: WorldChatRow[] = await db('sandbox_chats').where({ account_id: accountId }).orderBy('key');
+  return rows.map(mapWorldChat);
+}
+
+/** The world chat a target key names: by key, by platform id, or by username with or without `@`. */
+export async function findWorldChat(db: Knex, accountId: string, key: string): Promise<WorldChat | undefined> {
+  const username = key.replace(/^@/, '').toLowerCase();
+  const row: WorldChatRow | undefined = await db('sandbox_chats')
+    .where({ account_id: accountId })
+    .andWhere((q) => q.where('key', key).orWhere('platform_id', key).orWhereRaw('lower(username) = ?', [username]))
+    .first();
+  return row && mapWorldChat(row);
+}
+
+export type OutboxType = 'message' | 'delete' | 'ban' | 'mute' | 'warn';
+
+export interface OutboxItem {
+  id: number;
+  type: OutboxType;
+  chatKey: string;
+  text: string | null;
+  userId: string | null;
+  replyTo: string | null;
+  clientMessageId: string | null;
+  at: Date;
+}
+
+interface OutboxRow {
+  id: number;
+  type: OutboxType;
+  chat_key: string;
+  text: string | null;
+  user_id: string | null;
+  reply_to: string | null;
+  client_message_id: string | null;
+  at: Date;
+}
+
+const mapOutbox = (r: OutboxRow): OutboxItem => ({
+  id: r.id,
+  type: r.type,
+  chatKey: r.chat_key,
+  text: r.text,
+  userId: r.user_id,
+  replyTo: r.reply_to,
+  clientMessageId: r.client_message_id,
+  at: r.at,
+});
+
+/**
+ * Records an operation the simulated platform performed. A repeated `clientMessageId` is not
+ * recorded again: the first item is returned with `deduplicated: true`.
+ */
+export async function insertOutboxItem(
+  db: Knex,
+  accountId: string,
+  item: { type: OutboxType; chatKey: string; text?: string; userId?: string; replyTo?: string; clientMessageId?: string },
+): Promise<OutboxItem & { deduplicated: boolean }> {
+  const [row]: OutboxRow[] = await db('sandbox_outbox')
+    .insert({
+      account_id: accountId,
+      type: item.type,
+      chat_key: item.chatKey,
+      text: item.text ?? null,
+      user_id: item.userId ?? null,
+      reply_to: item.replyTo ?? null,
+      client_message_id: item.clientMessageId ?? null,
+    })
+    .onConflict(['account_id', 'client_message_id'])
+    .ignore()
+    .returning('*');
+  if (row) return { ...mapOutbox(row), deduplicated: false };
+  const first: OutboxRow = await db('sandbox_outbox')
+    .where({ account_id: accountId, client_message_id: item.clientMessageId })
+    .first();
+  return { ...mapOutbox(first), deduplicated: true };
+}
+
+export async function findOutboxItemByClientId(
+  db: Knex,
+  accountId: string,
+  clientMessageId: string,
+): Promise<OutboxItem | undefined> {
+  const row: OutboxRow | undefined = await db('sandbox_outbox')
+    .where({ account_id: accountId, client_message_id: clientMessageId })
+    .first();
+  return row && mapOutbox(row);
+}
+
+export async function listOutbox(
+  db: Knex,
+  accountId: string,
+  filter: { chatKey?: string; type?: OutboxType; limit: number },
+): Promise<OutboxItem[]> {
+  const query = db('sandbox_outbox').where({ account_id: accountId }).orderBy('id').limit(filter.limit);
+  if (filter.chatKey) query.where({ chat_key: filter.chatKey });
+  if (filter.type) query.where({ type: filter.type });
+  return ((await query) as OutboxRow[]).map(mapOutbox);
+}
+
+/** Faults the simulated platform will inject into an account's next operations. */
+export interface SandboxFaults {
+  floodWaitSeconds: number;
+  floodWaitSends: number;
+  forbiddenKeys: string[];
+  disconnect: boolean;
+}
+
+interface FaultsRow {
+  flood_wait_seconds: number;
+  flood_wait_sends: number;
+  forbidden_keys: string[];
+  disconnect: boolean;
+}
+
+const mapFaults = (r: FaultsRow): SandboxFaults => ({
+  floodWaitSeconds: r.flood_wait_seconds,
+  floodWaitSends: r.flood_wait_sends,
+  forbiddenKeys: r.forbidden_keys,
+  disconnect: r.disconnect,
+});
+
+const NO_FAULTS: SandboxFaults = { floodWaitSeconds: 0, floodWaitSends: 0, forbiddenKeys: [], disconnect: false };
+
+export async function getFaults(db: Knex, accountId: string): Promise<SandboxFaults> {
+  const row: FaultsRow | undefined = await db('sandbox_faults').where({ account_id: accountId }).first();
+  return row ? mapFaults(row) : NO_FAULTS;
+}
+
+/** Changes the given fault settings, keeping the others. */
+export async function updateFaults(db: Knex, accountId: string, change: Partial<SandboxFaults>): Promise<SandboxFaults> {
+  const patch: Record<string, unknown> = { updated_at: db.fn.now() };
+  if (change.floodWaitSeconds !== undefined) patch.flood_wait_seconds = change.floodWaitSeconds;
+  if (change.floodWaitSends !== undefined) patch.flood_wait_sends = change.floodWaitSends;
+  if (change.forbiddenKeys !== undefined) patch.forbidden_keys = JSON.stringify(change.forbiddenKeys);
+  if (change.disconnect !== undefined) patch.disconnect = change.disconnect;
+  const [row]: FaultsRow[] = await db('sandbox_faults')
+    .insert({ account_id: accountId, ...patch })
+    .onConflict('account_id')
+    .merge(patch)
+    .returning('*');
+  return mapFaults(row!);
+}
+
+/** A fault the next send must suffer, consumed atomically so concurrent sends share the budget. */
+export type SendFault = { kind: 'flood_wait'; seconds: number } | { kind: 'disconnect' } | null;
+
+export async function takeSendFault(db: Knex, accountId: string): Promise<SendFault> {
+  return db.transaction(async (trx) => {
+    const row: FaultsRow | undefined = await trx('sandbox_faults').where({ account_id: accountId }).forUpdate().first();
+    if (!row) return null;
+    if (row.disconnect) {
+      await trx('sandbox_faults').where({ account_id: accountId }).update({ disconnect: false });
+      return { kind: 'disconnect' };
+    }
+    if (row.flood_wait_sends > 0) {
+      await trx('sandbox_faults')
+        .where({ account_id: accountId })
+        .update({ flood_wait_sends: row.flood_wait_sends - 1 });
+      return { kind: 'flood_wait', seconds: row.flood_wait_seconds };
+    }
+    return null;
+  });
+}
+
+/** A stored sandbox message. */
+export interface SandboxMessage {
+  chatKey: string;
+  messageId: number;
+  fromId: string | null;
+  fromUsername: string | null;
+  fromName: string | null;
+  text: string;
+  date: Date;
+}
+
+/** Adds a message to a chat of the world (an injected inbound message); returns its message id. */
+export async function insertWorldMessage(
+  db: Knex,
+  accountId: string,
+  message: Omit<SandboxMessage, 'messageId'>,
+): Promise<number> {
+  const [row] = await db('sandbox_messages')
+    .insert({
+      account_id: accountId,
+      chat_key: message.chatKey,
+      message_id: db.raw(
+        '(select coalesce(max(message_id), 999) + 1 from sandbox_messages where account_id = ? and chat_key = ?)',
+        [accountId, message.chatKey],
+      ),
+      from_id: message.fromId,
+      from_username: message.fromUsername,
+      from_name: message.fromName,
+      text: message.text,
+      date: message.date,
+    })
+    .returning('message_id');
+  return (row as { message_id: number }).message_id;
+}
+
+export async function searchWorldMessages(
+  db: Knex,
+  accountId: string,
+  search: { query: string; chatKeys: string[]; perChatLimit: number; since: Date | null; until: Date | null },
+): Promise<SandboxMessage[]> {
+  const ranked = db('sandbox_messages')
+    .select(
+      'chat_key',
+      'message_id',
+      'from_id',
+      'from_username',
+      'from_name',
+      'text',
+      'date',
+      db.raw('row_number() over (partition by chat_key order by date desc) as rank'),
+    )
+    .where({ account_id: accountId })
+    .whereIn('chat_key', search.chatKeys)
+    .whereRaw('strpos(lower(text), lower(?)) > 0', [search.query]);
+  if (search.since) ranked.where('date', '>=', search.since);
+  if (search.until) ranked.where('date', '<=', search.until);
+  const rows = await db
+    .from(ranked.as('m'))
+    .where('rank', '<=', search.perChatLimit)
+    .orderBy('date', 'desc');
+  return rows.map((r: Record<string, unknown>) => ({
+    chatKey: r.chat_key as string,
+    messageId: r.message_id as number,
+    fromId: r.from_id as string | null,
+    fromUsername: r.from_username as string | null,
+    fromName: r.from_name as string | null,
+    text: r.text as string,
+    date: r.date as Date,
+  }));
+}
+
+/** Queues an inbound event for the account's live session; returns its id. */
+export async function insertInboundEvent(db: Knex, accountId: string, event: object): Promise<number> {
+  const [row] = await db('sandbox_inbound').insert({ account_id: accountId, event }).returning('id');
+  return (row as { id: number }).id;
+}
+
+/** Takes the account's undelivered inbound events, oldest first, marking them delivered. */
+export async function takeInboundEvents(db: Knex, accountId: string): Promise<Array<{ id: number; event: unknown }>> {
+  const rows = await db.raw(
+    `update sandbox_inbound set delivered_at = now()
+     where id in (
+       select id from sandbox_inbound
+       where account_id = ? and delivered_at is null
+       order by id for update skip locked)
+     returning id, event`,
+    [accountId],
+  );
+  return (rows.rows as Array<{ id: number; event: unknown }>).sort((a, b) => a.id - b.id);
+}

@@ -1,0 +1,58 @@
+/**
+ * Errors that carry an HTTP status. The API's error middleware is the only place that turns
+ * them into response bodies: `{"error": message}` with `status`.
+ */
+export abstract class HttpError extends Error {
+  abstract readonly status: number;
+}
+
+/** A request that is malformed or breaks a validation rule. */
+export class BadRequestError extends HttpError {
+  override readonly name = 'BadRequestError';
+  readonly status = 400;
+}
+
+/** A request without valid credentials; the message is one of the reference's two 401 bodies. */
+export class UnauthorizedError extends HttpError {
+  override readonly name = 'UnauthorizedError';
+  readonly status = 401;
+  constructor(message: 'unauthorized' | 'Invalid or missing API key' = 'unauthorized') {
+    super(message);
+  }
+}
+
+/** An authenticated caller who may not do this. */
+export class ForbiddenError extends HttpError {
+  override readonly name = 'ForbiddenError';
+  readonly status = 403;
+  constructor(message = 'forbidden') {
+    super(message);
+  }
+}
+
+/** A resource that does not exist, or that belongs to someone else. */
+export class NotFoundError extends HttpError {
+  override readonly name = 'NotFoundError';
+  readonly status = 404;
+  constructor(message = 'not found') {
+    super(message);
+  }
+}
+
+/** A request that contradicts the current state (a name taken, a resource in use). */
+export class ConflictError extends HttpError {
+  override readonly name = 'ConflictError';
+  readonly status = 409;
+}
+
+/** A body over the size limit. */
+export class PayloadTooLargeError extends HttpError {
+  override readonly name = 'PayloadTooLargeError';
+  readonly status = 413;
+}
+
+/** A caller over a rate limit. */
+export class TooManyRequestsError extends HttpError {
+  override readonly name = 'TooManyRequestsError';
+  readonly status = 429;
+}

@@ -1,0 +1,84 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { createApp } from '../api/app';
+import type { Config } from '../config';
+import { createDb } from '../db/knex';
+import { connectTemporalClient } from '../temporal/client';
+import { installTemporalRuntime } from '../temporal/runtime';
+import { bundleWorkflows, startWorker, type RunningWorker } from '../worker/worker';
+import { version } from './version';
+
+export interface RoleOptions {
+  config: Config;
+  databaseUrl: string;
+  temporalAddress: string;
+  logger: Logger;
+  api: boolean;
+  worker: boolean;
+}
+
+/** The roles this process runs, and their shutdown steps. */
+export interface RunningRoles {
+  db: Knex;
+  worker?: RunningWorker;
+  server?: Server;
+  /** Where the API listens, e.g. http://127.0.0.1:3000. */
+  apiUrl?: string;
+  /** Named stop steps, in order: stop accepting, drain, close connections. */
+  stops: Array<[string, () => Promise<void>]>;
+}
+
+/** Starts the API and/or the worker against already running PostgreSQL and Temporal. */
+export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
+  const { config, logger } = options;
+  installTemporalRuntime(logger);
+  const db = createDb(options.databaseUrl, { max: 20 });
+  const running: RunningRoles = { db, stops: [] };
+
+  if (options.worker) {
+    const workflowBundle = await bundleWorkflows(logger);
+    running.worker = await startWorker({
+      config,
+      db,
+      databaseUrl: options.databaseUrl,
+      temporalAddress: options.temporalAddress,
+      workflowBundle,
+      logger,
+    });
+  }
+  if (options.api) {
+    const temporal = await connectTemporalClient(options.temporalAddress, config.temporal.namespace);
+    const app = createApp({ config, db, temporal: temporal.client, logger, version });
+    const server = app.listen(config.port, config.host);
+    await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+    const { port } = server.address() as AddressInfo;
+    running.server = server;
+    running.apiUrl = `http://127.0.0.1:${port}`;
+    running.stops.push([
+      'HTTP server',
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    ]);
+    running.stops.push(['Temporal client', temporal.close]);
+  }
+  if (running.worker) running.stops.push(['worker', running.worker.shutdown]);
+  running.stops.push(['database pool', () => db.destroy()]);
+  return running;
+}
+
+/** Runs named stop steps in order, logging each; a failing step does not stop the others. */
+export async function runStops(stops: Array<[string, () => Promise<void>]>, logger: Logger): Promise<void> {
+  for (const [name, stop] of stops) {
+    try {
+      await stop();
+      logger.info({ step: name }, 'stopped');
+    } catch (err) {
+      logger.error({ err, step: name }, 'stop step failed');
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { createBroadcastActivities } from '../activities/broadcast.activities';
+import { createSessionActivities } from '../activities/session.activities';
+import type { Config } from '../config';
+import { Channels, listen } from '../db/notifications';
+import { findAccount, listAccountIds } from '../db/repos/accounts.repo';
+import { sessionTaskQueue, shardOf } from '../domain/sharding';
+import { SandboxDriver } from '../platforms/sandbox/sandbox-driver';
+import { SessionPool } from '../platforms/session-pool';
+import { MAIN_TASK_QUEUE } from '../workflows/shared';
+import { createInboundRouter } from './inbound-router';
+
+/** Bundles the workflow code once; pass the result to every worker of the process. */
+export async function bundleWorkflows(logger: Logger): Promise<WorkflowBundleWithSourceMap> {
+  const log = logger.child({ module: 'bundler' });
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    logger: {
+      log: () => {},
+      trace: () => {},
+      debug: () => {},
+      info: () => {},
+      warn: (message, meta) => log.warn(meta ?? {}, message),
+      error: (message, meta) => log.error(meta ?? {}, message),
+    },
+  });
+}
+
+export interface WorkerOptions {
+  config: Config;
+  db: Knex;
+  databaseUrl: string;
+  temporalAddress: string;
+  workflowBundle: WorkflowBundleWithSourceMap;
+  logger: Logger;
+}
+
+/** A running worker process role: Temporal workers, the session pool and its listeners. */
+export interface RunningWorker {
+  pool: SessionPool;
+  /** Resolves when the workers stop; rejects if one fails. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts the Temporal workers: one on the main queue (workflows, database activities) and one
+ * per session shard this process serves, sharing one session pool.
+ */
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const { config, db, logger } = options;
+  const log = logger.child({ module: 'worker' });
+  const served = new Set(config.workerShards);
+  const isServed = (accountId: string) => served.has(shardOf(accountId, config.sessionShards));
+
+  const sandboxDriver = config.sandbox ? new SandboxDriver(db) : undefined;
+  const pool = new SessionPool({
+    drivers: { sandbox: sandboxDriver },
+    loadAccount: async (id) => {
+      const account = await findAccount(db, id);
+      return account && { id: account.id, platform: account.platform, phone: account.phone, sandbox: account.sandbox };
+    },
+    onInbound: createInboundRouter({ db, logger }),
+    logger: log,
+  });
+
+  // Live sessions are what receive inbound events, so every connected account served here gets one.
+  const connectServedAccounts = async () => {
+    for (const id of await listAccountIds(db, { status: 'connected' })) {
+      if (isServed(id)) await pool.get(id).catch((err) => log.warn({ err, accountId: id }, 'session did not connect'));
+    }
+  };
+  const onAccountChanged = async (accountId: string) => {
+    if (!isServed(accountId)) return;
+    const account = await findAccount(db, accountId);
+    if (account?.status === 'connected') await pool.get(accountId);
+    else await pool.drop(accountId);
+  };
+  const listener = listen(
+    options.databaseUrl,
+    [Channels.accounts, Channels.sandboxInbound],
+    (channel, accountId) => {
+      const work =
+        channel === Channels.accounts
+          ? onAccountChanged(accountId)
+          : isServed(accountId)
+            ? pool.get(accountId).then(() => sandboxDriver?.deliverInbound(accountId))
+            : Promise.resolve();
+      work.catch((err) => log.warn({ err, accountId, channel }, 'notification not handled'));
+    },
+    { logger: log, onReconnect: () => void connectServedAccounts() },
+  );
+
+  const connection = await NativeConnection.connect({ address: options.temporalAddress });
+  const namespace = config.temporal.namespace;
+  const workers = [
+    await Worker.create({
+      connection,
+      namespace,
+      taskQueue: MAIN_TASK_QUEUE,
+      workflowBundle: options.workflowBundle,
+      activities: createBroadcastActivities({ db, sessionShards: config.sessionShards }),
+    }),
+    ...(await Promise.all(
+      [...served].map((shard) =>
+        Worker.create({
+          connection,
+          namespace,
+          taskQueue: sessionTaskQueue(shard),
+          activities: createSessionActivities({ db, pool }),
+        }),
+      ),
+    )),
+  ];
+  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  void connectServedAccounts().catch((err) => log.warn({ err }, 'connecting sessions failed'));
+  log.info({ shards: [...served], sessionShards: config.sessionShards }, 'worker started');
+
+  return {
+    pool,
+    done,
+    async shutdown() {
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done.catch((err) => log.error({ err }, 'worker stopped with an error'));
+      await listener.close();
+      await pool.closeAll();
+      await connection.close();
+    },
+  };
+}

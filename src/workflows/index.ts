@@ -1,0 +1,2 @@
+/** Every workflow the worker registers. */
+export { broadcastRunWorkflow } from './broadcast-run.workflow';

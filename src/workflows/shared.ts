@@ -1,0 +1,38 @@
+/**
+ * Names and message types shared by workflows, activities and the API's Temporal client.
+ * Importable from workflow code: no Node built-ins, no I/O.
+ */
+
+/** Task queue of every workflow and of activities that only touch the database. */
+export const MAIN_TASK_QUEUE = 'autohub';
+
+export const BROADCAST_RUN_WORKFLOW = 'broadcastRunWorkflow';
+
+export interface BroadcastRunInput {
+  broadcastId: string;
+  /** Reserved by the API for runs it starts; schedule-fired runs get the next number. */
+  runNumber?: number;
+}
+
+export interface BroadcastRunResult {
+  runId: string | null;
+  status: 'completed' | 'failed' | 'cancelled';
+  sent: number;
+  failed: number;
+}
+
+/** The workflow id of a broadcast's n-th run started by the API. */
+export function broadcastRunWorkflowId(broadcastId: string, runNumber: number): string {
+  return `broadcast-${broadcastId}-run-${runNumber}`;
+}
+
+/** Failure types session activities raise; workflows stop a run on the account-level ones. */
+export const FailureTypes = {
+  RateLimited: 'RateLimited',
+  AccountRestricted: 'AccountRestricted',
+  AuthRevoked: 'AuthRevoked',
+  DeliveryNotFound: 'DeliveryNotFound',
+} as const;
+
+/** Failures after which no further target of the run can succeed. */
+export const ACCOUNT_LEVEL_FAILURES: readonly string[] = [FailureTypes.AccountRestricted, FailureTypes.AuthRevoked];
