@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { getStack } from './stack';
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+}
+
+/** Sends a request to the running API; bodies are JSON unless `raw` is given. */
+export async function request<T = any>(
+  method: string,
+  path: string,
+  options: { key?: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> } = {},
+): Promise<Reply<T>> {
+  const { baseUrl } = await getStack();
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key) headers['X-API-Key'] = options.key;
+  let body: string | Buffer | undefined = options.raw;
+  if (options.body !== undefined) {
+    headers['Content-Type'] ??= 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const response = await fetch(baseUrl + path, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed as T };
+}
+
+/** A client bound to one API key. */
+export function client(key: string) {
+  return {
+    get: <T = any>(path: string) => request<T>('GET', path, { key }),
+    post: <T = any>(path: string, body?: unknown) => request<T>('POST', path, { key, body }),
+    put: <T = any>(path: string, body?: unknown) => request<T>('PUT', path, { key, body }),
+    delete: <T = any>(path: string) => request<T>('DELETE', path, { key }),
+  };
+}
+
+export type Client = ReturnType<typeof client>;
+
+let users = 0;
+
+/** A new user with its own key, created through the admin API. */
+export async function newUser(name = `user-${++users}`): Promise<{ id: string; key: string; api: Client }> {
+  const { adminKey } = await getStack();
+  const reply = await client(adminKey).post('/api/admin/users', { name, role: 'user' });
+  assert.equal(reply.status, 201, JSON.stringify(reply.body));
+  return { id: reply.body.user.id, key: reply.body.api_key, api: client(reply.body.api_key) };
+}
+
+/** A new connected sandbox account of `api`'s user. */
+export async function newSandboxAccount(api: Client, platform: 'telegram' | 'whatsapp' = 'telegram'): Promise<string> {
+  const reply = await api.post('/api/v1/accounts', { platform, name: `Sandbox ${platform}`, sandbox: true });
+  assert.equal(reply.status, 201, JSON.stringify(reply.body));
+  return reply.body.account.id;
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the broadcast's last run has finished; returns the broadcast. */
+export async function finishedBroadcast(api: Client, id: string, timeoutMs = 30_000): Promise<any> {
+  return eventually(
+    async () => {
+      const reply = await api.get(`/api/v1/broadcast/${id}`);
+      const run = reply.body.broadcast?.last_run;
+      return run && run.status !== 'running' ? reply.body.broadcast : undefined;
+    },
+    timeoutMs,
+    `broadcast ${id} to finish`,
+  );
+}

@@ -1,0 +1,122 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import knexFactory from 'knex';
+import { loadConfig, type Config } from '../../src/config';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
+import { createDb, migrateLatest, type Db } from '../../src/db/knex';
+import { createLogger } from '../../src/logger';
+import { bootstrapAdmin } from '../../src/runtime/bootstrap';
+import { runStops, startRoles, type RunningRoles } from '../../src/runtime/roles';
+import { locateTemporalCli, startDevServer } from '../../src/temporal/dev-server';
+import { installTemporalRuntime } from '../../src/temporal/runtime';
+
+/** The whole AutoHub, running for the test run: real PostgreSQL, real Temporal, real HTTP. */
+export interface Stack {
+  baseUrl: string;
+  adminKey: string;
+  db: Db;
+  config: Config;
+  roles: RunningRoles;
+  databaseUrl: string;
+  temporalAddress: string;
+}
+
+const ADMIN_KEY = 'ahk_test_admin_key_for_the_whole_suite';
+
+let stack: Promise<Stack> | undefined;
+const stops: Array<[string, () => Promise<void>]> = [];
+const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'error');
+
+/**
+ * The stack of this test run, started on first use: `DATABASE_URL` / `TEMPORAL_ADDRESS` when set
+ * (a fresh database is created on that server), otherwise an embedded PostgreSQL and a Temporal
+ * dev server on free ports. Stopped by the root `afterAll` hook.
+ */
+export function getStack(): Promise<Stack> {
+  stack ??= startStack();
+  return stack;
+}
+
+/** Stops whatever `getStack` started. */
+export async function stopStack(): Promise<void> {
+  if (!stack) return;
+  await stack.catch(() => undefined);
+  await runStops(stops.splice(0), logger);
+  stack = undefined;
+}
+
+async function startStack(): Promise<Stack> {
+  installTemporalRuntime(logger);
+  const home = mkdtempSync(path.join(tmpdir(), 'autohub-test-'));
+  // Run as root, the embedded PostgreSQL runs as `postgres`, which must be able to enter the home.
+  chmodSync(home, 0o755);
+  stops.push(['temporary home', async () => rmSync(home, { recursive: true, force: true })]);
+
+  const databaseUrl = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : await startScratchPostgres(home);
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    const server = await startDevServer({
+      cliPath: locateTemporalCli(process.env.TEMPORAL_CLI_PATH),
+      port: await freePort(),
+      namespace: 'default',
+    });
+    stops.unshift(['Temporal dev server', server.stop]);
+    temporalAddress = server.address;
+  }
+
+  const config = loadConfig({
+    AUTOHUB_HOME: home,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    AUTOHUB_ADMIN_KEY: ADMIN_KEY,
+    AUTOHUB_SANDBOX: 'true',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+  });
+  const migrator = createDb(databaseUrl, { max: 1 });
+  await migrateLatest(migrator);
+  await bootstrapAdmin(migrator, config);
+  await migrator.destroy();
+
+  const roles = await startRoles({ config, databaseUrl, temporalAddress, logger, api: true, worker: true });
+  stops.unshift(...roles.stops);
+  return { baseUrl: roles.apiUrl!, adminKey: ADMIN_KEY, db: roles.db, config, roles, databaseUrl, temporalAddress };
+}
+
+async function startScratchPostgres(home: string): Promise<string> {
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(home, 'pgdata'), port: await freePort() });
+  stops.push(['embedded PostgreSQL', pg.stop]);
+  return pg.url;
+}
+
+/** A new, empty database on the server of `serverUrl`, dropped when the run ends. */
+async function createScratchDatabase(serverUrl: string): Promise<string> {
+  const name = `autohub_test_${process.pid}_${Date.now()}`;
+  const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+  await admin.raw(`create database ${name}`);
+  await admin.destroy();
+  stops.push([
+    'scratch database',
+    async () => {
+      const dropper = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+      await dropper.raw(`drop database if exists ${name} with (force)`);
+      await dropper.destroy();
+    },
+  ]);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A TCP port free on loopback right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
