@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import pino from 'pino';
+import { createSessionActivities } from '../../src/activities/session.activities';
+import * as broadcasts from '../../src/db/repos/broadcasts.repo';
+import { SandboxDriver } from '../../src/platforms/sandbox/sandbox-driver';
+import { SessionPool } from '../../src/platforms/session-pool';
+import { newSandboxAccount, newUser } from '../support/http';
+import { getStack, type Stack } from '../support/stack';
+
+describe('delivery ledger (deliverMessage activity)', () => {
+  let stack: Stack;
+  let accountId: string;
+  let userId: string;
+  let pool: SessionPool;
+
+  before(async function () {
+    this.timeout(120_000);
+    stack = await getStack();
+    const user = await newUser();
+    userId = user.id;
+    accountId = await newSandboxAccount(user.api);
+    pool = new SessionPool({
+      drivers: { sandbox: new SandboxDriver(stack.db) },
+      loadAccount: async (id) => ({ id, platform: 'telegram', phone: null, sandbox: true }),
+      onInbound: () => {},
+      logger: pino({ level: 'silent' }),
+    });
+  });
+  after(() => pool.closeAll());
+
+  async function openRun(targets: string[], message: string) {
+    const broadcast = await broadcasts.insertBroadcast(stack.db, {
+      userId,
+      accountId,
+      platform: 'telegram',
+      name: null,
+      scheduleType: 'now',
+      message,
+      templateId: null,
+      targetKeys: targets,
+      intervalMinutes: null,
+      dailyTime: null,
+      timezone: null,
+    });
+    const plan = await broadcasts.beginRun(stack.db, broadcast.id, `ledger-test-${broadcast.id}`);
+    return plan!;
+  }
+
+  const outboxCount = async (text: string) =>
+    Number((await stack.db('sandbox_outbox').where({ account_id: accountId, text }).count('* as n').first())!.n);
+
+  it('does not send again when the activity is retried after a successful send', async () => {
+    const activities = createSessionActivities({ db: stack.db, pool });
+    const plan = await openRun(['@channel1'], 'retried activity');
+    assert.deepEqual(await activities.deliverMessage({ runId: plan.runId, targetKey: '@channel1' }), { status: 'sent' });
+    assert.deepEqual(await activities.deliverMessage({ runId: plan.runId, targetKey: '@channel1' }), { status: 'sent', error: undefined });
+    assert.equal(await outboxCount('retried activity'), 1);
+  });
+
+  it('is de-duplicated by the platform when a crash lost the ledger update after the send', async () => {
+    const activities = createSessionActivities({ db: stack.db, pool });
+    const plan = await openRun(['@channel2'], 'crash between send and record');
+    const delivery = await broadcasts.findDelivery(stack.db, plan.runId, '@channel2');
+    // The send went out, then the worker died before recording it: the ledger still says pending.
+    const session = await pool.get(accountId);
+    await session.sendMessage({ targetKey: '@channel2', text: delivery!.message, clientMessageId: delivery!.clientMessageId });
+    assert.equal((await broadcasts.findDelivery(stack.db, plan.runId, '@channel2'))!.status, 'pending');
+
+    assert.deepEqual(await activities.deliverMessage({ runId: plan.runId, targetKey: '@channel2' }), { status: 'sent' });
+    assert.equal(await outboxCount('crash between send and record'), 1);
+    assert.equal((await broadcasts.findDelivery(stack.db, plan.runId, '@channel2'))!.status, 'sent');
+  });
+
+  it('keeps one ledger row per run and target when the run is begun twice', async () => {
+    const plan = await openRun(['@channel1', '@channel2'], 'begun twice');
+    const broadcastId = (await stack.db('broadcast_runs').where({ id: plan.runId }).first()).broadcast_id;
+    const again = await broadcasts.beginRun(stack.db, broadcastId, `ledger-test-${broadcastId}`);
+    assert.equal(again!.runId, plan.runId);
+    const rows = await stack.db('deliveries').where({ run_id: plan.runId });
+    assert.equal(rows.length, 2);
+  });
+});
