@@ -1,0 +1,422 @@
+/**
+ * A logged-in WhatsApp account as a {@link PlatformSession}, on top of a {@link WhatsAppConnection}.
+ */
+import type {
+  BaileysEventMap,
+  Contact,
+  GroupMetadata,
+  WAMessage,
+} from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
+import {
+  PlatformError,
+  type ChatInfo,
+  type DiscoveredChat,
+  type InboundEvent,
+  type InboundListener,
+  type MessageInfo,
+  type MessageSearch,
+  type OutgoingMessage,
+  type PlatformSession,
+  type Profile,
+  type ProfileUpdate,
+  type ResolvedTarget,
+  type SentMessage,
+} from '../types';
+import type { BaileysModule } from './baileys';
+import { toPlatformError } from './errors';
+import { resolveTarget as resolveTargetKey, type WhatsAppTarget } from './jids';
+import {
+  messageIdFor,
+  outgoingContent,
+  timestampToDate,
+  toInboundMessage,
+  toMemberEvents,
+  type OutgoingMedia,
+} from './messages';
+import { silentLogger, type WhatsAppLogger, type WhatsAppSocket } from './socket';
+import type { WhatsAppConnection } from './whatsapp-connection';
+
+/** WhatsApp's limit for a profile name. */
+export const MAX_NAME_LENGTH = 25;
+/** WhatsApp's limit for the "about" text. */
+export const MAX_ABOUT_LENGTH = 139;
+
+/** An outgoing message that may carry media (images and videos get the text as caption). */
+export type WhatsAppOutgoingMessage = OutgoingMessage & { media?: OutgoingMedia };
+
+/** What a session is built from. */
+export interface WhatsAppSessionOptions {
+  accountId: string;
+  connection: WhatsAppConnection;
+  baileys: BaileysModule;
+  logger?: WhatsAppLogger;
+  /** Called once when {@link WhatsAppSession.disconnect} ran. */
+  onDisconnect?: () => void;
+}
+
+const RECENT_INBOUND_KEPT = 500;
+const SENT_KEPT = 10_000;
+const LOOKUPS_KEPT = 5_000;
+
+/** Adds to a Map used as a bounded, insertion-ordered cache. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > limit) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+}
+
+/**
+ * One WhatsApp account's session.
+ *
+ * It listens from the moment it is made (before login completes), so contacts from the first
+ * history sync are known to {@link listChats}.
+ */
+export class WhatsAppSession implements PlatformSession {
+  readonly accountId: string;
+  private readonly connection: WhatsAppConnection;
+  private readonly baileys: BaileysModule;
+  private readonly logger: WhatsAppLogger;
+  private readonly onDisconnect: (() => void) | undefined;
+  private readonly listeners = new Set<InboundListener>();
+  private readonly contacts = new Map<string, Contact>();
+  private readonly lastActivity = new Map<string, Date>();
+  /** Received messages by their numeric id, so a reply can quote them. */
+  private readonly recentInbound = new Map<number, WAMessage>();
+  /** Results of sends in this session by client message id. */
+  private readonly sent = new Map<string, SentMessage>();
+  /** Phone-number targets already confirmed by `onWhatsApp`, by target key. */
+  private readonly lookups = new Map<string, WhatsAppTarget>();
+  private readonly unsubscribes: Array<() => void>;
+
+  constructor(options: WhatsAppSessionOptions) {
+    this.accountId = options.accountId;
+    this.connection = options.connection;
+    this.baileys = options.baileys;
+    this.logger = options.logger ?? silentLogger;
+    this.onDisconnect = options.onDisconnect;
+    const { connection } = options;
+    this.unsubscribes = [
+      connection.subscribe('messages.upsert', (upsert) => this.onMessages(upsert)),
+      connection.subscribe('group-participants.update', (update) => this.onParticipants(update)),
+      connection.subscribe('contacts.upsert', (contacts) => this.addContacts(contacts)),
+      connection.subscribe('contacts.update', (contacts) => this.addContacts(contacts)),
+      connection.subscribe('messaging-history.set', ({ contacts }) => this.addContacts(contacts)),
+    ];
+  }
+
+  /** Groups the account is in, and the contacts it has seen (from history sync and contact updates). */
+  async listChats(): Promise<ChatInfo[]> {
+    return this.guard('listChats', async (sock) => {
+      const groups = Object.values(await sock.groupFetchAllParticipating());
+      const chats: ChatInfo[] = groups.map((group) => ({
+        key: group.id,
+        id: group.id,
+        type: 'group',
+        title: group.subject || group.id,
+        username: null,
+        members: memberCount(group),
+        lastActivityAt: this.lastActivity.get(group.id) ?? null,
+      }));
+      for (const contact of this.contacts.values()) {
+        chats.push({
+          key: contact.id,
+          id: contact.id,
+          type: 'contact',
+          title: contactName(contact) ?? contact.id,
+          username: contact.username ?? null,
+          members: null,
+          lastActivityAt: this.lastActivity.get(contact.id) ?? null,
+        });
+      }
+      return chats;
+    });
+  }
+
+  /**
+   * Not available: WhatsApp has no server-side message search, and a linked device only holds
+   * what it received. Search the stored inbound messages instead.
+   *
+   * @throws PlatformError `invalid`, always.
+   */
+  async searchMessages(_search: MessageSearch): Promise<MessageInfo[]> {
+    throw new PlatformError(
+      'invalid',
+      'message search is not supported on whatsapp: WhatsApp has no server-side search; search stored inbound messages instead',
+    );
+  }
+
+  /** Resolves a group JID, person JID or phone number; phone numbers must have WhatsApp. */
+  async resolveTarget(key: string): Promise<ResolvedTarget> {
+    return this.guard(`resolveTarget ${key}`, async (sock) => {
+      const target = await this.lookup(key, sock);
+      if (target.kind === 'group') {
+        const group = await sock.groupMetadata(target.jid);
+        return {
+          key: group.id,
+          id: group.id,
+          type: 'group',
+          title: group.subject || group.id,
+          username: null,
+          members: memberCount(group),
+          writable: this.canPost(sock, group),
+        };
+      }
+      const contact = this.contacts.get(target.jid);
+      return {
+        key: target.jid,
+        id: target.jid,
+        type: 'contact',
+        title: (contact && contactName(contact)) ?? (target.kind === 'phone' ? target.phone : target.jid),
+        username: contact?.username ?? null,
+        members: null,
+        writable: true,
+      };
+    });
+  }
+
+  /**
+   * Sends a text (or media with the text as caption) under a message id derived from
+   * `clientMessageId`, so a retried send reuses the id. A repeat within this session is not sent
+   * again and answers `deduplicated: true`.
+   */
+  async sendMessage(message: WhatsAppOutgoingMessage): Promise<SentMessage> {
+    const earlier = this.sent.get(message.clientMessageId);
+    if (earlier) return { ...earlier, deduplicated: true };
+    return this.guard(`sendMessage to ${message.targetKey}`, async (sock) => {
+      const content = outgoingContent(message.text, message.media);
+      const target = await this.lookup(message.targetKey, sock);
+      const messageId = messageIdFor(message.clientMessageId);
+      const quoted = message.replyTo === undefined ? undefined : this.recentInbound.get(message.replyTo);
+      const sent = await sock.sendMessage(target.jid, content, { messageId, quoted });
+      this.connection.rememberSent(sent);
+      const result: SentMessage = {
+        messageId: sent?.key.id ?? messageId,
+        sentAt: timestampToDate(sent?.messageTimestamp, new Date()),
+        deduplicated: false,
+      };
+      remember(this.sent, message.clientMessageId, result, SENT_KEPT);
+      return result;
+    });
+  }
+
+  /**
+   * The account's profile. WhatsApp has one name, reported as `firstName`; `lastName` is empty.
+   */
+  async getProfile(): Promise<Profile> {
+    return this.guard('getProfile', async (sock) => {
+      const me = this.me(sock);
+      const [about, photo] = await Promise.all([this.fetchAbout(sock, me.id), this.hasPhoto(sock, me.id)]);
+      return {
+        id: me.id,
+        firstName: me.name,
+        lastName: '',
+        username: me.username,
+        phone: me.phone,
+        about,
+        photo,
+      };
+    });
+  }
+
+  /**
+   * Updates name and/or about. WhatsApp has one name field: `firstName` and `lastName` are
+   * joined with a space, and a missing `firstName` keeps the current name as the first part.
+   *
+   * @throws PlatformError `invalid` for an empty name, a name over 25 or an about over 139 characters.
+   */
+  async updateProfile(update: ProfileUpdate): Promise<Profile> {
+    const about = update.about;
+    if (about !== undefined && about.length > MAX_ABOUT_LENGTH) {
+      throw new PlatformError('invalid', `whatsapp "about" is limited to ${MAX_ABOUT_LENGTH} characters`);
+    }
+    const changesName = update.firstName !== undefined || update.lastName !== undefined;
+    const name = await this.guard('updateProfile', async (sock) => {
+      if (!changesName) return undefined;
+      const joined = [update.firstName ?? this.me(sock).name, update.lastName ?? '']
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0)
+        .join(' ');
+      if (joined.length === 0) throw new PlatformError('invalid', 'whatsapp profile name cannot be empty');
+      if (joined.length > MAX_NAME_LENGTH) {
+        throw new PlatformError('invalid', `whatsapp profile name is limited to ${MAX_NAME_LENGTH} characters`);
+      }
+      await sock.updateProfileName(joined);
+      return joined;
+    });
+    if (about !== undefined) await this.guard('updateProfile', (sock) => sock.updateProfileStatus(about));
+
+    const profile = await this.getProfile();
+    // Name and about propagate through WhatsApp's servers lazily; report what was just set.
+    return {
+      ...profile,
+      ...(name === undefined ? {} : { firstName: name, lastName: '' }),
+      ...(about === undefined ? {} : { about }),
+    };
+  }
+
+  /** @throws PlatformError `invalid`, always: WhatsApp usernames cannot be set by a linked device. */
+  async setUsername(_username: string): Promise<void> {
+    throw new PlatformError('invalid', 'setting a username is not supported on whatsapp');
+  }
+
+  /** Sets the profile photo (Baileys crops and scales it). */
+  async setPhoto(photo: { data: Buffer; mimeType: string }): Promise<void> {
+    if (!photo.mimeType.startsWith('image/')) {
+      throw new PlatformError('invalid', `a profile photo must be an image, not ${photo.mimeType}`);
+    }
+    await this.guard('setPhoto', (sock) => sock.updateProfilePicture(this.me(sock).id, photo.data));
+  }
+
+  async deletePhoto(): Promise<void> {
+    await this.guard('deletePhoto', (sock) => sock.removeProfilePicture(this.me(sock).id));
+  }
+
+  /** @throws PlatformError `invalid`, always: WhatsApp has no public group directory to search. */
+  async discoverChats(_query: { keywords: string; limit: number }): Promise<DiscoveredChat[]> {
+    throw new PlatformError(
+      'invalid',
+      'discovering public groups is not supported on whatsapp: WhatsApp has no public group directory',
+    );
+  }
+
+  /** Received messages (`notify` upserts not sent by this account) and group joins/leaves. */
+  onInbound(listener: InboundListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Closes the connection (the saved login stays) and stops delivering events. */
+  async disconnect(): Promise<void> {
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+    this.listeners.clear();
+    await this.connection.close();
+    this.onDisconnect?.();
+  }
+
+  private async guard<T>(context: string, work: (sock: WhatsAppSocket) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.connection.socket());
+    } catch (err) {
+      throw toPlatformError(err, context);
+    }
+  }
+
+  private async lookup(key: string, sock: WhatsAppSocket): Promise<WhatsAppTarget> {
+    const known = this.lookups.get(key);
+    if (known) return known;
+    const target = await resolveTargetKey(key, sock);
+    if (target.kind === 'phone') remember(this.lookups, key, target, LOOKUPS_KEPT);
+    return target;
+  }
+
+  private me(sock: WhatsAppSocket): { id: string; name: string; phone: string | null; username: string | null } {
+    const user = sock.user;
+    if (!user) throw new PlatformError('transient', 'whatsapp account details are not available yet');
+    const id = this.baileys.jidNormalizedUser(user.id);
+    const phoneUser = this.baileys.isPnUser(id) ? this.baileys.jidDecode(id)?.user : undefined;
+    return {
+      id,
+      name: user.name ?? user.notify ?? user.verifiedName ?? '',
+      phone: phoneUser ? `+${phoneUser}` : null,
+      username: user.username ?? null,
+    };
+  }
+
+  /** This account's JIDs (phone and LID), as far as they are known. */
+  private selfIds(sock?: WhatsAppSocket): string[] {
+    const user = sock?.user;
+    const ids = [user?.id, user?.lid, this.connection.state.me?.id, this.connection.state.me?.lid];
+    return ids.filter((id): id is string => typeof id === 'string' && id.length > 0);
+  }
+
+  private canPost(sock: WhatsAppSocket, group: GroupMetadata): boolean {
+    const self = this.selfIds(sock);
+    const member = group.participants.find((participant) =>
+      [participant.id, participant.phoneNumber, participant.lid].some(
+        (id) => id !== undefined && self.some((me) => this.baileys.areJidsSameUser(id, me)),
+      ),
+    );
+    if (!member) return false;
+    // In an announcement group only admins may post.
+    return !group.announce || Boolean(member.admin);
+  }
+
+  private async fetchAbout(sock: WhatsAppSocket, jid: string): Promise<string> {
+    try {
+      const status = (await sock.fetchStatus(jid))?.[0]?.['status'];
+      if (typeof status === 'object' && status !== null && 'status' in status && typeof status.status === 'string') {
+        return status.status;
+      }
+      return '';
+    } catch (err) {
+      // An unset or private about reads as empty; anything else is a real failure.
+      const kind = toPlatformError(err).kind;
+      if (kind === 'not_found' || kind === 'forbidden') return '';
+      throw err;
+    }
+  }
+
+  private async hasPhoto(sock: WhatsAppSocket, jid: string): Promise<boolean> {
+    try {
+      return Boolean(await sock.profilePictureUrl(jid, 'preview'));
+    } catch (err) {
+      // WhatsApp answers item-not-found when there is no photo.
+      const kind = toPlatformError(err).kind;
+      if (kind === 'not_found' || kind === 'forbidden') return false;
+      throw err;
+    }
+  }
+
+  private onMessages({ messages, type }: BaileysEventMap['messages.upsert']): void {
+    for (const message of messages) {
+      const chat = message.key.remoteJid;
+      if (chat) {
+        const at = timestampToDate(message.messageTimestamp, new Date());
+        const previous = this.lastActivity.get(chat);
+        if (!previous || previous < at) this.lastActivity.set(chat, at);
+      }
+      // 'append' upserts are history and this account's own sends, not new arrivals.
+      if (type !== 'notify') continue;
+      const event = toInboundMessage(this.baileys, this.accountId, message);
+      if (!event) continue;
+      remember(this.recentInbound, event.messageId, message, RECENT_INBOUND_KEPT);
+      this.emit(event);
+    }
+  }
+
+  private onParticipants(update: BaileysEventMap['group-participants.update']): void {
+    const self = this.selfIds();
+    for (const event of toMemberEvents(this.baileys, this.accountId, update, self)) this.emit(event);
+  }
+
+  private addContacts(contacts: ReadonlyArray<Partial<Contact>>): void {
+    for (const contact of contacts) {
+      const id = contact.id;
+      if (!id || !(this.baileys.isPnUser(id) || this.baileys.isLidUser(id))) continue;
+      const jid = this.baileys.jidNormalizedUser(id);
+      this.contacts.set(jid, { ...this.contacts.get(jid), ...contact, id: jid });
+    }
+  }
+
+  private emit(event: InboundEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.logger.error({ err, type: event.type }, 'inbound listener failed');
+      }
+    }
+  }
+}
+
+function memberCount(group: GroupMetadata): number | null {
+  if (group.participants.length > 0) return group.participants.length;
+  return group.size ?? null;
+}
+
+function contactName(contact: Partial<Contact>): string | null {
+  return contact.name || contact.notify || contact.verifiedName || null;
+}
