@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Scope } from '../db/repos/scope';
 import type { User } from '../db/repos/users.repo';
+import type { Authenticator } from './middleware/auth';
 
 /** What the API's routes are built from. */
 export interface ApiDeps {
@@ -12,6 +13,7 @@ export interface ApiDeps {
   temporal: Client;
   logger: Logger;
   version: string;
+  auth: Authenticator;
 }
 
 /** The authenticated caller of a request. */

@@ -4,7 +4,7 @@ import type { ParameterizedContext } from 'koa';
 import { z } from 'zod';
 import { NotFoundError } from '../errors';
 import type { ApiDeps, ApiState, Caller } from './context';
-import { authenticate, requireAdmin } from './middleware/auth';
+import { requireAdmin } from './middleware/auth';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -47,7 +47,7 @@ export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = 
 export function mountRoutes(router: Router<ApiState>, registry: OpenAPIRegistry, deps: ApiDeps, routes: RouteDefinition[]): void {
   for (const def of routes) {
     router[def.method](def.path, async (ctx) => {
-      const caller = await authenticate(deps.db, ctx);
+      const caller = await deps.auth.authenticate(ctx);
       if (def.access === 'admin') requireAdmin(caller);
       const body = def.body ? def.body.parse(ctx.request.body ?? {}) : undefined;
       const query = def.query ? def.query.parse(ctx.query) : undefined;

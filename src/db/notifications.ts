@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 export const Channels = {
   /** An account was created, changed or deleted; payload: account id. */
   accounts: 'autohub_accounts',
+  /** An API key was revoked (or a user removed); payload: key id. */
+  apiKeys: 'autohub_api_keys',
   /** An inbound event was injected into a sandbox account; payload: account id. */
   sandboxInbound: 'autohub_sandbox_inbound',
 } as const;

@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
+import { Authenticator } from '../api/middleware/auth';
+import { Channels, listen } from '../db/notifications';
 import type { Config } from '../config';
 import { createDb } from '../db/knex';
 import { connectTemporalClient } from '../temporal/client';
@@ -50,7 +52,12 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
   }
   if (options.api) {
     const temporal = await connectTemporalClient(options.temporalAddress, config.temporal.namespace);
-    const app = createApp({ config, db, temporal: temporal.client, logger, version });
+    const auth = new Authenticator(db, logger.child({ module: 'auth' }));
+    const revocations = listen(options.databaseUrl, [Channels.apiKeys], () => auth.forget(), {
+      logger,
+      onReconnect: () => auth.forget(),
+    });
+    const app = createApp({ config, db, temporal: temporal.client, logger, version, auth });
     const server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
     const { port } = server.address() as AddressInfo;
@@ -65,6 +72,7 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
         }),
     ]);
     running.stops.push(['Temporal client', temporal.close]);
+    running.stops.push(['revocation listener', revocations.close]);
   }
   if (running.worker) running.stops.push(['worker', running.worker.shutdown]);
   running.stops.push(['database pool', () => db.destroy()]);

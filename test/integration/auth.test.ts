@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { client, newUser, request } from '../support/http';
+import { revokeApiKey } from '../../src/db/repos/users.repo';
+import { client, eventually, newUser, request } from '../support/http';
 import { getStack } from '../support/stack';
 
 describe('authentication and API keys', () => {
@@ -102,5 +103,17 @@ describe('authentication and API keys', () => {
     assert.equal(created.status, 201);
     assert.equal(created.body.user.role, 'admin');
     assert.equal((await client(created.body.api_key).get('/api/admin/users')).status, 200);
+  });
+});
+
+describe('revocation from another process', () => {
+  it('rejects a key revoked outside this API process (autohub keys revoke) within moments', async function () {
+    this.timeout(30_000);
+    const { db } = await getStack();
+    const user = await newUser();
+    assert.equal((await user.api.get('/api/v1/accounts')).status, 200);
+    const key = await db('api_keys').where({ user_id: user.id }).first();
+    assert.equal(await revokeApiKey(db, key.id), true);
+    await eventually(async () => ((await user.api.get('/api/v1/accounts')).status === 401 ? true : undefined), 5_000, 'the revoked key to fail');
   });
 });

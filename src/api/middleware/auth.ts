@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ParameterizedContext } from 'koa';
-import { findActiveKeyOwner, touchApiKey } from '../../db/repos/users.repo';
+import type { Logger } from 'pino';
+import { findActiveKeyOwner, touchApiKey, type KeyOwner } from '../../db/repos/users.repo';
 import { hashApiKey } from '../../domain/api-keys';
 import { ForbiddenError, UnauthorizedError } from '../../errors';
 import type { ApiState, Caller } from '../context';
@@ -19,25 +20,59 @@ export function presentedKey(ctx: ParameterizedContext): string | undefined {
   return typeof query === 'string' && query ? query : undefined;
 }
 
+interface CachedOwner {
+  owner: KeyOwner;
+  cachedAt: number;
+  touchedAt: number;
+}
+
 /**
- * Authenticates the request: no key → 401 `unauthorized`; an unknown or revoked key → 401
- * `Invalid or missing API key`. Looked up on every request, so a revoked key fails at once.
+ * Authenticates requests by API key, remembering recently seen keys for `ttlMs` so the hot path
+ * needs no query. A revocation clears the memory at once in this process (`forget`), and in
+ * every other API process through the `autohub_api_keys` notification, so a revoked key fails
+ * from the next request on; the TTL bounds staleness should a notification ever be missed.
  */
-export async function authenticate(db: Knex, ctx: ParameterizedContext<ApiState>): Promise<Caller> {
-  const key = presentedKey(ctx);
-  if (!key) throw new UnauthorizedError('unauthorized');
-  const owner = await findActiveKeyOwner(db, hashApiKey(key));
-  if (!owner) throw new UnauthorizedError('Invalid or missing API key');
-  if (!owner.lastUsedAt || Date.now() - owner.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-    await touchApiKey(db, owner.keyId);
+export class Authenticator {
+  private readonly cache = new Map<string, CachedOwner>();
+
+  constructor(
+    private readonly db: Knex,
+    private readonly logger: Logger,
+    private readonly ttlMs = 30_000,
+  ) {}
+
+  /**
+   * No key → 401 `unauthorized`; an unknown or revoked key → 401 `Invalid or missing API key`.
+   */
+  async authenticate(ctx: ParameterizedContext<ApiState>): Promise<Caller> {
+    const key = presentedKey(ctx);
+    if (!key) throw new UnauthorizedError('unauthorized');
+    const hash = hashApiKey(key);
+    const now = Date.now();
+    let entry = this.cache.get(hash);
+    if (!entry || now - entry.cachedAt > this.ttlMs) {
+      const owner = await findActiveKeyOwner(this.db, hash);
+      if (!owner) {
+        this.cache.delete(hash);
+        throw new UnauthorizedError('Invalid or missing API key');
+      }
+      entry = { owner, cachedAt: now, touchedAt: owner.lastUsedAt?.getTime() ?? 0 };
+      this.cache.set(hash, entry);
+    }
+    if (now - entry.touchedAt > TOUCH_INTERVAL_MS) {
+      entry.touchedAt = now;
+      touchApiKey(this.db, entry.owner.keyId).catch((err) => this.logger.warn({ err }, 'last_used_at not recorded'));
+    }
+    const { user, keyId } = entry.owner;
+    const caller: Caller = { user, keyId, scope: { userId: user.id, admin: user.role === 'admin' } };
+    ctx.state.caller = caller;
+    return caller;
   }
-  const caller: Caller = {
-    user: owner.user,
-    keyId: owner.keyId,
-    scope: { userId: owner.user.id, admin: owner.user.role === 'admin' },
-  };
-  ctx.state.caller = caller;
-  return caller;
+
+  /** Forgets every remembered key; the next request of each is checked against the database. */
+  forget(): void {
+    this.cache.clear();
+  }
 }
 
 export function requireAdmin(caller: Caller): void {

@@ -12,7 +12,7 @@ const CreateUserBody = z.object({
 });
 
 /** Users and API keys; admins only. */
-export function adminRoutes({ db }: ApiDeps) {
+export function adminRoutes({ db, auth }: ApiDeps) {
   return [
     route({
       method: 'post',
@@ -64,6 +64,7 @@ export function adminRoutes({ db }: ApiDeps) {
       handler: async ({ params }) => {
         const keyId = idParam(params);
         if (!(await revokeApiKey(db, keyId))) throw new NotFoundError();
+        auth.forget();
         return ok({ key_id: keyId, revoked: true });
       },
     }),

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { Channels, notify } from '../notifications';
 
 export type Role = 'admin' | 'user';
 
@@ -105,12 +106,18 @@ export async function touchApiKey(db: Knex, keyId: string): Promise<void> {
   await db('api_keys').where({ id: keyId }).update({ last_used_at: db.fn.now() });
 }
 
-/** Revokes a key; false when no such key exists. Revoking twice keeps the first time. */
+/**
+ * Revokes a key and tells every API process to forget it; false when no such key exists.
+ * Revoking twice keeps the first time.
+ */
 export async function revokeApiKey(db: Knex, keyId: string): Promise<boolean> {
-  const row = await db<ApiKeyRow>('api_keys').where({ id: keyId }).first();
-  if (!row) return false;
-  if (!row.revoked_at) await db('api_keys').where({ id: keyId }).update({ revoked_at: db.fn.now() });
-  return true;
+  return db.transaction(async (trx) => {
+    const row = await trx<ApiKeyRow>('api_keys').where({ id: keyId }).first();
+    if (!row) return false;
+    if (!row.revoked_at) await trx('api_keys').where({ id: keyId }).update({ revoked_at: trx.fn.now() });
+    await notify(trx, Channels.apiKeys, keyId);
+    return true;
+  });
 }
 
 /** Creates a user and its first API key in one transaction. */
