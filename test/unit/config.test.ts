@@ -34,6 +34,13 @@ describe('loadConfig', () => {
     );
   });
 
+  it('treats empty variables as unset', () => {
+    const config = loadConfig({ TELEGRAM_API_ID: '', DATABASE_URL: '', PORT: '' });
+    assert.equal(config.telegram.apiId, undefined);
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.port, 3000);
+  });
+
   it('rejects worker shards beyond SESSION_SHARDS', () => {
     assert.throws(() => loadConfig({ SESSION_SHARDS: '2', WORKER_SHARDS: '0,2' }), /WORKER_SHARDS: shards 2/);
   });
