@@ -1,0 +1,465 @@
+/**
+ * A live, logged-in Telegram account on GramJS, as a {@link PlatformSession}.
+ *
+ * Every call goes through {@link TelegramSession.call}, which bounds it in time (GramJS queues
+ * requests silently while disconnected) and turns failures into PlatformErrors. Peers come from
+ * the peer cache before Telegram is asked, and every peer Telegram describes is put back into it.
+ */
+import { Api } from 'telegram';
+import { CustomFile } from 'telegram/client/uploads';
+import { returnBigInt } from 'telegram/Helpers';
+import { Raw } from 'telegram/events';
+import { UpdateConnectionState } from 'telegram/network';
+import {
+  PERMANENT_TARGET_ERRORS,
+  PlatformError,
+  type ChatInfo,
+  type DiscoveredChat,
+  type InboundEvent,
+  type InboundListener,
+  type MessageInfo,
+  type MessageSearch,
+  type OutgoingMessage,
+  type PlatformSession,
+  type Profile,
+  type ProfileUpdate,
+  type ResolvedTarget,
+  type SentMessage,
+} from '../types';
+import type { GramClient, TelegramLogger } from './client';
+import {
+  chatKeyOf,
+  chatTypeOf,
+  indexEntities,
+  markedIdOf,
+  markedIdOfPeer,
+  membersOf,
+  titleOf,
+  toResolvedTarget,
+  type EntityMap,
+} from './entities';
+import { telegramErrorCode, toPlatformError } from './errors';
+import { messageOfUpdate, translateMessage } from './inbound';
+import { messagesOf, sentMessageOf, toMessageInfo } from './messages';
+import { cachedPeersFor, publicUsername, type CachedPeer, type PeerCache, type PeerEntity } from './peer-cache';
+import { PeerResolver, isPeerEntity } from './peer-resolver';
+import { randomIdFor } from './random-id';
+import { ConnectionSupervisor, type ReconnectOptions } from './reconnect';
+import { withTimeout } from './timeout';
+
+/** Tunables of a session; the driver fills in defaults. */
+export interface TelegramSessionOptions {
+  /** Longest a single Telegram call may take before it fails as `transient`. */
+  requestTimeoutMs: number;
+  /** Most dialogs `listChats` reads. */
+  dialogLimit: number;
+  /** After a reconnect, how many of the most recently active chats are re-polled. */
+  catchUpChats: number;
+  /** After a reconnect, how many recent messages per chat are re-polled. */
+  catchUpMessages: number;
+  reconnect: ReconnectOptions;
+}
+
+/** What a session is built from. */
+export interface TelegramSessionDeps {
+  accountId: string;
+  client: GramClient;
+  /** The logged-in user, as `users.getUsers([self])` returned it at connect. */
+  self: Api.User;
+  phone: string | null;
+  peerCache: PeerCache;
+  logger?: TelegramLogger;
+  options: TelegramSessionOptions;
+}
+
+/** Telegram returns at most this many messages per history or search request. */
+const PAGE_SIZE = 100;
+/** Profile photo pages deleted at most, a guard against a server that keeps returning photos. */
+const MAX_PHOTO_PAGES = 20;
+
+/** Newest message id seen per chat, to skip duplicates and to know where catch-up starts. */
+interface HighWater {
+  maxId: number;
+  seenAt: number;
+}
+
+/** One logged-in Telegram account; built by `TelegramDriver.connect`, see the module comment. */
+export class TelegramSession implements PlatformSession {
+  readonly accountId: string;
+  private readonly client: GramClient;
+  private readonly selfId: string;
+  private readonly listeners = new Set<InboundListener>();
+  private readonly highWater = new Map<string, HighWater>();
+  private readonly updates = new Raw({});
+  private readonly supervisor: ConnectionSupervisor;
+  private readonly peers: PeerResolver;
+  private closed = false;
+
+  constructor(private readonly deps: TelegramSessionDeps) {
+    this.accountId = deps.accountId;
+    this.client = deps.client;
+    this.selfId = deps.self.id.toString();
+    this.supervisor = new ConnectionSupervisor(
+      {
+        isConnected: () => this.client.connected === true,
+        connect: () => this.client.connect(),
+        onRecovered: () => this.catchUp(),
+      },
+      deps.options.reconnect,
+      deps.logger,
+    );
+    this.peers = new PeerResolver({
+      accountId: deps.accountId,
+      cache: deps.peerCache,
+      call: (request) => this.call(request),
+      lookUpInMemory: (markedId) => this.guard('getInputEntity', () => this.client.getInputEntity(returnBigInt(markedId))),
+      logger: deps.logger,
+    });
+    this.client.addEventHandler(this.onUpdate, this.updates);
+  }
+
+  async listChats(): Promise<ChatInfo[]> {
+    const dialogs = await this.guard('getDialogs', () => this.client.getDialogs({ limit: this.deps.options.dialogLimit }));
+    const chats: ChatInfo[] = [];
+    const peers: CachedPeer[] = [];
+    for (const dialog of dialogs) {
+      const entity = dialog.entity;
+      if (!isPeerEntity(entity) || !isListable(entity)) continue;
+      peers.push(...cachedPeersFor(entity));
+      const id = markedIdOf(entity);
+      if (dialog.message) this.raiseHighWater(id, dialog.message.id);
+      chats.push({
+        key: chatKeyOf(entity),
+        id,
+        type: chatTypeOf(entity),
+        title: titleOf(entity),
+        username: publicUsername(entity),
+        members: membersOf(entity),
+        lastActivityAt: dialog.date > 0 ? new Date(dialog.date * 1000) : null,
+      });
+    }
+    await this.peers.remember(peers);
+    return chats;
+  }
+
+  /**
+   * Searches each chat in turn. A chat that cannot be read (forbidden, unknown, invalid) is
+   * skipped so one bad key does not void the whole search; rate limits and connection trouble
+   * still fail the call.
+   */
+  async searchMessages(search: MessageSearch): Promise<MessageInfo[]> {
+    const found: MessageInfo[] = [];
+    for (const chatKey of search.chatKeys) {
+      try {
+        found.push(...(await this.searchChat(chatKey, search)));
+      } catch (err) {
+        const error = toPlatformError(err);
+        if (!PERMANENT_TARGET_ERRORS.includes(error.kind)) throw error;
+        this.deps.logger?.warn({ chatKey, err: error }, 'skipping a chat the search cannot read');
+      }
+    }
+    return found;
+  }
+
+  async resolveTarget(key: string): Promise<ResolvedTarget> {
+    return toResolvedTarget(await this.peers.entityFor(key));
+  }
+
+  /**
+   * Sends with a `randomId` derived from the client message id: when Telegram answers
+   * RANDOM_ID_DUPLICATE the message went out on an earlier attempt, so the send reports
+   * success with `deduplicated: true` rather than failing or sending twice.
+   */
+  async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
+    const peer = await this.peers.inputPeerFor(message.targetKey);
+    const randomId = randomIdFor(message.clientMessageId);
+    const request = new Api.messages.SendMessage({
+      peer,
+      message: message.text,
+      randomId,
+      ...(message.replyTo === undefined ? {} : { replyTo: new Api.InputReplyToMessage({ replyToMsgId: message.replyTo }) }),
+    });
+    let updates: Api.TypeUpdates;
+    try {
+      updates = await this.bounded('messages.sendMessage', () => this.client.invoke(request));
+    } catch (err) {
+      if (telegramErrorCode(err) !== 'RANDOM_ID_DUPLICATE') throw toPlatformError(err);
+      const earlier = await this.findEarlierSend(peer, message.text);
+      return { messageId: earlier ? String(earlier.id) : '', sentAt: earlier?.date ?? new Date(), deduplicated: true };
+    }
+    const sent = sentMessageOf(updates, randomId);
+    return { messageId: sent ? String(sent.id) : '', sentAt: sent?.date ?? new Date(), deduplicated: false };
+  }
+
+  async getProfile(): Promise<Profile> {
+    const full = await this.call(new Api.users.GetFullUser({ id: new Api.InputUserSelf() }));
+    const me = full.users.find((u): u is Api.User => u instanceof Api.User && u.id.toString() === this.selfId) ?? this.deps.self;
+    const photo = me.photo instanceof Api.UserProfilePhoto;
+    return {
+      id: this.selfId,
+      firstName: me.firstName ?? '',
+      lastName: me.lastName ?? '',
+      username: publicUsername(me),
+      phone: me.phone ? `+${me.phone}` : this.deps.phone,
+      about: full.fullUser.about ?? '',
+      photo,
+    };
+  }
+
+  async updateProfile(update: ProfileUpdate): Promise<Profile> {
+    const fields = {
+      ...(update.firstName === undefined ? {} : { firstName: update.firstName }),
+      ...(update.lastName === undefined ? {} : { lastName: update.lastName }),
+      ...(update.about === undefined ? {} : { about: update.about }),
+    };
+    if (Object.keys(fields).length > 0) await this.call(new Api.account.UpdateProfile(fields));
+    return this.getProfile();
+  }
+
+  /**
+   * Sets the public username ('' removes it). A username someone else holds fails as `invalid`
+   * with a message containing {@link USERNAME_TAKEN}; setting the current one again succeeds.
+   */
+  async setUsername(username: string): Promise<void> {
+    const name = username.trim().replace(/^@/, '');
+    try {
+      await this.bounded('account.updateUsername', () => this.client.invoke(new Api.account.UpdateUsername({ username: name })));
+    } catch (err) {
+      const code = telegramErrorCode(err);
+      if (code === 'USERNAME_NOT_MODIFIED') return;
+      // For lookups USERNAME_INVALID means "no such chat"; here it is bad input.
+      if (code === 'USERNAME_INVALID') {
+        throw new PlatformError(
+          'invalid',
+          'USERNAME_INVALID: a username has 5-32 characters (a-z, 0-9, _) and starts with a letter',
+          undefined,
+          { cause: err },
+        );
+      }
+      throw toPlatformError(err);
+    }
+  }
+
+  async setPhoto(photo: { data: Buffer; mimeType: string }): Promise<void> {
+    const name = photo.mimeType === 'image/png' ? 'photo.png' : 'photo.jpg';
+    const file = await this.guard('upload.saveFilePart', () =>
+      this.client.uploadFile({ file: new CustomFile(name, photo.data.length, '', photo.data), workers: 1 }),
+    );
+    await this.call(new Api.photos.UploadProfilePhoto({ file }));
+  }
+
+  /** Deletes every profile photo, page by page, as Telegram lists at most 100 at a time. */
+  async deletePhoto(): Promise<void> {
+    for (let page = 0; page < MAX_PHOTO_PAGES; page++) {
+      const result = await this.call(
+        new Api.photos.GetUserPhotos({ userId: new Api.InputUserSelf(), offset: 0, maxId: returnBigInt(0), limit: PAGE_SIZE }),
+      );
+      const photos = result.photos.filter((p): p is Api.Photo => p instanceof Api.Photo);
+      if (photos.length === 0) return;
+      const deleted = await this.call(
+        new Api.photos.DeletePhotos({
+          id: photos.map((p) => new Api.InputPhoto({ id: p.id, accessHash: p.accessHash, fileReference: p.fileReference })),
+        }),
+      );
+      if (deleted.length === 0) return;
+    }
+  }
+
+  /** Public groups and channels from Telegram's global search (`contacts.search`). */
+  async discoverChats(query: { keywords: string; limit: number }): Promise<DiscoveredChat[]> {
+    const limit = Math.max(1, Math.min(query.limit, PAGE_SIZE));
+    const found = await this.call(new Api.contacts.Search({ q: query.keywords.trim(), limit }));
+    const entities = indexEntities([...found.chats, ...found.users]);
+    const chats = found.results
+      .map((peer) => entities.get(markedIdOfPeer(peer)))
+      .filter((e): e is Api.Chat | Api.Channel => e instanceof Api.Chat || e instanceof Api.Channel);
+    await this.peers.remember(chats.flatMap(cachedPeersFor));
+    return chats.slice(0, query.limit).map((chat) => ({
+      title: chat.title,
+      username: publicUsername(chat),
+      members: membersOf(chat),
+      type: chatTypeOf(chat),
+      // Descriptions live in the full chat object, one more request per result; search results omit them.
+      description: '',
+    }));
+  }
+
+  onInbound(listener: InboundListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.supervisor.stop();
+    this.listeners.clear();
+    this.client.removeEventHandler(this.onUpdate, this.updates);
+    try {
+      await this.client.destroy();
+    } catch (err) {
+      this.deps.logger?.warn({ err }, 'closing the Telegram client failed');
+    }
+  }
+
+  /**
+   * Re-polls the most recently active known chats for messages newer than the last one seen:
+   * GramJS does not fetch the updates Telegram sent while the connection was down.
+   */
+  private async catchUp(): Promise<void> {
+    const chats = [...this.highWater.entries()]
+      .sort(([, a], [, b]) => b.seenAt - a.seenAt)
+      .slice(0, this.deps.options.catchUpChats);
+    for (const [chatId, mark] of chats) {
+      if (this.closed) return;
+      try {
+        const peer = await this.peers.knownInputPeer(chatId);
+        const result = await this.call(
+          new Api.messages.GetHistory({
+            peer,
+            minId: mark.maxId,
+            limit: this.deps.options.catchUpMessages,
+            offsetId: 0,
+            offsetDate: 0,
+            addOffset: 0,
+            maxId: 0,
+            hash: returnBigInt(0),
+          }),
+        );
+        const { messages, entities } = messagesOf(result);
+        // History comes newest first; deliver in the order the messages were written.
+        for (const message of [...messages].sort((a, b) => a.id - b.id)) await this.deliver(message, entities);
+      } catch (err) {
+        const error = toPlatformError(err);
+        this.deps.logger?.warn({ chatId, err: error }, 'catch-up of a chat failed');
+        if (error.kind === 'rate_limited' || error.kind === 'auth_revoked') return;
+      }
+    }
+  }
+
+  private readonly onUpdate = (update: unknown): void => {
+    if (update instanceof UpdateConnectionState) {
+      this.supervisor.onState(update.state);
+      return;
+    }
+    const message = messageOfUpdate(update);
+    if (!message) return;
+    this.deliver(message, entitiesOfUpdate(update)).catch((err: unknown) => {
+      this.deps.logger?.warn({ err }, 'translating an inbound Telegram update failed');
+    });
+  };
+
+  /** Hands a message's events to the listeners, once per message id and chat. */
+  private async deliver(message: Api.TypeMessage, entities: EntityMap): Promise<void> {
+    if (this.closed || !(message instanceof Api.Message || message instanceof Api.MessageService) || !message.peerId) return;
+    // Raised before any await, so a live update and catch-up racing on one message emit it once.
+    if (!this.raiseHighWater(markedIdOfPeer(message.peerId), message.id)) return;
+    const translated = await translateMessage(message, {
+      accountId: this.accountId,
+      entities,
+      chatKey: (chatId, entity) => this.peers.chatKeyFor(chatId, entity),
+    });
+    for (const event of translated?.events ?? []) this.emit(event);
+  }
+
+  private emit(event: InboundEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.deps.logger?.warn({ err }, 'an inbound listener threw');
+      }
+    }
+  }
+
+  /** Records `messageId` as seen in `chatId`; false when it (or a newer one) was seen already. */
+  private raiseHighWater(chatId: string, messageId: number): boolean {
+    const mark = this.highWater.get(chatId);
+    if (mark && messageId <= mark.maxId) return false;
+    this.highWater.set(chatId, { maxId: messageId, seenAt: Date.now() });
+    return true;
+  }
+
+  private async searchChat(chatKey: string, search: MessageSearch): Promise<MessageInfo[]> {
+    const peer = await this.peers.inputPeerFor(chatKey);
+    const found: MessageInfo[] = [];
+    let offsetId = 0;
+    while (found.length < search.perChatLimit) {
+      const limit = Math.min(PAGE_SIZE, search.perChatLimit - found.length);
+      const result = await this.call(
+        new Api.messages.Search({
+          peer,
+          q: search.query,
+          filter: new Api.InputMessagesFilterEmpty(),
+          minDate: unixSeconds(search.since),
+          maxDate: unixSeconds(search.until),
+          offsetId,
+          addOffset: 0,
+          limit,
+          maxId: 0,
+          minId: 0,
+          hash: returnBigInt(0),
+        }),
+      );
+      const { messages, entities } = messagesOf(result);
+      const infos = messages.map((m) => toMessageInfo(m, entities, this.selfId)).filter((m): m is MessageInfo => m !== null);
+      found.push(...infos);
+      const last = messages.at(-1);
+      if (messages.length < limit || !last) break;
+      offsetId = last.id;
+    }
+    return found.slice(0, search.perChatLimit);
+  }
+
+  private async findEarlierSend(peer: Api.TypeInputPeer, text: string): Promise<{ id: number; date: Date } | null> {
+    try {
+      const history = await this.call(
+        new Api.messages.GetHistory({ peer, limit: 20, offsetId: 0, offsetDate: 0, addOffset: 0, maxId: 0, minId: 0, hash: returnBigInt(0) }),
+      );
+      const mine = messagesOf(history).messages.find((m): m is Api.Message => m instanceof Api.Message && m.out === true && m.message === text);
+      return mine ? { id: mine.id, date: new Date(mine.date * 1000) } : null;
+    } catch (err) {
+      this.deps.logger?.debug({ err }, 'could not look up the earlier send of a duplicate message');
+      return null;
+    }
+  }
+
+  /** Invokes a request with a time bound, mapping every failure to a PlatformError. */
+  private call<R extends Api.AnyRequest>(request: R): Promise<R['__response']> {
+    return this.guard(request.className, () => this.client.invoke(request));
+  }
+
+  private async guard<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await this.bounded(what, operation);
+    } catch (err) {
+      throw toPlatformError(err);
+    }
+  }
+
+  /** Runs `operation` unless the session is closed, failing as `transient` if it takes too long. */
+  private bounded<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new PlatformError('transient', 'the Telegram session is closed'));
+    return withTimeout(operation(), this.deps.options.requestTimeoutMs, what);
+  }
+}
+
+/** Dialogs worth reporting: not ourselves, deleted users, or groups that moved or died. */
+function isListable(entity: PeerEntity): boolean {
+  if (entity instanceof Api.User) return !entity.self && !entity.deleted;
+  if (entity instanceof Api.Chat) return !entity.migratedTo && !entity.deactivated;
+  return true;
+}
+
+/** The user and chat entities GramJS attached to a raw update (keyed by marked id). */
+function entitiesOfUpdate(update: unknown): EntityMap {
+  const attached = (update as { _entities?: unknown })._entities;
+  if (!(attached instanceof Map)) return new Map();
+  return indexEntities([...attached.values()].filter(isPeerEntity));
+}
+
+function unixSeconds(date: Date | null): number {
+  return date ? Math.floor(date.getTime() / 1000) : 0;
+}
