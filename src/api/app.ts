@@ -31,7 +31,16 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...templateRoutes(deps),
     ...broadcastRoutes(deps),
   );
-  mountRoutes(router, registry, deps, routes);
+  const bodyParser = koaBody({
+    jsonLimit: MAX_JSON_BODY_BYTES,
+    formLimit: MAX_JSON_BODY_BYTES,
+    textLimit: MAX_JSON_BODY_BYTES,
+    multipart: false,
+    onError: (err) => {
+      throw err;
+    },
+  });
+  mountRoutes(router, registry, deps, routes, bodyParser);
   mountDocs(router, registry, deps.version);
 
   app.use(async (ctx, next) => {
@@ -40,17 +49,6 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     await next();
   });
   app.use(errorMiddleware(deps.logger.child({ module: 'api' })));
-  app.use(
-    koaBody({
-      jsonLimit: MAX_JSON_BODY_BYTES,
-      formLimit: MAX_JSON_BODY_BYTES,
-      textLimit: MAX_JSON_BODY_BYTES,
-      multipart: false,
-      onError: (err) => {
-        throw err;
-      },
-    }),
-  );
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

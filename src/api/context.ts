@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Scope } from '../db/repos/scope';
 import type { User } from '../db/repos/users.repo';
+import type { Account } from '../db/repos/accounts.repo';
+import type { TtlCache } from './ttl-cache';
 import type { Authenticator } from './middleware/auth';
 
 /** What the API's routes are built from. */
@@ -14,6 +16,8 @@ export interface ApiDeps {
   logger: Logger;
   version: string;
   auth: Authenticator;
+  /** Each user's own accounts, cleared whenever any account changes. */
+  accountsCache: TtlCache<string, Account[]>;
 }
 
 /** The authenticated caller of a request. */

@@ -1,5 +1,6 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
+import type { RouterMiddleware } from '@koa/router';
 import type { ParameterizedContext } from 'koa';
 import { z } from 'zod';
 import { NotFoundError } from '../errors';
@@ -44,9 +45,17 @@ export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = 
 }
 
 /** Mounts `routes` on `router` and records them in `registry`. */
-export function mountRoutes(router: Router<ApiState>, registry: OpenAPIRegistry, deps: ApiDeps, routes: RouteDefinition[]): void {
+export function mountRoutes(
+  router: Router<ApiState>,
+  registry: OpenAPIRegistry,
+  deps: ApiDeps,
+  routes: RouteDefinition[],
+  bodyParser: RouterMiddleware<ApiState>,
+): void {
   for (const def of routes) {
-    router[def.method](def.path, async (ctx) => {
+    // Only routes that take a body parse one; the others skip the parser's cost entirely.
+    const parse: RouterMiddleware<ApiState>[] = def.body ? [bodyParser] : [];
+    router[def.method](def.path, ...parse, async (ctx) => {
       const caller = await deps.auth.authenticate(ctx);
       if (def.access === 'admin') requireAdmin(caller);
       const body = def.body ? def.body.parse(ctx.request.body ?? {}) : undefined;

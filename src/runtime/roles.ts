@@ -4,6 +4,8 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { Authenticator } from '../api/middleware/auth';
+import { TtlCache } from '../api/ttl-cache';
+import type { Account } from '../db/repos/accounts.repo';
 import { Channels, listen } from '../db/notifications';
 import type { Config } from '../config';
 import { createDb } from '../db/knex';
@@ -53,11 +55,19 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
   if (options.api) {
     const temporal = await connectTemporalClient(options.temporalAddress, config.temporal.namespace);
     const auth = new Authenticator(db, logger.child({ module: 'auth' }));
-    const revocations = listen(options.databaseUrl, [Channels.apiKeys], () => auth.forget(), {
-      logger,
-      onReconnect: () => auth.forget(),
-    });
-    const app = createApp({ config, db, temporal: temporal.client, logger, version, auth });
+    const accountsCache = new TtlCache<string, Account[]>(30_000);
+    const forgetAll = () => {
+      auth.forget();
+      accountsCache.clear();
+    };
+    // Other processes' writes reach this process's caches through these notifications.
+    const changes = listen(
+      options.databaseUrl,
+      [Channels.apiKeys, Channels.accounts],
+      (channel) => (channel === Channels.apiKeys ? auth.forget() : accountsCache.clear()),
+      { logger, onReconnect: forgetAll },
+    );
+    const app = createApp({ config, db, temporal: temporal.client, logger, version, auth, accountsCache });
     const server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
     const { port } = server.address() as AddressInfo;
@@ -72,7 +82,7 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
         }),
     ]);
     running.stops.push(['Temporal client', temporal.close]);
-    running.stops.push(['revocation listener', revocations.close]);
+    running.stops.push(['change listener', changes.close]);
   }
   if (running.worker) running.stops.push(['worker', running.worker.shutdown]);
   running.stops.push(['database pool', () => db.destroy()]);

@@ -5,6 +5,7 @@ import { findActiveKeyOwner, touchApiKey, type KeyOwner } from '../../db/repos/u
 import { hashApiKey } from '../../domain/api-keys';
 import { ForbiddenError, UnauthorizedError } from '../../errors';
 import type { ApiState, Caller } from '../context';
+import { TtlCache } from '../ttl-cache';
 
 /** How often `last_used_at` is written for a busy key: often enough to be useful, rarely enough to be cheap. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -22,7 +23,6 @@ export function presentedKey(ctx: ParameterizedContext): string | undefined {
 
 interface CachedOwner {
   owner: KeyOwner;
-  cachedAt: number;
   touchedAt: number;
 }
 
@@ -33,13 +33,15 @@ interface CachedOwner {
  * from the next request on; the TTL bounds staleness should a notification ever be missed.
  */
 export class Authenticator {
-  private readonly cache = new Map<string, CachedOwner>();
+  private readonly cache: TtlCache<string, CachedOwner>;
 
   constructor(
     private readonly db: Knex,
     private readonly logger: Logger,
-    private readonly ttlMs = 30_000,
-  ) {}
+    ttlMs = 30_000,
+  ) {
+    this.cache = new TtlCache(ttlMs);
+  }
 
   /**
    * No key → 401 `unauthorized`; an unknown or revoked key → 401 `Invalid or missing API key`.
@@ -48,17 +50,12 @@ export class Authenticator {
     const key = presentedKey(ctx);
     if (!key) throw new UnauthorizedError('unauthorized');
     const hash = hashApiKey(key);
-    const now = Date.now();
-    let entry = this.cache.get(hash);
-    if (!entry || now - entry.cachedAt > this.ttlMs) {
+    const entry = await this.cache.get(hash, async () => {
       const owner = await findActiveKeyOwner(this.db, hash);
-      if (!owner) {
-        this.cache.delete(hash);
-        throw new UnauthorizedError('Invalid or missing API key');
-      }
-      entry = { owner, cachedAt: now, touchedAt: owner.lastUsedAt?.getTime() ?? 0 };
-      this.cache.set(hash, entry);
-    }
+      return owner && { owner, touchedAt: owner.lastUsedAt?.getTime() ?? 0 };
+    });
+    if (!entry) throw new UnauthorizedError('Invalid or missing API key');
+    const now = Date.now();
     if (now - entry.touchedAt > TOUCH_INTERVAL_MS) {
       entry.touchedAt = now;
       touchApiKey(this.db, entry.owner.keyId).catch((err) => this.logger.warn({ err }, 'last_used_at not recorded'));

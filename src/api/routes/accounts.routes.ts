@@ -19,7 +19,7 @@ const CreateAccountBody = z.object({
 });
 
 /** Telegram and WhatsApp accounts. */
-export function accountRoutes({ db, config }: ApiDeps) {
+export function accountRoutes({ db, config, accountsCache }: ApiDeps) {
   return [
     route({
       method: 'post',
@@ -40,6 +40,7 @@ export function accountRoutes({ db, config }: ApiDeps) {
           name: body.name ?? `Sandbox ${body.platform} account`,
           phone: body.phone ?? null,
         });
+        accountsCache.clear();
         return ok({ account: present.account(account) }, 201);
       },
     }),
@@ -49,7 +50,7 @@ export function accountRoutes({ db, config }: ApiDeps) {
       summary: "The caller's Telegram and WhatsApp accounts",
       tag: 'Accounts',
       handler: async ({ caller }) => {
-        const accounts = await listAccounts(db, caller.scope, { ownOnly: true });
+        const accounts = (await accountsCache.get(caller.user.id, () => listAccounts(db, caller.scope, { ownOnly: true })))!;
         return ok({ accounts: accounts.map(present.account), count: accounts.length });
       },
     }),
@@ -76,6 +77,7 @@ export function accountRoutes({ db, config }: ApiDeps) {
           await deleteAccount(trx, account.id);
           await notify(trx, Channels.accounts, account.id);
         });
+        accountsCache.clear();
         return ok({ deleted: account.id });
       },
     }),

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Platform } from '../../platforms/types';
+import { Channels, notify } from '../notifications';
 import { ownedBy, type Scope } from './scope';
 
 /** Where an account's session stands. */
@@ -86,8 +87,12 @@ export async function listAccountIds(db: Knex, filter: { status?: AccountStatus 
   return rows.map((r) => r.id);
 }
 
+/** Changes an account's status and tells every process (session pools, API caches). */
 export async function updateAccountStatus(db: Knex, id: string, status: AccountStatus): Promise<void> {
-  await db('accounts').where({ id }).update({ status, updated_at: db.fn.now() });
+  await db.transaction(async (trx) => {
+    await trx('accounts').where({ id }).update({ status, updated_at: trx.fn.now() });
+    await notify(trx, Channels.accounts, id);
+  });
 }
 
 export async function deleteAccount(db: Knex, id: string): Promise<void> {
