@@ -12,6 +12,8 @@ import { createDb } from '../db/knex';
 import { connectTemporalClient } from '../temporal/client';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { bundleWorkflows, startWorker, type RunningWorker } from '../worker/worker';
+import { SecretBox } from '../db/secret-box';
+import { ensureSecretKey } from './bootstrap';
 import { version } from './version';
 
 export interface RoleOptions {
@@ -49,6 +51,7 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
       databaseUrl: options.databaseUrl,
       temporalAddress: options.temporalAddress,
       workflowBundle,
+      secrets: new SecretBox(ensureSecretKey(config)),
       logger,
     });
   }

@@ -7,9 +7,10 @@ import type { Config } from '../config';
 import { Channels, listen } from '../db/notifications';
 import { findAccount, listAccountIds } from '../db/repos/accounts.repo';
 import { sessionTaskQueue, shardOf } from '../domain/sharding';
-import { SandboxDriver } from '../platforms/sandbox/sandbox-driver';
+import type { SecretBox } from '../db/secret-box';
 import { SessionPool } from '../platforms/session-pool';
 import { MAIN_TASK_QUEUE } from '../workflows/shared';
+import { createDrivers } from './drivers';
 import { createInboundRouter } from './inbound-router';
 
 /** Bundles the workflow code once; pass the result to every worker of the process. */
@@ -34,6 +35,7 @@ export interface WorkerOptions {
   databaseUrl: string;
   temporalAddress: string;
   workflowBundle: WorkflowBundleWithSourceMap;
+  secrets: SecretBox;
   logger: Logger;
 }
 
@@ -55,9 +57,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const served = new Set(config.workerShards);
   const isServed = (accountId: string) => served.has(shardOf(accountId, config.sessionShards));
 
-  const sandboxDriver = config.sandbox ? new SandboxDriver(db) : undefined;
+  const drivers = createDrivers({ config, db, secrets: options.secrets, logger: log });
+  const sandboxDriver = drivers.sandbox;
   const pool = new SessionPool({
-    drivers: { sandbox: sandboxDriver },
+    drivers,
     loadAccount: async (id) => {
       const account = await findAccount(db, id);
       return account && { id: account.id, platform: account.platform, phone: account.phone, sandbox: account.sandbox };
