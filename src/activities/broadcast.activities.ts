@@ -29,10 +29,6 @@ export function createBroadcastActivities({ db, sessionShards }: BroadcastActivi
       return { ...plan, sessionTaskQueue: sessionTaskQueue(shardOf(plan.accountId, sessionShards)) };
     },
 
-    async failDelivery(input: { runId: string; targetKey: string; error: string }): Promise<void> {
-      await broadcasts.markDeliveryFailed(db, input.runId, input.targetKey, input.error);
-    },
-
     async finishBroadcastRun(input: { runId: string; status: broadcasts.RunStatus; error?: string }): Promise<void> {
       await broadcasts.finishRun(db, input.runId, input.status, input.error);
     },

@@ -4,6 +4,7 @@ import {
   CancellationScope,
   isCancellation,
   proxyActivities,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BroadcastActivities } from '../activities/broadcast.activities';
@@ -17,11 +18,12 @@ const ledger = proxyActivities<BroadcastActivities>({
 
 /**
  * One run of a broadcast: opens the run's ledger, sends to every target in order through the
- * account's session task queue, and closes the run with its counts.
+ * account's session task queue and send budget, and closes the run with its counts.
  *
- * A target that fails for good (forbidden, not found) fails alone; a FloodWait retries after the
- * wait the platform asked for; an account-level failure (restricted, session revoked) fails the
- * remaining targets with that reason. Cancelling the workflow closes the run as `cancelled`.
+ * A target that fails for good (forbidden, not found) fails alone; a FloodWait pauses the
+ * account's sends and resumes after it (short waits inside the activity, long ones as a durable
+ * timer here); an account-level failure (restricted, session revoked) fails the remaining targets
+ * with that reason. Cancelling the workflow closes the run as `cancelled`.
  */
 export async function broadcastRunWorkflow(input: BroadcastRunInput): Promise<BroadcastRunResult> {
   const plan = await ledger.beginBroadcastRun({
@@ -33,7 +35,8 @@ export async function broadcastRunWorkflow(input: BroadcastRunInput): Promise<Br
 
   const session = proxyActivities<SessionActivities>({
     taskQueue: plan.sessionTaskQueue,
-    startToCloseTimeout: '2 minutes',
+    startToCloseTimeout: '15 minutes',
+    heartbeatTimeout: '10 seconds',
     retry: {
       initialInterval: '1 second',
       backoffCoefficient: 2,
@@ -44,20 +47,21 @@ export async function broadcastRunWorkflow(input: BroadcastRunInput): Promise<Br
   });
 
   let sent = 0;
-  let abortReason: string | undefined;
+  let stopReason: string | undefined;
+  let remaining = plan.targetKeys;
   try {
-    for (const targetKey of plan.targetKeys) {
-      if (abortReason) break;
+    while (remaining.length > 0) {
+      let batch;
       try {
-        const outcome = await session.deliverMessage({ runId: plan.runId, targetKey });
-        if (outcome.status === 'sent') sent++;
+        batch = await session.deliverMessages({ runId: plan.runId, targetKeys: remaining });
       } catch (err) {
         if (isCancellation(err)) throw err;
-        const failure = applicationFailureOf(err);
-        const reason = failure?.message ?? (err instanceof Error ? err.message : String(err));
-        if (failure?.type && ACCOUNT_LEVEL_FAILURES.includes(failure.type)) abortReason = reason;
-        await ledger.failDelivery({ runId: plan.runId, targetKey, error: reason });
+        stopReason = failureMessage(err);
+        break;
       }
+      sent += batch.outcomes.filter((o) => o.status === 'sent').length;
+      remaining = batch.remaining;
+      if (batch.deferUntil) await sleep(Math.max(0, Date.parse(batch.deferUntil) - Date.now()));
     }
   } catch (err) {
     if (isCancellation(err)) {
@@ -68,12 +72,13 @@ export async function broadcastRunWorkflow(input: BroadcastRunInput): Promise<Br
     throw err;
   }
 
-  const status = abortReason ? 'failed' : 'completed';
-  await ledger.finishBroadcastRun({ runId: plan.runId, status, error: abortReason });
+  const status = stopReason ? 'failed' : 'completed';
+  await ledger.finishBroadcastRun({ runId: plan.runId, status, error: stopReason });
   return { runId: plan.runId, status, sent, failed: plan.targetKeys.length - sent };
 }
 
-function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause;
-  return undefined;
+function failureMessage(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause.message;
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
-import { createSessionActivities } from '../../src/activities/session.activities';
+import { createSessionActivities, type DeliveryBatchResult } from '../../src/activities/session.activities';
 import * as broadcasts from '../../src/db/repos/broadcasts.repo';
 import { SandboxDriver } from '../../src/platforms/sandbox/sandbox-driver';
 import { SessionPool } from '../../src/platforms/session-pool';
@@ -46,19 +47,22 @@ describe('delivery ledger (deliverMessage activity)', () => {
     return plan!;
   }
 
+  /** Runs the activity as Temporal would: inside an activity context. */
+  const deliver = (runId: string, targetKeys: string[]): Promise<DeliveryBatchResult> =>
+    new MockActivityEnvironment().run(createSessionActivities({ db: stack.db, pool }).deliverMessages, { runId, targetKeys });
+
   const outboxCount = async (text: string) =>
     Number((await stack.db('sandbox_outbox').where({ account_id: accountId, text }).count('* as n').first())!.n);
 
   it('does not send again when the activity is retried after a successful send', async () => {
-    const activities = createSessionActivities({ db: stack.db, pool });
     const plan = await openRun(['@channel1'], 'retried activity');
-    assert.deepEqual(await activities.deliverMessage({ runId: plan.runId, targetKey: '@channel1' }), { status: 'sent' });
-    assert.deepEqual(await activities.deliverMessage({ runId: plan.runId, targetKey: '@channel1' }), { status: 'sent', error: undefined });
+    const sent = { outcomes: [{ targetKey: '@channel1', status: 'sent' }], remaining: [] };
+    assert.deepEqual(await deliver(plan.runId, ['@channel1']), sent);
+    assert.deepEqual(await deliver(plan.runId, ['@channel1']), { ...sent, outcomes: [{ ...sent.outcomes[0], error: undefined }] });
     assert.equal(await outboxCount('retried activity'), 1);
   });
 
   it('is de-duplicated by the platform when a crash lost the ledger update after the send', async () => {
-    const activities = createSessionActivities({ db: stack.db, pool });
     const plan = await openRun(['@channel2'], 'crash between send and record');
     const delivery = await broadcasts.findDelivery(stack.db, plan.runId, '@channel2');
     // The send went out, then the worker died before recording it: the ledger still says pending.
@@ -66,7 +70,7 @@ describe('delivery ledger (deliverMessage activity)', () => {
     await session.sendMessage({ targetKey: '@channel2', text: delivery!.message, clientMessageId: delivery!.clientMessageId });
     assert.equal((await broadcasts.findDelivery(stack.db, plan.runId, '@channel2'))!.status, 'pending');
 
-    assert.deepEqual(await activities.deliverMessage({ runId: plan.runId, targetKey: '@channel2' }), { status: 'sent' });
+    assert.deepEqual((await deliver(plan.runId, ['@channel2'])).outcomes, [{ targetKey: '@channel2', status: 'sent' }]);
     assert.equal(await outboxCount('crash between send and record'), 1);
     assert.equal((await broadcasts.findDelivery(stack.db, plan.runId, '@channel2'))!.status, 'sent');
   });

@@ -133,18 +133,41 @@ export interface Delivery {
   clientMessageId: string;
   error: string | null;
   message: string;
+  /** True when the message came from a template, whose variables are rendered per target. */
+  fromTemplate: boolean;
   accountId: string;
+  accountName: string;
+  accountStatus: string;
 }
 
 export async function findDelivery(db: Knex, runId: string, targetKey: string): Promise<Delivery | undefined> {
   const row = await db('deliveries as d')
     .join('broadcast_runs as r', 'r.id', 'd.run_id')
     .join('broadcasts as b', 'b.id', 'r.broadcast_id')
+    .join('accounts as a', 'a.id', 'b.account_id')
     .where({ 'd.run_id': runId, 'd.target_key': targetKey })
     .first<
-      | { status: DeliveryStatus; client_message_id: string; error: string | null; message: string; account_id: string }
+      | {
+          status: DeliveryStatus;
+          client_message_id: string;
+          error: string | null;
+          message: string;
+          template_id: string | null;
+          account_id: string;
+          account_name: string;
+          account_status: string;
+        }
       | undefined
-    >('d.status', 'd.client_message_id', 'd.error', 'r.message', 'b.account_id');
+    >(
+      'd.status',
+      'd.client_message_id',
+      'd.error',
+      'r.message',
+      'b.template_id',
+      'b.account_id',
+      'a.name as account_name',
+      'a.status as account_status',
+    );
   if (!row) return undefined;
   return {
     runId,
@@ -153,7 +176,10 @@ export async function findDelivery(db: Knex, runId: string, targetKey: string): 
     clientMessageId: row.client_message_id,
     error: row.error,
     message: row.message,
+    fromTemplate: row.template_id !== null,
     accountId: row.account_id,
+    accountName: row.account_name,
+    accountStatus: row.account_status,
   };
 }
 

@@ -1,0 +1,107 @@
+import type { Knex } from 'knex';
+import { defaultPacingLimits, reserveSend, type PacingLimits, type PacingState } from '../../domain/pacing';
+import type { Platform } from '../../platforms/types';
+
+interface PacingRow {
+  min_gap_ms: number;
+  jitter_ms: number;
+  per_minute: number;
+  per_day: number;
+  next_send_at: Date | null;
+  paused_until: Date | null;
+  day: string | null;
+  sent_today: number;
+  minute_started_at: Date | null;
+  sent_this_minute: number;
+}
+
+/** An account's send budget and its state. */
+export interface Pacing {
+  limits: PacingLimits;
+  state: PacingState;
+}
+
+const mapPacing = (r: PacingRow): Pacing => ({
+  limits: { minGapMs: r.min_gap_ms, jitterMs: r.jitter_ms, perMinute: r.per_minute, perDay: r.per_day },
+  state: {
+    nextSendAt: r.next_send_at,
+    pausedUntil: r.paused_until,
+    day: r.day,
+    sentToday: r.sent_today,
+    minuteStartedAt: r.minute_started_at,
+    sentThisMinute: r.sent_this_minute,
+  },
+});
+
+const stateColumns = (s: PacingState) => ({
+  next_send_at: s.nextSendAt,
+  paused_until: s.pausedUntil,
+  day: s.day,
+  sent_today: s.sentToday,
+  minute_started_at: s.minuteStartedAt,
+  sent_this_minute: s.sentThisMinute,
+});
+
+/** Creates the account's pacing row with its platform's defaults, unless it exists. */
+async function ensurePacing(db: Knex, accountId: string): Promise<void> {
+  const account = await db('accounts')
+    .where({ id: accountId })
+    .first<{ platform: Platform; sandbox: boolean } | undefined>('platform', 'sandbox');
+  if (!account) return;
+  const limits = defaultPacingLimits(account.platform, account.sandbox);
+  await db('account_pacing')
+    .insert({
+      account_id: accountId,
+      min_gap_ms: limits.minGapMs,
+      jitter_ms: limits.jitterMs,
+      per_minute: limits.perMinute,
+      per_day: limits.perDay,
+    })
+    .onConflict('account_id')
+    .ignore();
+}
+
+export async function getPacing(db: Knex, accountId: string): Promise<Pacing | undefined> {
+  let row: PacingRow | undefined = await db('account_pacing').where({ account_id: accountId }).first();
+  if (!row) {
+    await ensurePacing(db, accountId);
+    row = await db('account_pacing').where({ account_id: accountId }).first();
+  }
+  return row && mapPacing(row);
+}
+
+export async function updatePacingLimits(db: Knex, accountId: string, limits: PacingLimits): Promise<Pacing | undefined> {
+  await ensurePacing(db, accountId);
+  const [row]: PacingRow[] = await db('account_pacing')
+    .where({ account_id: accountId })
+    .update({ min_gap_ms: limits.minGapMs, jitter_ms: limits.jitterMs, per_minute: limits.perMinute, per_day: limits.perDay })
+    .returning('*');
+  return row && mapPacing(row);
+}
+
+/**
+ * Reserves the account's next send under its budget (see `reserveSend`) and returns when it may
+ * go out. Concurrent reservations of one account queue on its row, so every run shares one budget.
+ */
+export async function reserveSendSlot(db: Knex, accountId: string, now = new Date()): Promise<Date> {
+  await ensurePacing(db, accountId);
+  return db.transaction(async (trx) => {
+    const row: PacingRow | undefined = await trx('account_pacing').where({ account_id: accountId }).forUpdate().first();
+    if (!row) return now;
+    const pacing = mapPacing(row);
+    const reserved = reserveSend(pacing.limits, pacing.state, now, Math.random());
+    await trx('account_pacing').where({ account_id: accountId }).update(stateColumns(reserved.state));
+    return reserved.at;
+  });
+}
+
+/** Pauses every send of the account until `until` (a FloodWait); an existing longer pause stays. */
+export async function pauseSends(db: Knex, accountId: string, until: Date): Promise<void> {
+  await ensurePacing(db, accountId);
+  await db('account_pacing')
+    .where({ account_id: accountId })
+    .update({
+      paused_until: db.raw('greatest(paused_until, ?::timestamptz)', [until]),
+      next_send_at: db.raw('greatest(next_send_at, ?::timestamptz)', [until]),
+    });
+}
