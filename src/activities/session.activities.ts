@@ -6,7 +6,9 @@ import { insertEvent } from '../db/repos/events.repo';
 import { pauseSends, reserveSendSlot } from '../db/repos/pacing.repo';
 import { renderTemplate, timeValues, usesTargetVariables } from '../domain/templates';
 import type { SessionPool } from '../platforms/session-pool';
-import { PlatformError, type PlatformSession } from '../platforms/types';
+import { PlatformError, type ResolvedTarget } from '../platforms/types';
+import { getPacing } from '../db/repos/pacing.repo';
+import { estimateDurationMs } from '../domain/pacing';
 import { FailureTypes } from '../workflows/shared';
 
 export interface SessionActivityDeps {
@@ -67,7 +69,10 @@ export function createSessionActivities({ db, pool, maxInlineWaitMs = 10_000 }: 
 
         try {
           await pool.use(delivery.accountId, async (session) => {
-            const text = await messageFor(delivery, session);
+            const target = delivery.fromTemplate && usesTargetVariables(delivery.message)
+              ? await session.resolveTarget(targetKey)
+              : undefined;
+            const text = messageFor(delivery.message, delivery.fromTemplate, delivery.accountName, target);
             const sent = await session.sendMessage({ targetKey, text, clientMessageId: delivery.clientMessageId });
             await broadcasts.markDeliverySent(db, input.runId, targetKey, { platformMessageId: sent.messageId, sentAt: sent.sentAt });
           });
@@ -87,7 +92,61 @@ export function createSessionActivities({ db, pool, maxInlineWaitMs = 10_000 }: 
       }
       return { outcomes, remaining: [] };
     },
+
+    /** What a broadcast would do, sending nothing: each target's reach and text, and how long it takes. */
+    async inspectBroadcast(input: DryRunInput): Promise<DryRunResult> {
+      return pool.use(input.accountId, async (session) => {
+        const targets: DryRunTarget[] = [];
+        for (const key of input.targetKeys) {
+          try {
+            const target = await session.resolveTarget(key);
+            targets.push({
+              target_key: key,
+              resolves: true,
+              writable: target.writable,
+              type: target.type,
+              title: target.title,
+              members: target.members,
+              message: messageFor(input.message, input.fromTemplate, input.accountName, target),
+            });
+          } catch (err) {
+            if (!(err instanceof PlatformError) || err.kind === 'transient' || err.kind === 'rate_limited') throw err;
+            targets.push({ target_key: key, resolves: false, writable: false, type: null, title: null, members: null, message: null, error: err.message });
+          }
+        }
+        const pacing = await getPacing(db, input.accountId);
+        const sends = targets.filter((t) => t.writable).length;
+        const durationMs = pacing ? estimateDurationMs(pacing.limits, pacing.state, new Date(), sends) : 0;
+        return { targets, estimated_duration_seconds: Math.round(durationMs / 100) / 10 };
+      });
+    },
   };
+}
+
+/** A broadcast to inspect without sending. */
+export interface DryRunInput {
+  accountId: string;
+  accountName: string;
+  targetKeys: string[];
+  message: string;
+  fromTemplate: boolean;
+}
+
+/** One target of a dry run, as the API answers it. */
+export interface DryRunTarget {
+  target_key: string;
+  resolves: boolean;
+  writable: boolean;
+  type: string | null;
+  title: string | null;
+  members: number | null;
+  message: string | null;
+  error?: string;
+}
+
+export interface DryRunResult {
+  targets: DryRunTarget[];
+  estimated_duration_seconds: number;
 }
 
 /** A run stops sending as soon as its account may not send any more. */
@@ -101,13 +160,12 @@ function assertAccountMaySend(delivery: broadcasts.Delivery): void {
 }
 
 /** The text for one target: a template's variables rendered for it, a plain message as written. */
-async function messageFor(delivery: broadcasts.Delivery, session: PlatformSession): Promise<string> {
-  if (!delivery.fromTemplate) return delivery.message;
-  const target = usesTargetVariables(delivery.message) ? await session.resolveTarget(delivery.targetKey) : undefined;
-  return renderTemplate(delivery.message, {
+function messageFor(content: string, fromTemplate: boolean, accountName: string, target: ResolvedTarget | undefined): string {
+  if (!fromTemplate) return content;
+  return renderTemplate(content, {
     name: target?.title ?? '',
     username: target?.username ? `@${target.username}` : '',
-    account: delivery.accountName,
+    account: accountName,
     ...timeValues(new Date()),
   });
 }

@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/accounts.routes';
 import { adminRoutes } from './routes/admin.routes';
 import { broadcastRoutes } from './routes/broadcasts.routes';
 import { groupRoutes } from './routes/groups.routes';
+import { limitsRoutes } from './routes/limits.routes';
 import { sandboxRoutes } from './routes/sandbox.routes';
 import { systemRoutes } from './routes/system.routes';
 import { templateRoutes } from './routes/templates.routes';
@@ -30,6 +31,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...groupRoutes(deps),
     ...templateRoutes(deps),
     ...broadcastRoutes(deps),
+    ...limitsRoutes(deps),
   );
   const bodyParser = koaBody({
     jsonLimit: MAX_JSON_BODY_BYTES,

@@ -4,6 +4,7 @@ import type { RouterMiddleware } from '@koa/router';
 import type { ParameterizedContext } from 'koa';
 import { z } from 'zod';
 import { NotFoundError } from '../errors';
+import { requestHash, withIdempotency } from './idempotency';
 import type { ApiDeps, ApiState, Caller } from './context';
 import { requireAdmin } from './middleware/auth';
 
@@ -34,6 +35,8 @@ export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.Zo
   access?: 'user' | 'admin';
   body?: B;
   query?: Q;
+  /** Honours an `Idempotency-Key` header: the same key and body within 24 hours replays the first answer. */
+  idempotent?: boolean;
   handler: (request: RouteRequest<z.infer<B>, z.infer<Q>>) => RouteResult;
 }
 
@@ -60,8 +63,15 @@ export function mountRoutes(
       if (def.access === 'admin') requireAdmin(caller);
       const body = def.body ? def.body.parse(ctx.request.body ?? {}) : undefined;
       const query = def.query ? def.query.parse(ctx.query) : undefined;
-      const result = await def.handler({ ctx, body, query, params: ctx.params, caller });
-      ctx.status = result.status ?? 200;
+      const run = async () => {
+        const result = await def.handler({ ctx, body, query, params: ctx.params, caller });
+        return { status: result.status ?? 200, body: result.body };
+      };
+      const idempotencyKey = def.idempotent ? ctx.get('idempotency-key') : '';
+      const result = idempotencyKey
+        ? await withIdempotency(deps.db, caller.user.id, idempotencyKey, requestHash(ctx.method, ctx.path, ctx.request.body), run)
+        : await run();
+      ctx.status = result.status;
       ctx.body = result.body;
     });
     registry.registerPath({
@@ -75,6 +85,9 @@ export function mountRoutes(
         query: def.query instanceof z.ZodObject ? def.query : undefined,
         body: def.body ? { content: { 'application/json': { schema: def.body } } } : undefined,
       },
+      parameters: def.idempotent
+        ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'Replays the first answer for 24 hours' }]
+        : undefined,
       responses: {
         200: { description: 'Success: `{"success": true, ...}`' },
         400: { description: 'Invalid request: `{"error": "..."}`' },

@@ -36,3 +36,5 @@ export const FailureTypes = {
 
 /** Failures after which no further target of the run can succeed. */
 export const ACCOUNT_LEVEL_FAILURES: readonly string[] = [FailureTypes.AccountRestricted, FailureTypes.AuthRevoked];
+
+export const BROADCAST_DRY_RUN_WORKFLOW = 'broadcastDryRunWorkflow';

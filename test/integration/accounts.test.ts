@@ -23,7 +23,14 @@ describe('accounts', () => {
     assert.equal(account.sandbox, true);
     const fetched = await api.get(`/api/v1/accounts/${account.id}`);
     assert.equal(fetched.status, 200);
-    assert.deepEqual(fetched.body.account, account);
+    const { budget, ...fetchedAccount } = fetched.body.account;
+    assert.deepEqual(fetchedAccount, account);
+    assert.deepEqual(budget, {
+      limits: { min_gap_seconds: 0, jitter_seconds: 0, per_minute: 0, per_day: 0 },
+      next_send_at: null,
+      paused_until: null,
+      sent_today: 0,
+    });
   });
 
   it('lists the caller’s accounts in the reference’s shape', async () => {

@@ -105,7 +105,7 @@ describe('POST /api/v1/broadcast (schedule_type now)', () => {
     this.timeout(60_000);
     const targets = await groupKeys(api, accountId, 2);
     const faulted = await api.put(`/api/v1/accounts/${accountId}/sandbox/faults`, { flood_wait_seconds: 2, flood_wait_sends: 1 });
-    assert.deepEqual(faulted.body.faults, { flood_wait_seconds: 2, flood_wait_sends: 1, forbidden_keys: [], disconnect: false });
+    assert.deepEqual(faulted.body.faults, { flood_wait_seconds: 2, flood_wait_sends: 1, forbidden_keys: [], disconnect: false, peer_flood: false });
     const faultSetAt = Date.now();
     const created = await api.post('/api/v1/broadcast', { account_id: accountId, target_keys: targets, message: 'After the flood' });
     const broadcast = await finishedBroadcast(api, created.body.schedule_id, 45_000);

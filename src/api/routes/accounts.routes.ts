@@ -7,6 +7,8 @@ import { PLATFORMS } from '../../platforms/types';
 import type { ApiDeps } from '../context';
 import { present } from '../presenters';
 import { idParam, ok, route } from '../route';
+import { getPacing } from '../../db/repos/pacing.repo';
+import { presentBudget } from './limits.routes';
 
 const CreateAccountBody = z.object({
   platform: z.enum(PLATFORMS),
@@ -62,7 +64,8 @@ export function accountRoutes({ db, config, accountsCache }: ApiDeps) {
       handler: async ({ params, caller }) => {
         const account = await findAccount(db, idParam(params), caller.scope);
         if (!account) throw new NotFoundError();
-        return ok({ account: present.account(account) });
+        const pacing = await getPacing(db, account.id);
+        return ok({ account: { ...present.account(account), budget: pacing ? presentBudget(pacing) : null } });
       },
     }),
     route({

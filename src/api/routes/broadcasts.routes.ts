@@ -1,25 +1,46 @@
 import type { Knex } from 'knex';
-import { findAccount } from '../../db/repos/accounts.repo';
+import { randomUUID } from 'node:crypto';
+import { findAccount, type Account } from '../../db/repos/accounts.repo';
 import * as broadcasts from '../../db/repos/broadcasts.repo';
 import { findTemplate } from '../../db/repos/templates.repo';
+import { broadcastSchedule } from '../../domain/schedule-spec';
+import { sessionTaskQueue, shardOf } from '../../domain/sharding';
 import { isWellFormedTargetKey, TARGET_KEY_FORMS } from '../../domain/target-keys';
 import { BadRequestError, ConflictError, NotFoundError } from '../../errors';
 import type { Platform } from '../../platforms/types';
+import type { DryRunInput, DryRunResult } from '../../activities/session.activities';
 import {
+  BROADCAST_DRY_RUN_WORKFLOW,
   BROADCAST_RUN_WORKFLOW,
   broadcastRunWorkflowId,
   MAIN_TASK_QUEUE,
   type BroadcastRunInput,
 } from '../../workflows/shared';
+import {
+  cancelWorkflows,
+  createBroadcastSchedule,
+  deleteBroadcastSchedule,
+  nextRunAt,
+  updateBroadcastSchedule,
+} from '../broadcast-schedules';
 import type { ApiDeps, Caller } from '../context';
 import { idParam, isId, ok, route } from '../route';
-import { CreateBroadcastBody, type CreateBroadcast } from './broadcasts.schemas';
+import {
+  CreateBroadcastBody,
+  LegacyScheduleBody,
+  ListBroadcastsQuery,
+  PatchBroadcastBody,
+  type CreateBroadcast,
+} from './broadcasts.schemas';
 
-/** Broadcasts and their runs. */
+/** How many runs `GET /api/v1/broadcast/:id` lists. */
+const RUNS_SHOWN = 20;
+
+/** Broadcasts: sent now, every N minutes or daily, their runs, and the legacy schedules. */
 export function broadcastRoutes(deps: ApiDeps) {
-  const { db, temporal } = deps;
+  const { db, temporal, config } = deps;
 
-  /** Starts a run of `broadcast` inside `trx`, so a failed start leaves no row behind. */
+  /** Starts a run of `broadcast` now, inside `trx` so a failed start leaves no trace. */
   const startRun = async (trx: Knex, broadcast: broadcasts.Broadcast) => {
     const runNumber = await broadcasts.reserveRunNumber(trx, broadcast.id);
     const workflowId = broadcastRunWorkflowId(broadcast.id, runNumber);
@@ -30,117 +51,283 @@ export function broadcastRoutes(deps: ApiDeps) {
       args: [input],
       memo: { userId: broadcast.userId, accountId: broadcast.accountId, broadcastId: broadcast.id },
     });
-    return workflowId;
+    return { workflowId, runNumber };
+  };
+
+  const dryRun = async (body: CreateBroadcast, account: Account, content: { message: string; fromTemplate: boolean }) => {
+    const input: DryRunInput & { sessionTaskQueue: string } = {
+      accountId: account.id,
+      accountName: account.name,
+      targetKeys: body.target_keys,
+      ...content,
+      sessionTaskQueue: sessionTaskQueue(shardOf(account.id, config.sessionShards)),
+    };
+    const result: DryRunResult = await temporal.workflow.execute(BROADCAST_DRY_RUN_WORKFLOW, {
+      taskQueue: MAIN_TASK_QUEUE,
+      workflowId: `broadcast-dry-run-${randomUUID()}`,
+      args: [input],
+      workflowExecutionTimeout: '2 minutes',
+      memo: { userId: account.userId, accountId: account.id },
+    });
+    return ok({ dry_run: true, platform: account.platform, ...result });
+  };
+
+  /** Creates a broadcast (v1 and legacy): validates, stores, and starts it or schedules it. */
+  const create = async (body: CreateBroadcast, caller: Caller, forcePlatform?: Platform) => {
+    const checked = await checkBroadcast(db, caller, {
+      accountId: body.account_id,
+      platform: forcePlatform ?? body.platform,
+      templateId: body.template_id ?? null,
+      message: body.message ?? null,
+      targetKeys: body.target_keys,
+    });
+    const { schedule, error } = broadcastSchedule({
+      scheduleType: body.schedule_type,
+      intervalMinutes: body.interval_minutes ?? null,
+      dailyTime: body.daily_time ?? null,
+      timezone: body.timezone ?? null,
+    });
+    if (error) throw new BadRequestError(error);
+    if (body.dry_run) return dryRun(body, checked.account, checked.content);
+
+    const { broadcast, run } = await db.transaction(async (trx) => {
+      const created = await broadcasts.insertBroadcast(trx, {
+        userId: caller.user.id,
+        accountId: checked.account.id,
+        platform: checked.account.platform,
+        name: body.name ?? null,
+        scheduleType: body.schedule_type,
+        message: body.message ?? null,
+        templateId: body.template_id ?? null,
+        targetKeys: body.target_keys,
+        intervalMinutes: body.schedule_type === 'interval' ? body.interval_minutes! : null,
+        dailyTime: body.schedule_type === 'daily' ? body.daily_time! : null,
+        timezone: body.schedule_type === 'daily' ? (body.timezone ?? 'UTC') : null,
+        enabled: body.enabled,
+      });
+      if (schedule) {
+        await createBroadcastSchedule(temporal, created, schedule);
+        return { broadcast: created, run: undefined };
+      }
+      return { broadcast: created, run: await startRun(trx, created) };
+    });
+    const platform = checked.account.platform;
+    return ok(
+      {
+        schedule_id: broadcast.id,
+        platform,
+        message: schedule ? `Broadcast scheduled for ${platform}.` : `Broadcast triggered for ${platform}.`,
+        ...(run && { workflow_id: run.workflowId }),
+        ...(schedule && { next_run_at: (await nextRunAt(temporal, broadcast.id))?.toISOString() ?? null }),
+      },
+      201,
+    );
+  };
+
+  const ownBroadcast = async (params: Record<string, string>, caller: Caller) => {
+    const broadcast = await broadcasts.findBroadcast(db, idParam(params), caller.scope);
+    if (!broadcast) throw new NotFoundError();
+    return broadcast;
   };
 
   return [
     route({
       method: 'post',
       path: '/api/v1/broadcast',
-      summary: 'Create a broadcast; schedule_type now sends at once',
+      summary: 'Create a broadcast: now (default), every interval_minutes, or daily at daily_time',
       tag: 'Broadcasts',
       body: CreateBroadcastBody,
-      handler: async ({ body, caller }) => {
-        const platform = await validateBroadcast(db, body, caller);
-        const { broadcast, workflowId } = await db.transaction(async (trx) => {
-          const created = await broadcasts.insertBroadcast(trx, {
-            userId: caller.user.id,
-            accountId: body.account_id,
-            platform,
-            name: body.name ?? null,
-            scheduleType: body.schedule_type,
-            message: body.message ?? null,
-            templateId: body.template_id ?? null,
-            targetKeys: body.target_keys,
-            intervalMinutes: null,
-            dailyTime: null,
-            timezone: null,
-          });
-          return { broadcast: created, workflowId: await startRun(trx, created) };
-        });
-        return ok(
-          {
-            schedule_id: broadcast.id,
-            platform,
-            message: `Broadcast triggered for ${platform}.`,
-            workflow_id: workflowId,
-          },
-          201,
+      idempotent: true,
+      handler: ({ body, caller }) => create(body, caller),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/broadcasts',
+      summary: "The caller's broadcasts",
+      tag: 'Broadcasts',
+      query: ListBroadcastsQuery,
+      handler: async ({ query, caller }) => {
+        const list = await broadcasts.listBroadcasts(db, caller.user.id, query);
+        const withRuns = await Promise.all(
+          list.map(async (b) => ({ ...presentBroadcast(b), last_run: presentRun((await broadcasts.listRuns(db, b.id, 1))[0]) })),
         );
+        return ok({ broadcasts: withRuns, count: withRuns.length });
       },
     }),
     route({
       method: 'get',
       path: '/api/v1/broadcast/:id',
-      summary: 'A broadcast with the status and per-target results of its last run',
+      summary: 'A broadcast: its schedule, next run, last run with per-target results, and recent runs',
       tag: 'Broadcasts',
       handler: async ({ params, caller }) => {
-        const broadcast = await broadcasts.findBroadcast(db, idParam(params), caller.scope);
-        if (!broadcast) throw new NotFoundError();
-        const lastRun = await broadcasts.findLastRun(db, broadcast.id);
-        return ok({ broadcast: presentBroadcast(broadcast, lastRun) });
+        const broadcast = await ownBroadcast(params, caller);
+        const [lastRun, runs, next] = await Promise.all([
+          broadcasts.findLastRun(db, broadcast.id),
+          broadcasts.listRuns(db, broadcast.id, RUNS_SHOWN),
+          broadcast.scheduleType === 'now' ? null : nextRunAt(temporal, broadcast.id),
+        ]);
+        return ok({
+          broadcast: {
+            ...presentBroadcast(broadcast),
+            next_run_at: next?.toISOString() ?? null,
+            last_run: lastRun ? { ...presentRun(lastRun), results: lastRun.results.map(presentResult) } : null,
+            runs: runs.map(presentRun),
+          },
+        });
       },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/broadcast/:id/run',
+      summary: 'Run a broadcast now, whatever its schedule',
+      tag: 'Broadcasts',
+      handler: async ({ params, caller }) => {
+        const broadcast = await ownBroadcast(params, caller);
+        await checkBroadcast(db, caller, { ...broadcast, platform: broadcast.platform });
+        const run = await db.transaction((trx) => startRun(trx, broadcast));
+        return ok({ schedule_id: broadcast.id, workflow_id: run.workflowId, run_number: run.runNumber, message: 'Broadcast run started.' }, 201);
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/api/v1/broadcast/:id',
+      summary: 'Change a broadcast: enabled (pause/resume), name, message or template, targets, schedule',
+      tag: 'Broadcasts',
+      body: PatchBroadcastBody,
+      handler: async ({ params, caller, body }) => {
+        const broadcast = await ownBroadcast(params, caller);
+        const next = {
+          message: body.template_id !== undefined ? null : (body.message ?? broadcast.message),
+          templateId: body.message !== undefined ? null : (body.template_id ?? broadcast.templateId),
+          targetKeys: body.target_keys ?? broadcast.targetKeys,
+          intervalMinutes: body.interval_minutes ?? broadcast.intervalMinutes,
+          dailyTime: body.daily_time ?? broadcast.dailyTime,
+          timezone: body.timezone ?? broadcast.timezone,
+        };
+        await checkBroadcast(db, caller, { ...next, accountId: broadcast.accountId, platform: broadcast.platform });
+        const { schedule, error } = broadcastSchedule({ scheduleType: broadcast.scheduleType, ...next });
+        if (error) throw new BadRequestError(error);
+        const updated = await db.transaction(async (trx) => {
+          const changed = await broadcasts.updateBroadcast(trx, broadcast.id, { ...next, name: body.name, enabled: body.enabled });
+          if (schedule) await updateBroadcastSchedule(temporal, changed, schedule);
+          return changed;
+        });
+        return ok({ broadcast: { ...presentBroadcast(updated), next_run_at: (await nextRunAt(temporal, updated.id))?.toISOString() ?? null } });
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/api/v1/broadcast/:id',
+      summary: 'Delete a broadcast: its schedule, any running run, and the broadcast itself',
+      tag: 'Broadcasts',
+      handler: async ({ params, caller }) => {
+        const broadcast = await ownBroadcast(params, caller);
+        await deleteBroadcastSchedule(temporal, broadcast.id);
+        await cancelWorkflows(temporal, await broadcasts.runningRunWorkflowIds(db, broadcast.id));
+        await broadcasts.deleteBroadcast(db, broadcast.id);
+        return ok({ deleted: broadcast.id });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/schedules',
+      summary: 'Telegram broadcast schedules in the legacy dashboard format',
+      tag: 'Legacy',
+      handler: async ({ caller }) => {
+        const list = await broadcasts.listBroadcasts(db, caller.user.id, { platform: 'telegram', scheduled: true });
+        return ok({ schedules: list.map(presentLegacySchedule), count: list.length });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/schedules',
+      summary: 'Create a Telegram broadcast schedule (legacy format; groups = target_keys)',
+      tag: 'Legacy',
+      body: LegacyScheduleBody,
+      idempotent: true,
+      handler: ({ body, caller }) => create(body, caller, 'telegram'),
     }),
   ];
 }
 
-/** Checks what the schema cannot: ownership, platform, template, target forms. Returns the platform. */
-async function validateBroadcast(db: Knex, body: CreateBroadcast, caller: Caller): Promise<Platform> {
-  if (body.schedule_type !== 'now') {
-    throw new BadRequestError(`schedule_type ${body.schedule_type} is not available yet; use "now"`);
-  }
+/**
+ * Checks what the schemas cannot: the account is the caller's and connected, the platform matches
+ * it, the template is the caller's, and every target has the account's platform's form.
+ */
+async function checkBroadcast(
+  db: Knex,
+  caller: Caller,
+  b: { accountId: string; platform: string; templateId: string | null; message: string | null; targetKeys: string[] },
+): Promise<{ account: Account; content: { message: string; fromTemplate: boolean } }> {
   const own = { ...caller.scope, admin: false };
-  const account = isId(body.account_id) ? await findAccount(db, body.account_id, own) : undefined;
+  const account = isId(b.accountId) ? await findAccount(db, b.accountId, own) : undefined;
   if (!account) throw new NotFoundError('account not found');
-  if (body.platform !== 'auto' && body.platform !== account.platform) {
-    throw new BadRequestError(`platform ${body.platform} does not match the account's platform ${account.platform}`);
+  if (b.platform !== 'auto' && b.platform !== account.platform) {
+    throw new BadRequestError(`platform ${b.platform} does not match the account's platform ${account.platform}`);
   }
   if (account.status !== 'connected') {
     throw new ConflictError(`account ${account.id} is ${account.status}; it must be connected to send`);
   }
-  if (body.template_id !== undefined) {
-    const template = isId(body.template_id) ? await findTemplate(db, body.template_id, own) : undefined;
+  let content = { message: b.message ?? '', fromTemplate: false };
+  if (b.templateId !== null) {
+    const template = isId(b.templateId) ? await findTemplate(db, b.templateId, own) : undefined;
     if (!template) throw new NotFoundError('template not found');
+    content = { message: template.content, fromTemplate: true };
   }
-  const malformed = body.target_keys.filter((k) => !isWellFormedTargetKey(account.platform, k));
+  const malformed = b.targetKeys.filter((k) => !isWellFormedTargetKey(account.platform, k));
   if (malformed.length > 0) {
     throw new BadRequestError(
       `target_keys: not ${account.platform} targets: ${malformed.join(', ')} (expected ${TARGET_KEY_FORMS[account.platform]})`,
     );
   }
-  return account.platform;
+  return { account, content };
 }
 
-function presentBroadcast(b: broadcasts.Broadcast, run: broadcasts.RunView | undefined) {
+function presentBroadcast(b: broadcasts.Broadcast) {
   return {
     id: b.id,
     name: b.name,
     account_id: b.accountId,
     platform: b.platform,
     schedule_type: b.scheduleType,
+    interval_minutes: b.intervalMinutes,
+    daily_time: b.dailyTime,
+    timezone: b.timezone,
     message: b.message,
     template_id: b.templateId,
     target_keys: b.targetKeys,
     enabled: b.enabled,
     created_at: b.createdAt.toISOString(),
-    last_run: run
-      ? {
-          id: run.id,
-          run_number: run.runNumber,
-          workflow_id: run.workflowId,
-          status: run.status,
-          sent: run.sent,
-          failed: run.failed,
-          error: run.error,
-          started_at: run.startedAt.toISOString(),
-          finished_at: run.finishedAt?.toISOString() ?? null,
-          results: run.results.map((r) => ({
-            target_key: r.targetKey,
-            status: r.status,
-            ...(r.error !== null && { error: r.error }),
-            ...(r.sentAt !== null && { sent_at: r.sentAt.toISOString() }),
-          })),
-        }
-      : null,
   };
 }
+
+function presentRun(run: broadcasts.RunSummary | undefined) {
+  if (!run) return null;
+  return {
+    id: run.id,
+    run_number: run.runNumber,
+    workflow_id: run.workflowId,
+    status: run.status,
+    sent: run.sent,
+    failed: run.failed,
+    error: run.error,
+    started_at: run.startedAt.toISOString(),
+    finished_at: run.finishedAt?.toISOString() ?? null,
+  };
+}
+
+function presentResult(r: broadcasts.RunView['results'][number]) {
+  return {
+    target_key: r.targetKey,
+    status: r.status,
+    ...(r.error !== null && { error: r.error }),
+    ...(r.sentAt !== null && { sent_at: r.sentAt.toISOString() }),
+  };
+}
+
+/** The legacy dashboard's schedule object: `groups` for the targets. */
+function presentLegacySchedule(b: broadcasts.Broadcast) {
+  const { target_keys: groups, ...rest } = presentBroadcast(b);
+  return { ...rest, groups };
+}
+

@@ -2,36 +2,77 @@ import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH, MAX_TARGETS_PER_BROADCAST, SCHEDULE_TYPES } from '../../domain/limits';
 import { PLATFORMS } from '../../platforms/types';
 
+const TargetKeys = z
+  .array(z.string().trim().min(1, 'a target key must not be empty'))
+  .min(1, 'give at least 1 target')
+  .max(MAX_TARGETS_PER_BROADCAST, `at most ${MAX_TARGETS_PER_BROADCAST} targets per broadcast`)
+  .superRefine((keys, ctx) => {
+    const seen = new Set<string>();
+    const repeated = [...new Set(keys.filter((k) => seen.size === seen.add(k).size))];
+    if (repeated.length > 0) ctx.addIssue({ code: 'custom', message: `repeated targets: ${repeated.join(', ')}` });
+  });
+
+const Message = z
+  .string()
+  .max(MAX_MESSAGE_LENGTH, `at most ${MAX_MESSAGE_LENGTH} characters`)
+  .refine((m) => m.trim().length > 0, 'must not be blank');
+
+const Name = z.string().trim().max(200);
+const IntervalMinutes = z.number().positive('must be a number of minutes > 0');
+const DailyTime = z.string();
+const TimeZone = z.string().min(1);
+
 /** `POST /api/v1/broadcast`: every rule of the reference's field table and limits. */
 export const CreateBroadcastBody = z
   .object({
     account_id: z.string().trim().min(1),
-    target_keys: z
-      .array(z.string().trim().min(1, 'a target key must not be empty'))
-      .min(1, 'give at least 1 target')
-      .max(MAX_TARGETS_PER_BROADCAST, `at most ${MAX_TARGETS_PER_BROADCAST} targets per broadcast`),
-    message: z
-      .string()
-      .max(MAX_MESSAGE_LENGTH, `at most ${MAX_MESSAGE_LENGTH} characters`)
-      .refine((m) => m.trim().length > 0, 'must not be blank')
-      .optional(),
+    target_keys: TargetKeys,
+    message: Message.optional(),
     template_id: z.string().trim().min(1).optional(),
     schedule_type: z.enum(SCHEDULE_TYPES).default('now'),
-    interval_minutes: z.number().positive().optional(),
-    daily_time: z.string().optional(),
-    timezone: z.string().optional(),
+    interval_minutes: IntervalMinutes.optional(),
+    daily_time: DailyTime.optional(),
+    timezone: TimeZone.optional(),
     platform: z.enum(['auto', ...PLATFORMS]).default('auto'),
-    name: z.string().trim().max(200).optional(),
+    name: Name.optional(),
+    enabled: z.boolean().default(true),
+    /** Answers what the broadcast would do, sending and storing nothing. */
+    dry_run: z.boolean().default(false),
   })
-  .superRefine((b, ctx) => {
-    if ((b.message === undefined) === (b.template_id === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'give exactly one of message or template_id' });
-    }
-    const seen = new Set<string>();
-    const repeated = b.target_keys.filter((k) => seen.size === seen.add(k).size);
-    if (repeated.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['target_keys'], message: `repeated targets: ${[...new Set(repeated)].join(', ')}` });
-    }
-  });
+  .refine((b) => (b.message === undefined) !== (b.template_id === undefined), 'give exactly one of message or template_id');
 
 export type CreateBroadcast = z.infer<typeof CreateBroadcastBody>;
+
+/** `POST /api/schedules`: the v1 fields, with `groups` accepted for `target_keys`. */
+export const LegacyScheduleBody = z.preprocess((raw) => {
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'groups' in raw && !('target_keys' in raw)) {
+    const { groups, ...rest } = raw as Record<string, unknown>;
+    return { ...rest, target_keys: groups };
+  }
+  return raw;
+}, CreateBroadcastBody);
+
+/** `PATCH /api/v1/broadcast/:id`: any of these, with the rules of creation. */
+export const PatchBroadcastBody = z
+  .object({
+    enabled: z.boolean().optional(),
+    name: Name.optional(),
+    message: Message.optional(),
+    template_id: z.string().trim().min(1).optional(),
+    target_keys: TargetKeys.optional(),
+    interval_minutes: IntervalMinutes.optional(),
+    daily_time: DailyTime.optional(),
+    timezone: TimeZone.optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one field to change')
+  .refine((b) => b.message === undefined || b.template_id === undefined, 'give at most one of message or template_id');
+
+export type PatchBroadcast = z.infer<typeof PatchBroadcastBody>;
+
+export const ListBroadcastsQuery = z.object({
+  platform: z.enum(PLATFORMS).optional(),
+  enabled: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});

@@ -35,8 +35,12 @@ const FaultsBody = z
     flood_wait_sends: z.number().int().min(0).max(10_000).optional(),
     forbidden_keys: z.array(z.string().trim().min(1)).max(1000).optional(),
     disconnect: z.boolean().optional(),
+    peer_flood: z.boolean().optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'give at least one of flood_wait_seconds, flood_wait_sends, forbidden_keys, disconnect');
+  .refine(
+    (b) => Object.keys(b).length > 0,
+    'give at least one of flood_wait_seconds, flood_wait_sends, forbidden_keys, disconnect, peer_flood',
+  );
 
 /** The simulated platform's controls; 404 for accounts that are not sandbox accounts. */
 export function sandboxRoutes({ db }: ApiDeps) {
@@ -106,7 +110,7 @@ export function sandboxRoutes({ db }: ApiDeps) {
     route({
       method: 'put',
       path: '/api/v1/accounts/:id/sandbox/faults',
-      summary: 'Inject faults: FloodWait on the next sends, forbidden targets, a disconnect',
+      summary: 'Inject faults: FloodWait on the next sends, forbidden targets, a disconnect, PEER_FLOOD',
       tag: 'Sandbox',
       body: FaultsBody,
       handler: async ({ params, caller, body }) => {
@@ -118,6 +122,7 @@ export function sandboxRoutes({ db }: ApiDeps) {
           floodWaitSends,
           forbiddenKeys: body.forbidden_keys,
           disconnect: body.disconnect,
+          peerFlood: body.peer_flood,
         });
         return ok({
           faults: {
@@ -125,6 +130,7 @@ export function sandboxRoutes({ db }: ApiDeps) {
             flood_wait_sends: faults.floodWaitSends,
             forbidden_keys: faults.forbiddenKeys,
             disconnect: faults.disconnect,
+            peer_flood: faults.peerFlood,
           },
         });
       },

@@ -1,20 +1,44 @@
 import { z } from 'zod';
-import { insertTemplate, listTemplates } from '../../db/repos/templates.repo';
+import { deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate } from '../../db/repos/templates.repo';
 import { MAX_MESSAGE_LENGTH } from '../../domain/limits';
-import type { ApiDeps } from '../context';
+import { TEMPLATE_VARIABLES, unknownVariables } from '../../domain/templates';
+import { ConflictError, NotFoundError } from '../../errors';
+import type { ApiDeps, Caller } from '../context';
 import { present } from '../presenters';
-import { ok, route } from '../route';
+import { idParam, ok, route } from '../route';
 
-const CreateTemplateBody = z.object({
-  name: z.string().trim().min(1).max(100),
-  content: z.string().min(1).max(MAX_MESSAGE_LENGTH),
-});
+const TemplateName = z.string().trim().min(1).max(100);
+const TemplateContent = z
+  .string()
+  .min(1)
+  .max(MAX_MESSAGE_LENGTH, `at most ${MAX_MESSAGE_LENGTH} characters`)
+  .superRefine((content, ctx) => {
+    const unknown = unknownVariables(content);
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown variables ${unknown.map((v) => `{{${v}}}`).join(', ')}; known: ${Object.keys(TEMPLATE_VARIABLES)
+          .map((v) => `{{${v}}}`)
+          .join(', ')}`,
+      });
+    }
+  });
 
-/** Message templates. */
+const CreateTemplateBody = z.object({ name: TemplateName, content: TemplateContent });
+const UpdateTemplateBody = z
+  .object({ name: TemplateName.optional(), content: TemplateContent.optional() })
+  .refine((b) => b.name !== undefined || b.content !== undefined, 'give name or content');
+
+/** Message templates; variables are rendered per target when a broadcast sends. */
 export function templateRoutes({ db }: ApiDeps) {
   const list = async (userId: string) => {
     const templates = await listTemplates(db, userId);
     return ok({ templates: templates.map(present.template), count: templates.length });
+  };
+  const ownTemplate = async (params: Record<string, string>, caller: Caller) => {
+    const template = await findTemplate(db, idParam(params), { ...caller.scope, admin: false });
+    if (!template) throw new NotFoundError();
+    return template;
   };
   return [
     route({
@@ -34,12 +58,43 @@ export function templateRoutes({ db }: ApiDeps) {
     route({
       method: 'post',
       path: '/api/templates',
-      summary: 'Create a message template',
+      summary: `Create a message template; variables: ${Object.keys(TEMPLATE_VARIABLES).map((v) => `{{${v}}}`).join(', ')}`,
       tag: 'Templates',
       body: CreateTemplateBody,
+      idempotent: true,
       handler: async ({ body, caller }) => {
         const template = await insertTemplate(db, { userId: caller.user.id, ...body });
         return ok({ id: template.id, template: present.template(template) }, 201);
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/api/templates/:id',
+      summary: 'Change a template’s name or content',
+      tag: 'Templates',
+      body: UpdateTemplateBody,
+      handler: async ({ params, body, caller }) => {
+        const template = await ownTemplate(params, caller);
+        return ok({ template: present.template(await updateTemplate(db, template.id, body)) });
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/api/templates/:id',
+      summary: 'Delete a template no broadcast uses',
+      tag: 'Templates',
+      handler: async ({ params, caller }) => {
+        const template = await ownTemplate(params, caller);
+        try {
+          await deleteTemplate(db, template.id);
+        } catch (err) {
+          // The broadcasts' foreign key refuses to lose its template.
+          if ((err as { code?: string }).code === '23503') {
+            throw new ConflictError('template is used by a broadcast; change or delete the broadcast first');
+          }
+          throw err;
+        }
+        return ok({ deleted: template.id });
       },
     }),
   ];

@@ -58,7 +58,7 @@ const mapBroadcast = (r: BroadcastRow): Broadcast => ({
   createdAt: r.created_at,
 });
 
-export type NewBroadcast = Omit<Broadcast, 'id' | 'createdAt' | 'enabled'>;
+export type NewBroadcast = Omit<Broadcast, 'id' | 'createdAt' | 'enabled'> & { enabled?: boolean };
 
 export async function insertBroadcast(db: Knex, b: NewBroadcast): Promise<Broadcast> {
   const [row] = await db<BroadcastRow>('broadcasts')
@@ -74,6 +74,7 @@ export async function insertBroadcast(db: Knex, b: NewBroadcast): Promise<Broadc
       interval_minutes: b.intervalMinutes,
       daily_time: b.dailyTime,
       timezone: b.timezone,
+      enabled: b.enabled ?? true,
     })
     .returning('*');
   return mapBroadcast(row!);
@@ -238,13 +239,7 @@ export interface RunView {
 }
 
 export async function findLastRun(db: Knex, broadcastId: string): Promise<RunView | undefined> {
-  const run = await db('broadcast_runs')
-    .where({ broadcast_id: broadcastId })
-    .orderBy('run_number', 'desc')
-    .first<
-      | { id: string; run_number: number; workflow_id: string; status: RunStatus; sent: number; failed: number; error: string | null; started_at: Date; finished_at: Date | null }
-      | undefined
-    >();
+  const [run] = await listRuns(db, broadcastId, 1);
   if (!run) return undefined;
   const deliveries = await db('deliveries')
     .where({ run_id: run.id })
@@ -255,18 +250,8 @@ export async function findLastRun(db: Knex, broadcastId: string): Promise<RunVie
       'error',
       'sent_at',
     );
-  // A running run's counts live in the ledger until the run closes them.
-  const live = run.status === 'running';
   return {
-    id: run.id,
-    runNumber: run.run_number,
-    workflowId: run.workflow_id,
-    status: run.status,
-    sent: live ? deliveries.filter((d) => d.status === 'sent').length : run.sent,
-    failed: live ? deliveries.filter((d) => d.status === 'failed').length : run.failed,
-    error: run.error,
-    startedAt: run.started_at,
-    finishedAt: run.finished_at,
+    ...run,
     results: deliveries.map((d) => ({ targetKey: d.target_key, status: d.status, error: d.error, sentAt: d.sent_at })),
   };
 }
@@ -278,4 +263,82 @@ export async function reserveRunNumber(db: Knex, broadcastId: string): Promise<n
     .increment('run_count', 1)
     .returning<{ run_count: number }[]>('run_count');
   return row!.run_count;
+}
+
+/** The caller's broadcasts, newest first. */
+export async function listBroadcasts(
+  db: Knex,
+  userId: string,
+  filter: { platform?: Platform; enabled?: boolean; scheduled?: boolean },
+): Promise<Broadcast[]> {
+  const query = db('broadcasts').where({ user_id: userId }).orderBy('created_at', 'desc').orderBy('id');
+  if (filter.platform) query.where({ platform: filter.platform });
+  if (filter.enabled !== undefined) query.where({ enabled: filter.enabled });
+  if (filter.scheduled) query.whereNot({ schedule_type: 'now' });
+  return ((await query) as BroadcastRow[]).map(mapBroadcast);
+}
+
+/** Changes the given fields of a broadcast; returns it as it now is. */
+export async function updateBroadcast(
+  db: Knex,
+  id: string,
+  change: Partial<Pick<Broadcast, 'name' | 'message' | 'templateId' | 'targetKeys' | 'intervalMinutes' | 'dailyTime' | 'timezone' | 'enabled'>>,
+): Promise<Broadcast> {
+  const patch: Record<string, unknown> = { updated_at: db.fn.now() };
+  if (change.name !== undefined) patch.name = change.name;
+  if (change.message !== undefined) patch.message = change.message;
+  if (change.templateId !== undefined) patch.template_id = change.templateId;
+  if (change.targetKeys !== undefined) patch.target_keys = JSON.stringify(change.targetKeys);
+  if (change.intervalMinutes !== undefined) patch.interval_minutes = change.intervalMinutes;
+  if (change.dailyTime !== undefined) patch.daily_time = change.dailyTime;
+  if (change.timezone !== undefined) patch.timezone = change.timezone;
+  if (change.enabled !== undefined) patch.enabled = change.enabled;
+  const [row]: BroadcastRow[] = await db('broadcasts').where({ id }).update(patch).returning('*');
+  return mapBroadcast(row!);
+}
+
+export async function deleteBroadcast(db: Knex, id: string): Promise<void> {
+  await db('broadcasts').where({ id }).delete();
+}
+
+/** Workflow ids of the broadcast's runs still running. */
+export async function runningRunWorkflowIds(db: Knex, broadcastId: string): Promise<string[]> {
+  const rows: Array<{ workflow_id: string }> = await db('broadcast_runs')
+    .where({ broadcast_id: broadcastId, status: 'running' })
+    .select('workflow_id');
+  return rows.map((r) => r.workflow_id);
+}
+
+/** A run without its per-target results, as run lists show it. */
+export type RunSummary = Omit<RunView, 'results'>;
+
+/** The broadcast's latest runs, newest first. */
+export async function listRuns(db: Knex, broadcastId: string, limit: number): Promise<RunSummary[]> {
+  const rows = await db('broadcast_runs as r')
+    .where({ 'r.broadcast_id': broadcastId })
+    .orderBy('r.run_number', 'desc')
+    .limit(limit)
+    .select(
+      'r.id',
+      'r.run_number',
+      'r.workflow_id',
+      'r.status',
+      'r.error',
+      'r.started_at',
+      'r.finished_at',
+      // A running run's counts live in the ledger until the run closes them.
+      db.raw(`case when r.status = 'running' then (select count(*) from deliveries d where d.run_id = r.id and d.status = 'sent') else r.sent end::int as sent`),
+      db.raw(`case when r.status = 'running' then (select count(*) from deliveries d where d.run_id = r.id and d.status = 'failed') else r.failed end::int as failed`),
+    );
+  return rows.map((r: Record<string, any>) => ({
+    id: r.id,
+    runNumber: r.run_number,
+    workflowId: r.workflow_id,
+    status: r.status,
+    sent: r.sent,
+    failed: r.failed,
+    error: r.error,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  }));
 }

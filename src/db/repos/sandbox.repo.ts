@@ -240,6 +240,8 @@ export interface SandboxFaults {
   floodWaitSends: number;
   forbiddenKeys: string[];
   disconnect: boolean;
+  /** The next send is refused as PEER_FLOOD: the platform restricts the whole account. */
+  peerFlood: boolean;
 }
 
 interface FaultsRow {
@@ -247,6 +249,7 @@ interface FaultsRow {
   flood_wait_sends: number;
   forbidden_keys: string[];
   disconnect: boolean;
+  peer_flood: boolean;
 }
 
 const mapFaults = (r: FaultsRow): SandboxFaults => ({
@@ -254,9 +257,10 @@ const mapFaults = (r: FaultsRow): SandboxFaults => ({
   floodWaitSends: r.flood_wait_sends,
   forbiddenKeys: r.forbidden_keys,
   disconnect: r.disconnect,
+  peerFlood: r.peer_flood,
 });
 
-const NO_FAULTS: SandboxFaults = { floodWaitSeconds: 0, floodWaitSends: 0, forbiddenKeys: [], disconnect: false };
+const NO_FAULTS: SandboxFaults = { floodWaitSeconds: 0, floodWaitSends: 0, forbiddenKeys: [], disconnect: false, peerFlood: false };
 
 export async function getFaults(db: Knex, accountId: string): Promise<SandboxFaults> {
   const row: FaultsRow | undefined = await db('sandbox_faults').where({ account_id: accountId }).first();
@@ -270,6 +274,7 @@ export async function updateFaults(db: Knex, accountId: string, change: Partial<
   if (change.floodWaitSends !== undefined) patch.flood_wait_sends = change.floodWaitSends;
   if (change.forbiddenKeys !== undefined) patch.forbidden_keys = JSON.stringify(change.forbiddenKeys);
   if (change.disconnect !== undefined) patch.disconnect = change.disconnect;
+  if (change.peerFlood !== undefined) patch.peer_flood = change.peerFlood;
   const [row]: FaultsRow[] = await db('sandbox_faults')
     .insert({ account_id: accountId, ...patch })
     .onConflict('account_id')
@@ -279,7 +284,7 @@ export async function updateFaults(db: Knex, accountId: string, change: Partial<
 }
 
 /** A fault the next send must suffer, consumed atomically so concurrent sends share the budget. */
-export type SendFault = { kind: 'flood_wait'; seconds: number } | { kind: 'disconnect' } | null;
+export type SendFault = { kind: 'flood_wait'; seconds: number } | { kind: 'disconnect' } | { kind: 'peer_flood' } | null;
 
 export async function takeSendFault(db: Knex, accountId: string): Promise<SendFault> {
   return db.transaction(async (trx) => {
@@ -288,6 +293,10 @@ export async function takeSendFault(db: Knex, accountId: string): Promise<SendFa
     if (row.disconnect) {
       await trx('sandbox_faults').where({ account_id: accountId }).update({ disconnect: false });
       return { kind: 'disconnect' };
+    }
+    if (row.peer_flood) {
+      await trx('sandbox_faults').where({ account_id: accountId }).update({ peer_flood: false });
+      return { kind: 'peer_flood' };
     }
     if (row.flood_wait_sends > 0) {
       await trx('sandbox_faults')

@@ -48,3 +48,15 @@ export async function findTemplate(db: Knex, id: string, scope: Scope): Promise<
   const row = await ownedBy(db<TemplateRow>('templates').where({ id }).first(), scope);
   return row && mapTemplate(row);
 }
+
+export async function updateTemplate(db: Knex, id: string, change: { name?: string; content?: string }): Promise<Template> {
+  const [row]: TemplateRow[] = await db('templates')
+    .where({ id })
+    .update({ ...change, updated_at: db.fn.now() })
+    .returning('*');
+  return mapTemplate(row!);
+}
+
+export async function deleteTemplate(db: Knex, id: string): Promise<void> {
+  await db('templates').where({ id }).delete();
+}

@@ -102,6 +102,9 @@ class SandboxSession implements PlatformSession {
       await this.disconnect();
       throw new PlatformError('transient', 'connection lost (sandbox disconnect fault)');
     }
+    if (fault?.kind === 'peer_flood') {
+      throw new PlatformError('restricted', 'PEER_FLOOD: the account is limited for sending to new chats');
+    }
     if (fault?.kind === 'flood_wait') {
       throw PlatformError.rateLimited(fault.seconds, `FLOOD_WAIT_${fault.seconds}: a wait of ${fault.seconds} seconds is required`);
     }
