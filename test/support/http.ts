@@ -34,9 +34,11 @@ export async function request<T = any>(
 /** A client bound to one API key. */
 export function client(key: string) {
   return {
+    key,
     get: <T = any>(path: string) => request<T>('GET', path, { key }),
     post: <T = any>(path: string, body?: unknown) => request<T>('POST', path, { key, body }),
     put: <T = any>(path: string, body?: unknown) => request<T>('PUT', path, { key, body }),
+    patch: <T = any>(path: string, body?: unknown) => request<T>('PATCH', path, { key, body }),
     delete: <T = any>(path: string) => request<T>('DELETE', path, { key }),
   };
 }

@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import knexFactory from 'knex';
 import { loadConfig, type Config } from '../../src/config';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
@@ -45,6 +46,7 @@ export async function stopStack(): Promise<void> {
   await stack.catch(() => undefined);
   await runStops(stops.splice(0), logger);
   stack = undefined;
+  temporalClient = undefined;
 }
 
 async function startStack(): Promise<Stack> {
@@ -119,4 +121,16 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+let temporalClient: Promise<Client> | undefined;
+
+/** A Temporal client on the stack's server, for asserting on workflows and schedules. */
+export function getTemporalClient(): Promise<Client> {
+  temporalClient ??= getStack().then(async ({ temporalAddress }) => {
+    const connection = await Connection.connect({ address: temporalAddress });
+    stops.unshift(['test Temporal client', () => connection.close()]);
+    return new Client({ connection });
+  });
+  return temporalClient;
 }
