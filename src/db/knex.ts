@@ -4,6 +4,8 @@ import pg from 'pg';
 
 // Counts and bigserial ids arrive as strings by default; ours fit comfortably in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// A calendar date is a day, not an instant: keep it as `YYYY-MM-DD` instead of a local-midnight Date.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export type Db = Knex;
 

@@ -88,8 +88,8 @@ export function templateRoutes({ db }: ApiDeps) {
         try {
           await deleteTemplate(db, template.id);
         } catch (err) {
-          // The broadcasts' foreign key refuses to lose its template.
-          if ((err as { code?: string }).code === '23503') {
+          // The broadcasts' foreign key (ON DELETE RESTRICT) refuses to lose its template.
+          if (['23001', '23503'].includes((err as { code?: string }).code ?? '')) {
             throw new ConflictError('template is used by a broadcast; change or delete the broadcast first');
           }
           throw err;
