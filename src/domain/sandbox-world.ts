@@ -52,7 +52,8 @@ const CHANNEL_TOPICS = [
 const FIRST_NAMES = [
   'Alice', 'Bob', 'Carlos', 'Diana', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jamal', 'Kira',
   'Liam', 'Maya', 'Noah', 'Olga', 'Priya', 'Quentin', 'Rosa', 'Sami', 'Tara', 'Umar', 'Vera',
-  'Wei', 'Ximena', 'Yusuf', 'Zoe',
+  'Wei', 'Ximena', 'Yusuf', 'Zoe', 'Amara', 'Bruno', 'Chloe', 'Dmitri', 'Emeka', 'Fatima',
+  'Gustavo', 'Hana', 'Ivan', 'Julia', 'Kofi', 'Lena', 'Mateo', 'Nadia',
 ];
 const LAST_NAMES = ['Smith', 'Garcia', 'Khan', 'Ivanova', 'Tanaka', 'Okafor', 'Rossi', 'Müller', 'Silva', 'Chen'];
 const MESSAGE_LINES = [
@@ -105,7 +106,8 @@ export function generateSandboxWorld(
   const ago = (maxDays: number) => new Date(now.getTime() - Math.floor(rnd.next() * maxDays * DAY_MS));
   const chats: WorldChat[] = [];
 
-  const people = rnd.sample(FIRST_NAMES, 24).map((first) => {
+  // 32 contacts: with the groups and channels, a world holds more than the 50 targets a broadcast may have.
+  const people = rnd.sample(FIRST_NAMES, 32).map((first) => {
     const last = rnd.pick(LAST_NAMES);
     const userId = platform === 'telegram' ? rnd.digits(10) : `${rnd.pick(['1', '44', '49', '91', '55'])}${rnd.digits(10)}`;
     return { first, last, userId, username: `${first}_${last}`.toLowerCase().replace(/[^a-z_]/g, '') };
