@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { updateAccountStatus } from '../db/repos/accounts.repo';
 import * as broadcasts from '../db/repos/broadcasts.repo';
 import { insertEvent } from '../db/repos/events.repo';
-import { pauseSends, reserveSendSlot } from '../db/repos/pacing.repo';
+import { pauseSends, reserveSlot } from '../db/repos/pacing.repo';
 import { renderTemplate, timeValues, usesTargetVariables } from '../domain/templates';
 import type { SessionPool } from '../platforms/session-pool';
 import { PlatformError, type ResolvedTarget } from '../platforms/types';
@@ -48,11 +48,13 @@ export function createSessionActivities({ db, pool, maxInlineWaitMs = 10_000 }: 
     async deliverMessages(input: { runId: string; targetKeys: string[] }): Promise<DeliveryBatchResult> {
       const ctx = Context.current();
       const outcomes: DeliveryOutcome[] = [];
+      // This activity is the only writer of these rows while it runs: read them once.
+      const deliveries = await broadcasts.findDeliveries(db, input.runId, input.targetKeys);
       for (let i = 0; i < input.targetKeys.length; i++) {
         ctx.heartbeat({ settled: outcomes.length });
         if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
         const targetKey = input.targetKeys[i]!;
-        const delivery = await broadcasts.findDelivery(db, input.runId, targetKey);
+        const delivery = deliveries.get(targetKey);
         if (!delivery) {
           throw ApplicationFailure.nonRetryable(`no ledger row for ${targetKey}`, FailureTypes.DeliveryNotFound);
         }
@@ -60,11 +62,11 @@ export function createSessionActivities({ db, pool, maxInlineWaitMs = 10_000 }: 
           outcomes.push({ targetKey, status: delivery.status, error: delivery.error ?? undefined });
           continue;
         }
-        assertAccountMaySend(delivery);
-
-        const slot = await reserveSendSlot(db, delivery.accountId);
-        const wait = slot.getTime() - Date.now();
-        if (wait > maxInlineWaitMs) return { outcomes, remaining: input.targetKeys.slice(i), deferUntil: slot.toISOString() };
+        // The reservation also reads the account's status, so a run stops as soon as it is restricted.
+        const slot = await reserveSlot(db, delivery.accountId);
+        assertAccountMaySend(slot.accountStatus);
+        const wait = slot.at.getTime() - Date.now();
+        if (wait > maxInlineWaitMs) return { outcomes, remaining: input.targetKeys.slice(i), deferUntil: slot.at.toISOString() };
         if (wait > 0) await ctx.sleep(wait);
 
         try {
@@ -150,12 +152,12 @@ export interface DryRunResult {
 }
 
 /** A run stops sending as soon as its account may not send any more. */
-function assertAccountMaySend(delivery: broadcasts.Delivery): void {
-  if (delivery.accountStatus === 'restricted') {
+function assertAccountMaySend(accountStatus: string): void {
+  if (accountStatus === 'restricted') {
     throw ApplicationFailure.nonRetryable('account restricted by the platform (PEER_FLOOD)', FailureTypes.AccountRestricted);
   }
-  if (delivery.accountStatus !== 'connected') {
-    throw ApplicationFailure.nonRetryable(`account is ${delivery.accountStatus}; log in again`, FailureTypes.AuthRevoked);
+  if (accountStatus !== 'connected') {
+    throw ApplicationFailure.nonRetryable(`account is ${accountStatus}; log in again`, FailureTypes.AuthRevoked);
   }
 }
 

@@ -40,9 +40,9 @@ const RUNS_SHOWN = 20;
 export function broadcastRoutes(deps: ApiDeps) {
   const { db, temporal, config } = deps;
 
-  /** Starts a run of `broadcast` now, inside `trx` so a failed start leaves no trace. */
-  const startRun = async (trx: Knex, broadcast: broadcasts.Broadcast) => {
-    const runNumber = await broadcasts.reserveRunNumber(trx, broadcast.id);
+  /** Starts a run of `broadcast` now, numbered after its previous runs. */
+  const startRun = async (broadcast: broadcasts.Broadcast) => {
+    const runNumber = await broadcasts.reserveRunNumber(db, broadcast.id);
     const workflowId = broadcastRunWorkflowId(broadcast.id, runNumber);
     const input: BroadcastRunInput = { broadcastId: broadcast.id, runNumber };
     await temporal.workflow.start(BROADCAST_RUN_WORKFLOW, {
@@ -90,27 +90,29 @@ export function broadcastRoutes(deps: ApiDeps) {
     if (error) throw new BadRequestError(error);
     if (body.dry_run) return dryRun(body, checked.account, checked.content);
 
-    const { broadcast, run } = await db.transaction(async (trx) => {
-      const created = await broadcasts.insertBroadcast(trx, {
-        userId: caller.user.id,
-        accountId: checked.account.id,
-        platform: checked.account.platform,
-        name: body.name ?? null,
-        scheduleType: body.schedule_type,
-        message: body.message ?? null,
-        templateId: body.template_id ?? null,
-        targetKeys: body.target_keys,
-        intervalMinutes: body.schedule_type === 'interval' ? body.interval_minutes! : null,
-        dailyTime: body.schedule_type === 'daily' ? body.daily_time! : null,
-        timezone: body.schedule_type === 'daily' ? (body.timezone ?? 'UTC') : null,
-        enabled: body.enabled,
-      });
-      if (schedule) {
-        await createBroadcastSchedule(temporal, created, schedule);
-        return { broadcast: created, run: undefined };
-      }
-      return { broadcast: created, run: await startRun(trx, created) };
+    const broadcast = await broadcasts.insertBroadcast(db, {
+      userId: caller.user.id,
+      accountId: checked.account.id,
+      platform: checked.account.platform,
+      name: body.name ?? null,
+      scheduleType: body.schedule_type,
+      message: body.message ?? null,
+      templateId: body.template_id ?? null,
+      targetKeys: body.target_keys,
+      intervalMinutes: body.schedule_type === 'interval' ? body.interval_minutes! : null,
+      dailyTime: body.schedule_type === 'daily' ? body.daily_time! : null,
+      timezone: body.schedule_type === 'daily' ? (body.timezone ?? 'UTC') : null,
+      enabled: body.enabled,
     });
+    // No transaction is held open across the call to Temporal; a failed start removes the row instead.
+    let run: { workflowId: string } | undefined;
+    try {
+      if (schedule) await createBroadcastSchedule(temporal, broadcast, schedule);
+      else run = await startRun(broadcast);
+    } catch (err) {
+      await broadcasts.deleteBroadcast(db, broadcast.id);
+      throw err;
+    }
     const platform = checked.account.platform;
     return ok(
       {
@@ -184,7 +186,7 @@ export function broadcastRoutes(deps: ApiDeps) {
       handler: async ({ params, caller }) => {
         const broadcast = await ownBroadcast(params, caller);
         await checkBroadcast(db, caller, { ...broadcast, platform: broadcast.platform });
-        const run = await db.transaction((trx) => startRun(trx, broadcast));
+        const run = await startRun(broadcast);
         return ok({ schedule_id: broadcast.id, workflow_id: run.workflowId, run_number: run.runNumber, message: 'Broadcast run started.' }, 201);
       },
     }),

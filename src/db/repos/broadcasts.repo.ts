@@ -141,25 +141,26 @@ export interface Delivery {
   accountStatus: string;
 }
 
-export async function findDelivery(db: Knex, runId: string, targetKey: string): Promise<Delivery | undefined> {
-  const row = await db('deliveries as d')
+/** The ledger rows of `targetKeys` in a run, by target key, with what sending them needs. */
+export async function findDeliveries(db: Knex, runId: string, targetKeys: string[]): Promise<Map<string, Delivery>> {
+  const rows: Array<{
+    target_key: string;
+    status: DeliveryStatus;
+    client_message_id: string;
+    error: string | null;
+    message: string;
+    template_id: string | null;
+    account_id: string;
+    account_name: string;
+    account_status: string;
+  }> = await db('deliveries as d')
     .join('broadcast_runs as r', 'r.id', 'd.run_id')
     .join('broadcasts as b', 'b.id', 'r.broadcast_id')
     .join('accounts as a', 'a.id', 'b.account_id')
-    .where({ 'd.run_id': runId, 'd.target_key': targetKey })
-    .first<
-      | {
-          status: DeliveryStatus;
-          client_message_id: string;
-          error: string | null;
-          message: string;
-          template_id: string | null;
-          account_id: string;
-          account_name: string;
-          account_status: string;
-        }
-      | undefined
-    >(
+    .where('d.run_id', runId)
+    .whereIn('d.target_key', targetKeys)
+    .select(
+      'd.target_key',
       'd.status',
       'd.client_message_id',
       'd.error',
@@ -169,19 +170,27 @@ export async function findDelivery(db: Knex, runId: string, targetKey: string): 
       'a.name as account_name',
       'a.status as account_status',
     );
-  if (!row) return undefined;
-  return {
-    runId,
-    targetKey,
-    status: row.status,
-    clientMessageId: row.client_message_id,
-    error: row.error,
-    message: row.message,
-    fromTemplate: row.template_id !== null,
-    accountId: row.account_id,
-    accountName: row.account_name,
-    accountStatus: row.account_status,
-  };
+  return new Map(
+    rows.map((row) => [
+      row.target_key,
+      {
+        runId,
+        targetKey: row.target_key,
+        status: row.status,
+        clientMessageId: row.client_message_id,
+        error: row.error,
+        message: row.message,
+        fromTemplate: row.template_id !== null,
+        accountId: row.account_id,
+        accountName: row.account_name,
+        accountStatus: row.account_status,
+      },
+    ]),
+  );
+}
+
+export async function findDelivery(db: Knex, runId: string, targetKey: string): Promise<Delivery | undefined> {
+  return (await findDeliveries(db, runId, [targetKey])).get(targetKey);
 }
 
 export async function markDeliverySent(

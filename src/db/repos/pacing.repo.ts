@@ -79,20 +79,57 @@ export async function updatePacingLimits(db: Knex, accountId: string, limits: Pa
   return row && mapPacing(row);
 }
 
+/** When a reserved send may go out, and the account's status as the reservation found it. */
+export interface SendSlot {
+  at: Date;
+  accountStatus: string;
+}
+
 /**
  * Reserves the account's next send under its budget (see `reserveSend`) and returns when it may
  * go out. Concurrent reservations of one account queue on its row, so every run shares one budget.
+ * An account that is not connected gets no reservation: the caller stops on its status.
  */
-export async function reserveSendSlot(db: Knex, accountId: string, now = new Date()): Promise<Date> {
-  await ensurePacing(db, accountId);
-  return db.transaction(async (trx) => {
-    const row: PacingRow | undefined = await trx('account_pacing').where({ account_id: accountId }).forUpdate().first();
-    if (!row) return now;
+export async function reserveSlot(db: Knex, accountId: string): Promise<SendSlot> {
+  // Fast path, one statement: an account with no budget and no pause only counts its sends.
+  const fast = await db.raw(
+    `update account_pacing p set
+       sent_today = case when p.day = (now() at time zone 'utc')::date then p.sent_today + 1 else 1 end,
+       day = (now() at time zone 'utc')::date
+     from accounts a
+     where p.account_id = ? and a.id = p.account_id and a.status = 'connected'
+       and p.min_gap_ms = 0 and p.jitter_ms = 0 and p.per_minute = 0 and p.per_day = 0
+       and (p.paused_until is null or p.paused_until <= now())
+       and (p.next_send_at is null or p.next_send_at <= now())
+     returning now() as at, a.status`,
+    [accountId],
+  );
+  const reserved = (fast.rows as Array<{ at: Date; status: string }>)[0];
+  if (reserved) return { at: reserved.at, accountStatus: reserved.status };
+
+  const slot = await db.transaction(async (trx) => {
+    const row: (PacingRow & { status: string }) | undefined = await trx('account_pacing as p')
+      .join('accounts as a', 'a.id', 'p.account_id')
+      .where('p.account_id', accountId)
+      .forUpdate('p')
+      .first('p.*', 'a.status');
+    if (!row) return undefined;
+    if (row.status !== 'connected') return { at: new Date(), accountStatus: row.status };
     const pacing = mapPacing(row);
-    const reserved = reserveSend(pacing.limits, pacing.state, now, Math.random());
-    await trx('account_pacing').where({ account_id: accountId }).update(stateColumns(reserved.state));
-    return reserved.at;
+    const next = reserveSend(pacing.limits, pacing.state, new Date(), Math.random());
+    await trx('account_pacing').where({ account_id: accountId }).update(stateColumns(next.state));
+    return { at: next.at, accountStatus: row.status };
   });
+  if (slot) return slot;
+  await ensurePacing(db, accountId);
+  const account = await db('accounts').where({ id: accountId }).first<{ status: string } | undefined>('status');
+  if (!account) return { at: new Date(), accountStatus: 'deleted' };
+  return reserveSlot(db, accountId);
+}
+
+/** `reserveSlot` for callers that only need the time. */
+export async function reserveSendSlot(db: Knex, accountId: string): Promise<Date> {
+  return (await reserveSlot(db, accountId)).at;
 }
 
 /** Pauses every send of the account until `until` (a FloodWait); an existing longer pause stays. */

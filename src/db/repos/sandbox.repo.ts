@@ -286,26 +286,34 @@ export async function updateFaults(db: Knex, accountId: string, change: Partial<
 /** A fault the next send must suffer, consumed atomically so concurrent sends share the budget. */
 export type SendFault = { kind: 'flood_wait'; seconds: number } | { kind: 'disconnect' } | { kind: 'peer_flood' } | null;
 
-export async function takeSendFault(db: Knex, accountId: string): Promise<SendFault> {
-  return db.transaction(async (trx) => {
-    const row: FaultsRow | undefined = await trx('sandbox_faults').where({ account_id: accountId }).forUpdate().first();
-    if (!row) return null;
-    if (row.disconnect) {
-      await trx('sandbox_faults').where({ account_id: accountId }).update({ disconnect: false });
-      return { kind: 'disconnect' };
-    }
-    if (row.peer_flood) {
-      await trx('sandbox_faults').where({ account_id: accountId }).update({ peer_flood: false });
-      return { kind: 'peer_flood' };
-    }
-    if (row.flood_wait_sends > 0) {
-      await trx('sandbox_faults')
-        .where({ account_id: accountId })
-        .update({ flood_wait_sends: row.flood_wait_sends - 1 });
-      return { kind: 'flood_wait', seconds: row.flood_wait_seconds };
-    }
-    return null;
-  });
+/**
+ * Takes the fault the account's next send suffers (a disconnect first, then PEER_FLOOD, then one
+ * FloodWait send), and the forbidden keys in force: one statement, so a send costs one round trip
+ * here and concurrent sends never share a fault.
+ */
+export async function takeSendFault(db: Knex, accountId: string): Promise<{ fault: SendFault; forbiddenKeys: string[] }> {
+  const result = await db.raw(
+    `with old as (select * from sandbox_faults where account_id = ? for update),
+     taken as (
+       update sandbox_faults f set
+         disconnect = false,
+         peer_flood = old.peer_flood and old.disconnect,
+         flood_wait_sends = case when old.disconnect or old.peer_flood then old.flood_wait_sends else old.flood_wait_sends - 1 end
+       from old
+       where f.account_id = old.account_id and (old.disconnect or old.peer_flood or old.flood_wait_sends > 0))
+     select * from old`,
+    [accountId],
+  );
+  const row = (result.rows as FaultsRow[])[0];
+  if (!row) return { fault: null, forbiddenKeys: [] };
+  const fault: SendFault = row.disconnect
+    ? { kind: 'disconnect' }
+    : row.peer_flood
+      ? { kind: 'peer_flood' }
+      : row.flood_wait_sends > 0
+        ? { kind: 'flood_wait', seconds: row.flood_wait_seconds }
+        : null;
+  return { fault, forbiddenKeys: row.forbidden_keys };
 }
 
 /** A stored sandbox message. */

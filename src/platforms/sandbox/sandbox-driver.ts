@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as sandbox from '../../db/repos/sandbox.repo';
 import type { WorldChat } from '../../domain/sandbox-world';
 import { SeededRandom } from '../../domain/random';
+import { privateChatKey } from '../../domain/search-reply';
 import {
   PlatformError,
   type ChatInfo,
@@ -88,8 +89,20 @@ class SandboxSession implements PlatformSession {
   async resolveTarget(key: string): Promise<ResolvedTarget> {
     this.assertOpen();
     const chat = await sandbox.findWorldChat(this.db, this.accountId, key);
-    if (!chat) throw new PlatformError('not_found', `target ${key} not found`);
-    return { ...toChatInfo(chat), writable: chat.writable };
+    if (chat) return { ...toChatInfo(chat), writable: chat.writable };
+    // As on the real platforms, a user seen writing in one of the account's chats can be written
+    // to privately, at the user's chat key, though not among the account's contacts.
+    const sender = await findWorldSender(this.db, this.accountId, key);
+    if (!sender) throw new PlatformError('not_found', `target ${key} not found`);
+    return {
+      key: privateChatKey(this.account.platform, sender),
+      id: sender.id,
+      type: 'contact',
+      title: sender.name ?? sender.username ?? sender.id,
+      username: sender.username,
+      members: null,
+      writable: true,
+    };
   }
 
   async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
@@ -97,7 +110,7 @@ class SandboxSession implements PlatformSession {
     const earlier = await sandbox.findOutboxItemByClientId(this.db, this.accountId, message.clientMessageId);
     if (earlier) return { messageId: String(earlier.id), sentAt: earlier.at, deduplicated: true };
 
-    const fault = await sandbox.takeSendFault(this.db, this.accountId);
+    const { fault, forbiddenKeys } = await sandbox.takeSendFault(this.db, this.accountId);
     if (fault?.kind === 'disconnect') {
       await this.disconnect();
       throw new PlatformError('transient', 'connection lost (sandbox disconnect fault)');
@@ -109,7 +122,6 @@ class SandboxSession implements PlatformSession {
       throw PlatformError.rateLimited(fault.seconds, `FLOOD_WAIT_${fault.seconds}: a wait of ${fault.seconds} seconds is required`);
     }
     const target = await this.resolveTarget(message.targetKey);
-    const { forbiddenKeys } = await sandbox.getFaults(this.db, this.accountId);
     if (!target.writable || isForbidden(forbiddenKeys, message.targetKey, target)) {
       throw new PlatformError('forbidden', `CHAT_WRITE_FORBIDDEN: cannot write to ${message.targetKey}`);
     }
@@ -169,7 +181,8 @@ class SandboxSession implements PlatformSession {
   async discoverChats(query: { keywords: string; limit: number }): Promise<DiscoveredChat[]> {
     this.assertOpen();
     if (this.account.platform === 'whatsapp') throw new PlatformError('invalid', 'public chat search is not supported on whatsapp');
-    return discoverPublicChats(query.keywords, query.limit);
+    const world = await sandbox.listWorldChats(this.db, this.accountId);
+    return discoverPublicChats(query.keywords, query.limit, world);
   }
 
   onInbound(listener: InboundListener): () => void {
@@ -247,13 +260,31 @@ function isForbidden(forbiddenKeys: string[], asked: string, target: ResolvedTar
 
 const DISCOVERY_SUFFIXES = ['Community', 'Hub', 'Chat', 'Signals', 'News', 'Club', 'Insiders', 'Daily'];
 
-/** Public chats the simulated platform's search finds for `keywords`: deterministic per query. */
-function discoverPublicChats(keywords: string, limit: number): DiscoveredChat[] {
+/**
+ * Public chats the simulated platform's search finds for `keywords`, deterministic per query:
+ * first the public groups and channels of the account's own world whose title or username holds
+ * a keyword (a global search finds chats one is in, too), then chats made up from the keywords.
+ */
+function discoverPublicChats(keywords: string, limit: number, world: WorldChat[]): DiscoveredChat[] {
   const words = keywords.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   if (words.length === 0) return [];
+  const own: DiscoveredChat[] = world
+    .filter((c) => c.type !== 'contact' && c.username !== null)
+    .filter((c) => words.some((w) => `${c.title} ${c.username}`.toLowerCase().includes(w)))
+    .map((c) => ({
+      title: c.title,
+      username: c.username,
+      members: c.members,
+      type: c.type,
+      description: `Public ${c.type} ${c.title}`,
+    }));
+  return [...own, ...madeUpPublicChats(words, keywords)].slice(0, limit);
+}
+
+function madeUpPublicChats(words: string[], keywords: string): DiscoveredChat[] {
   const rnd = new SeededRandom(words.join(' '));
   const base = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
-  return DISCOVERY_SUFFIXES.slice(0, Math.min(limit, DISCOVERY_SUFFIXES.length)).map((suffix, i) => {
+  return DISCOVERY_SUFFIXES.map((suffix, i) => {
     const title = `${base} ${suffix}`;
     return {
       title,
@@ -263,4 +294,20 @@ function discoverPublicChats(keywords: string, limit: number): DiscoveredChat[] 
       description: `Public ${i % 3 === 2 ? 'channel' : 'group'} about ${keywords}`,
     };
   });
+}
+
+/** The newest author in the account's world whose id or username (with or without `@`) is `key`. */
+async function findWorldSender(
+  db: Knex,
+  accountId: string,
+  key: string,
+): Promise<{ id: string; username: string | null; name: string | null } | undefined> {
+  const username = key.replace(/^@/, '').toLowerCase();
+  const row: { from_id: string; from_username: string | null; from_name: string | null } | undefined = await db('sandbox_messages')
+    .where({ account_id: accountId })
+    .whereNotNull('from_id')
+    .andWhere((q) => q.where('from_id', key).orWhereRaw('lower(from_username) = ?', [username]))
+    .orderBy('date', 'desc')
+    .first('from_id', 'from_username', 'from_name');
+  return row && { id: row.from_id, username: row.from_username, name: row.from_name };
 }
