@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { client, eventually, newSandboxAccount, newUser, type Client } from '../support/http';
+import { client, eventually, newSandboxAccount, newUser, userWithAccount, type Client } from '../support/http';
 import { getStack } from '../support/stack';
 import { generateSandboxWorld } from '../../src/domain/sandbox-world';
 
@@ -141,9 +141,7 @@ describe('sandbox endpoints', () => {
   let accountId: string;
   before(async function () {
     this.timeout(120_000);
-    await getStack();
-    ({ api } = await newUser());
-    accountId = await newSandboxAccount(api);
+    ({ api, accountId } = await userWithAccount());
   });
 
   it('answer 404 for an account that is not a sandbox account', async () => {

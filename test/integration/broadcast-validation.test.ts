@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { newSandboxAccount, newUser, request, type Client } from '../support/http';
+import { newSandboxAccount, newUser, request, userWithAccount, type Client } from '../support/http';
 import { getStack } from '../support/stack';
 
 describe('POST /api/v1/broadcast validation', () => {
@@ -10,9 +10,7 @@ describe('POST /api/v1/broadcast validation', () => {
 
   before(async function () {
     this.timeout(120_000);
-    await getStack();
-    ({ api } = await newUser());
-    accountId = await newSandboxAccount(api);
+    ({ api, accountId } = await userWithAccount());
     waAccountId = await newSandboxAccount(api, 'whatsapp');
   });
 

@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
-import { finishedBroadcast, newSandboxAccount, newUser, request, type Client } from '../support/http';
+import { finishedBroadcast, groupKeys, newSandboxAccount, newUser, outboxItems, request, userWithAccount, type Client } from '../support/http';
 import { getStack } from '../support/stack';
-
-async function groupKeys(api: Client, accountId: string, count: number): Promise<string[]> {
-  const reply = await api.get(`/api/v1/groups?account_id=${accountId}&type=group`);
-  return reply.body.groups.slice(0, count).map((g: any) => g.key);
-}
-
-async function outbox(api: Client, accountId: string): Promise<any[]> {
-  const reply = await api.get(`/api/v1/accounts/${accountId}/sandbox/outbox?limit=1000`);
-  assert.equal(reply.status, 200);
-  return reply.body.items;
-}
 
 describe('POST /api/v1/broadcast (schedule_type now)', () => {
   let api: Client;
   let accountId: string;
   before(async function () {
     this.timeout(120_000);
-    await getStack();
-    ({ api } = await newUser());
-    accountId = await newSandboxAccount(api);
+    ({ api, accountId } = await userWithAccount());
   });
 
   it('sends exactly one message to each of 3 targets and reports them sent', async () => {
@@ -52,7 +39,7 @@ describe('POST /api/v1/broadcast (schedule_type now)', () => {
     );
     assert.ok(broadcast.last_run.results.every((r: any) => typeof r.sent_at === 'string'));
 
-    const sent = (await outbox(api, accountId)).filter((i) => i.text === 'Three targets');
+    const sent = (await outboxItems(api, accountId)).filter((i) => i.text === 'Three targets');
     assert.deepEqual(sent.map((i) => i.chat_key).sort(), [...targets].sort());
   });
 
@@ -64,7 +51,7 @@ describe('POST /api/v1/broadcast (schedule_type now)', () => {
     const broadcast = await finishedBroadcast(api, created.body.schedule_id);
     assert.equal(broadcast.last_run.sent, 1);
     assert.equal(broadcast.template_id, template.body.id);
-    assert.ok((await outbox(api, accountId)).some((i) => i.text === 'From a template' && i.chat_key === target));
+    assert.ok((await outboxItems(api, accountId)).some((i) => i.text === 'From a template' && i.chat_key === target));
   });
 
   it('fails a forbidden target alone and sends the others', async () => {
@@ -81,7 +68,7 @@ describe('POST /api/v1/broadcast (schedule_type now)', () => {
       assert.equal(middle.status, 'failed');
       assert.match(middle.error, /CHAT_WRITE_FORBIDDEN/);
       assert.equal(last.status, 'sent');
-      const sent = (await outbox(api, accountId)).filter((i) => i.text === 'Forbidden middle').map((i) => i.chat_key);
+      const sent = (await outboxItems(api, accountId)).filter((i) => i.text === 'Forbidden middle').map((i) => i.chat_key);
       assert.deepEqual(sent.sort(), [targets[0], targets[2]].sort());
     } finally {
       await api.put(`/api/v1/accounts/${accountId}/sandbox/faults`, { forbidden_keys: [] });
@@ -111,7 +98,7 @@ describe('POST /api/v1/broadcast (schedule_type now)', () => {
     const broadcast = await finishedBroadcast(api, created.body.schedule_id, 45_000);
     assert.equal(broadcast.last_run.status, 'completed');
     assert.equal(broadcast.last_run.sent, 2);
-    const sent = (await outbox(api, accountId)).filter((i) => i.text === 'After the flood');
+    const sent = (await outboxItems(api, accountId)).filter((i) => i.text === 'After the flood');
     assert.equal(sent.length, 2);
     // The first send waited for the platform's 2 s before it went out.
     assert.ok(new Date(sent[0].at).getTime() - faultSetAt >= 2000, 'the FloodWait did not delay the send');
@@ -123,7 +110,7 @@ describe('POST /api/v1/broadcast (schedule_type now)', () => {
     const created = await api.post('/api/v1/broadcast', { account_id: accountId, target_keys: targets, message: 'After a disconnect' });
     const broadcast = await finishedBroadcast(api, created.body.schedule_id);
     assert.equal(broadcast.last_run.sent, 2);
-    const sent = (await outbox(api, accountId)).filter((i) => i.text === 'After a disconnect');
+    const sent = (await outboxItems(api, accountId)).filter((i) => i.text === 'After a disconnect');
     assert.equal(sent.length, 2);
   });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { newSandboxAccount, newUser, request, type Client } from '../support/http';
+import { newUser, request, userWithAccount, type Client } from '../support/http';
 import { getStack } from '../support/stack';
 
 describe('Idempotency-Key', () => {
@@ -7,9 +7,7 @@ describe('Idempotency-Key', () => {
   let accountId: string;
   before(async function () {
     this.timeout(120_000);
-    await getStack();
-    ({ api } = await newUser());
-    accountId = await newSandboxAccount(api);
+    ({ api, accountId } = await userWithAccount());
   });
 
   const post = (path: string, body: unknown, key: string) =>

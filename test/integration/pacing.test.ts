@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import { eventually, finishedBroadcast, newSandboxAccount, newUser, type Client } from '../support/http';
+import { eventually, finishedBroadcast, groupKeys, newSandboxAccount, newUser, outboxItems, userWithAccount, type Client } from '../support/http';
 import { getStack } from '../support/stack';
 
-async function groupKeys(api: Client, accountId: string, count: number): Promise<string[]> {
-  return (await api.get(`/api/v1/groups?account_id=${accountId}&type=group`)).body.groups.slice(0, count).map((g: any) => g.key);
-}
-
 async function sentTexts(api: Client, accountId: string, text: string): Promise<any[]> {
-  return (await api.get(`/api/v1/accounts/${accountId}/sandbox/outbox?limit=1000`)).body.items.filter((i: any) => i.text === text);
+  return (await outboxItems(api, accountId)).filter((i: any) => i.text === text);
 }
 
 /**
@@ -120,9 +116,7 @@ describe('dry runs', () => {
   let accountId: string;
   before(async function () {
     this.timeout(120_000);
-    await getStack();
-    ({ api } = await newUser());
-    accountId = await newSandboxAccount(api);
+    ({ api, accountId } = await userWithAccount());
   });
 
   it('answers per target and sends and stores nothing', async () => {

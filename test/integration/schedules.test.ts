@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { eventually, finishedBroadcast, newSandboxAccount, newUser, type Client } from '../support/http';
-import { getStack, getTemporalClient } from '../support/stack';
+import { eventually, finishedBroadcast, newSandboxAccount, newUser, userWithAccount, type Client } from '../support/http';
+import { getTemporalClient } from '../support/stack';
 
 const runsOf = async (api: Client, id: string): Promise<any[]> => (await api.get(`/api/v1/broadcast/${id}`)).body.broadcast.runs;
 
@@ -9,9 +9,7 @@ describe('recurring broadcasts (Temporal Schedules)', () => {
   let accountId: string;
   before(async function () {
     this.timeout(120_000);
-    await getStack();
-    ({ api } = await newUser());
-    accountId = await newSandboxAccount(api);
+    ({ api, accountId } = await userWithAccount());
   });
 
   it('creates an interval schedule with the right spec, visible in Temporal', async () => {
@@ -244,9 +242,7 @@ describe('legacy /api/schedules', () => {
   let accountId: string;
   before(async function () {
     this.timeout(120_000);
-    await getStack();
-    ({ api } = await newUser());
-    accountId = await newSandboxAccount(api);
+    ({ api, accountId } = await userWithAccount());
   });
 
   it('creates a Telegram schedule with groups as the targets and lists it in the dashboard format', async () => {

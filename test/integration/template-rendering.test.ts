@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { finishedBroadcast, newSandboxAccount, newUser, type Client } from '../support/http';
-import { getStack } from '../support/stack';
+import { finishedBroadcast, newUser, userWithAccount, type Client } from '../support/http';
 
 describe('templates in full', () => {
   let api: Client;
   let accountId: string;
   before(async function () {
     this.timeout(120_000);
-    await getStack();
-    ({ api } = await newUser());
-    accountId = await newSandboxAccount(api);
+    ({ api, accountId } = await userWithAccount());
   });
 
   it('renders the variables per target when a broadcast sends', async () => {

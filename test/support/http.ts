@@ -85,3 +85,25 @@ export async function finishedBroadcast(api: Client, id: string, timeoutMs = 30_
     `broadcast ${id} to finish`,
   );
 }
+
+/** Starts the stack if need be, then makes a new user with one connected sandbox account. */
+export async function userWithAccount(
+  platform: 'telegram' | 'whatsapp' = 'telegram',
+): Promise<{ id: string; key: string; api: Client; accountId: string }> {
+  await getStack();
+  const user = await newUser();
+  return { ...user, accountId: await newSandboxAccount(user.api, platform) };
+}
+
+/** The keys of the first `count` groups of a sandbox account. */
+export async function groupKeys(api: Client, accountId: string, count: number): Promise<string[]> {
+  const reply = await api.get(`/api/v1/groups?account_id=${accountId}&type=group`);
+  return reply.body.groups.slice(0, count).map((g: { key: string }) => g.key);
+}
+
+/** Everything the sandbox platform did for an account, oldest first. */
+export async function outboxItems(api: Client, accountId: string): Promise<any[]> {
+  const reply = await api.get(`/api/v1/accounts/${accountId}/sandbox/outbox?limit=1000`);
+  assert.equal(reply.status, 200);
+  return reply.body.items;
+}
