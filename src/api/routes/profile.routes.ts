@@ -1,0 +1,118 @@
+import { ApplicationFailure, TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import type { Account } from '../../db/repos/accounts.repo';
+import { deletePhotoUpload, insertPhotoUpload } from '../../db/repos/profile-photos.repo';
+import { platformIdValue } from '../../domain/scan-filters';
+import { BadRequestError } from '../../errors';
+import { PROFILE_WORKFLOW, profileWorkflowId, type ProfileData, type ProfileInput, type ProfileOperation } from '../../workflows/profile.shared';
+import { MAIN_TASK_QUEUE } from '../../workflows/shared';
+import type { ApiDeps, Caller } from '../context';
+import { idParam, ok, route } from '../route';
+import { MAX_PHOTO_BYTES, photoFromUpload, photoFromUploadDir } from './profile.photo';
+import { PhotoBody, UpdateProfileBody, UsernameBody } from './profile.schemas';
+import { httpErrorFor, ownConnectedAccount, ServiceUnavailableError, sessionQueueOf } from './scan.jobs';
+
+/** Profile management of an account: name, about, username, photo — through its session, on Temporal. */
+export function profileRoutes(deps: ApiDeps) {
+  const { db, config } = deps;
+  const account = (params: Record<string, string>, caller: Caller) => ownConnectedAccount(db, idParam(params), caller, 'not found');
+  const answer = (profile: ProfileData, extra: Record<string, unknown> = {}) => ok({ ok: true, ...extra, profile: presentProfile(profile) });
+
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/accounts/:id/profile',
+      summary: "The account's profile: name, username, phone, about, whether it has a photo",
+      tag: 'Profile',
+      handler: async ({ params, caller }) => answer(await runProfileOperation(deps, await account(params, caller), { type: 'get' })),
+    }),
+    route({
+      method: 'put',
+      path: '/api/v1/accounts/:id/profile',
+      summary: 'Update first_name (1-64), last_name (0-64), about (0-70); at least one',
+      tag: 'Profile',
+      body: UpdateProfileBody,
+      handler: async ({ params, caller, body }) => {
+        const changes = { firstName: body.first_name, lastName: body.last_name, about: body.about };
+        return answer(await runProfileOperation(deps, await account(params, caller), { type: 'update', changes }));
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/api/v1/accounts/:id/username',
+      summary: 'Set the @username (5-32 of a-z, 0-9, _; "" removes it); 409 when taken',
+      tag: 'Profile',
+      body: UsernameBody,
+      handler: async ({ params, caller, body }) => {
+        const profile = await runProfileOperation(deps, await account(params, caller), { type: 'setUsername', username: body.username });
+        return answer(profile, { username: profile.username });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/accounts/:id/photo',
+      summary: 'Set the profile photo: multipart field photo, or JSON photo_path inside AUTOHUB_UPLOAD_DIR; JPEG or PNG, at most 10 MiB',
+      tag: 'Profile',
+      body: PhotoBody,
+      multipart: { files: ['photo'], maxFileBytes: MAX_PHOTO_BYTES },
+      handler: async ({ params, caller, body, files }) => {
+        const target = await account(params, caller);
+        const upload = files.photo;
+        if (!upload && !body.photo_path) throw new BadRequestError('give a multipart file field "photo" or a JSON "photo_path"');
+        const photo = upload ? await photoFromUpload(upload) : await photoFromUploadDir(config.uploadDir, body.photo_path!);
+        // Too large for a workflow payload, the photo is staged in the database for the session activity.
+        const uploadId = await insertPhotoUpload(db, target.id, photo);
+        try {
+          return answer(await runProfileOperation(deps, target, { type: 'setPhoto', uploadId }));
+        } finally {
+          await deletePhotoUpload(db, uploadId);
+        }
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/api/v1/accounts/:id/photo',
+      summary: 'Delete every profile photo of the account',
+      tag: 'Profile',
+      handler: async ({ params, caller }) => answer(await runProfileOperation(deps, await account(params, caller), { type: 'deletePhoto' })),
+    }),
+  ];
+}
+
+/** Longest a profile operation may take, retries included, before the caller hears 503. */
+const PROFILE_TIMEOUT = '90 seconds';
+
+/**
+ * Runs `operation` as workflow `profile-<account>-<uuid>` on the account's session task queue
+ * and waits for the profile it leaves; its failure becomes the matching HTTP error.
+ */
+async function runProfileOperation(deps: ApiDeps, account: Account, operation: ProfileOperation): Promise<ProfileData> {
+  const input: ProfileInput = { accountId: account.id, sessionTaskQueue: sessionQueueOf(deps, account), operation };
+  try {
+    return (await deps.temporal.workflow.execute(PROFILE_WORKFLOW, {
+      taskQueue: MAIN_TASK_QUEUE,
+      workflowId: profileWorkflowId(account.id, randomUUID()),
+      args: [input],
+      memo: { userId: account.userId, accountId: account.id, operation: operation.type },
+      workflowExecutionTimeout: PROFILE_TIMEOUT,
+    })) as ProfileData;
+  } catch (err) {
+    if (!(err instanceof WorkflowFailedError)) throw err;
+    if (err.cause instanceof ApplicationFailure) throw httpErrorFor(err.cause.type ?? null, err.cause.message);
+    if (err.cause instanceof TimeoutFailure) throw new ServiceUnavailableError("the account's session did not answer in time; try again");
+    throw err;
+  }
+}
+
+/** A profile as the reference shows it; Telegram ids as numbers. */
+function presentProfile(p: ProfileData) {
+  return {
+    id: platformIdValue(p.id),
+    first_name: p.firstName,
+    last_name: p.lastName,
+    username: p.username,
+    phone: p.phone,
+    about: p.about,
+    photo: p.photo,
+  };
+}

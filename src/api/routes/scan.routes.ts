@@ -1,0 +1,121 @@
+import type { z } from 'zod';
+import { findAccount } from '../../db/repos/accounts.repo';
+import { listKnownChats } from '../../db/repos/chats.repo';
+import { findScanJob } from '../../db/repos/scan.repo';
+import { chatScanView, SCAN_LISTS } from '../../domain/scan-results';
+import { NotFoundError } from '../../errors';
+import {
+  DISCOVER_GROUPS_WORKFLOW,
+  SCAN_CHATS_WORKFLOW,
+  SCAN_MESSAGES_WORKFLOW,
+  SEARCH_REPLY_WORKFLOW,
+} from '../../workflows/scan.shared';
+import type { ApiDeps, Caller } from '../context';
+import { idParam, isId, ok, route } from '../route';
+import { ownConnectedAccount, presentScanJob, settledJob, startScanJob } from './scan.jobs';
+import {
+  chatScanParams,
+  DiscoverBody,
+  discoverParams,
+  messageScanParams,
+  ScanBody,
+  ScanMessagesBody,
+  ScanResultsFilter,
+  SearchReplyBody,
+  searchReplyParams,
+} from './scan.schemas';
+
+/** Scanning, message search, keyword auto-reply and group discovery; each runs as a Temporal workflow. */
+export function scanRoutes(deps: ApiDeps) {
+  const { db, config } = deps;
+
+  /** Stored scan results of the caller's accounts, or of one of them. */
+  const results = async (filter: z.infer<typeof ScanResultsFilter>, caller: Caller) => {
+    const own = { ...caller.scope, admin: false };
+    const accountId = filter.account_id?.toLowerCase();
+    if (accountId !== undefined && !(isId(accountId) && (await findAccount(db, accountId, own)))) {
+      throw new NotFoundError('account not found');
+    }
+    const chats = await listKnownChats(db, own, { accountId });
+    const lists = filter.type === 'all' ? SCAN_LISTS : [filter.type];
+    return ok({ ...(accountId && { account_id: accountId }), ...chatScanView(chats, lists) });
+  };
+
+  return [
+    route({
+      method: 'post',
+      path: '/api/v1/scan',
+      summary: "Scan an account's chats, groups, channels and contacts; results are stored",
+      tag: 'Scan',
+      body: ScanBody,
+      handler: async ({ body, caller }) => {
+        const account = await ownConnectedAccount(db, body.account_id, caller);
+        const params = chatScanParams(body, Date.now());
+        return startScanJob(deps, { account, caller, kind: 'chats', workflow: SCAN_CHATS_WORKFLOW, params, waitSeconds: body.wait_seconds });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/scan/results',
+      summary: 'Stored scan results; filter by account_id and type (groups, channels, contacts)',
+      tag: 'Scan',
+      query: ScanResultsFilter,
+      handler: ({ query, caller }) => results(query, caller),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/scan/results',
+      summary: 'Stored scan results, filters in a JSON body',
+      tag: 'Scan',
+      body: ScanResultsFilter,
+      handler: ({ body, caller }) => results(body, caller),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/scan/messages',
+      summary: "Search the account's chats for messages with a keyword or phrase",
+      tag: 'Scan',
+      body: ScanMessagesBody,
+      handler: async ({ body, caller }) => {
+        const account = await ownConnectedAccount(db, body.account_id, caller);
+        const params = messageScanParams(body, Date.now());
+        return startScanJob(deps, { account, caller, kind: 'messages', workflow: SCAN_MESSAGES_WORKFLOW, params, waitSeconds: body.wait_seconds });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/scan/search-reply',
+      summary: 'Reply privately to users whose messages contain keywords; never twice within the window',
+      tag: 'Scan',
+      body: SearchReplyBody,
+      handler: async ({ body, caller }) => {
+        const account = await ownConnectedAccount(db, body.account_id, caller);
+        const params = searchReplyParams(body, config.scan.replyWindowDays);
+        return startScanJob(deps, { account, caller, kind: 'search_reply', workflow: SEARCH_REPLY_WORKFLOW, params, waitSeconds: body.wait_seconds });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/scan/discover',
+      summary: 'Discover public groups and channels: platform search plus TGStat, web and SearcheeBot',
+      tag: 'Scan',
+      body: DiscoverBody,
+      handler: async ({ body, caller }) => {
+        const account = await ownConnectedAccount(db, body.account_id, caller);
+        const params = discoverParams(body, account.platform, config.scan.sourceTimeoutSeconds * 1000);
+        return startScanJob(deps, { account, caller, kind: 'discover', workflow: DISCOVER_GROUPS_WORKFLOW, params, waitSeconds: body.wait_seconds });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/scan/jobs/:id',
+      summary: 'A scan job answered 202: status running, completed or failed, and its result when done',
+      tag: 'Scan',
+      handler: async ({ params, caller }) => {
+        const job = await findScanJob(db, idParam(params), caller.scope);
+        if (!job) throw new NotFoundError();
+        return ok(presentScanJob(await settledJob(deps, job)));
+      },
+    }),
+  ];
+}
