@@ -42,6 +42,16 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TELEGRAM_API_ID: z.coerce.number().int().positive().optional(),
   TELEGRAM_API_HASH: z.string().optional(),
+  /** Days received WhatsApp messages are kept for search; the worker prunes older ones hourly. */
+  INBOUND_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** How long a scan request waits for its result before answering 202 with a job id. */
+  SCAN_WAIT_SECONDS: z.coerce.number().min(0).max(300).default(20),
+  /** search-reply never answers the same user for the same keywords twice within this many days. */
+  SEARCH_REPLY_WINDOW_DAYS: z.coerce.number().positive().max(3650).default(30),
+  /** Time limit of each optional discovery source (TGStat, web search, SearcheeBot). */
+  DISCOVER_SOURCE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(60).default(5),
+  /** TGStat search API token; without it the TGStat discovery source reports itself unconfigured. */
+  TGSTAT_TOKEN: z.string().optional(),
 });
 
 /** AutoHub's settings, parsed and validated once. */
@@ -68,6 +78,20 @@ export interface Config {
   uploadDir: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   telegram: { apiId: number | undefined; apiHash: string | undefined };
+  /** Days received WhatsApp messages are kept for search. @default 30 */
+  inboundRetentionDays: number;
+  scan: ScanConfig;
+}
+
+/** Settings of scans, search-reply and discovery. */
+export interface ScanConfig {
+  /** @default 20 */
+  waitSeconds: number;
+  /** @default 30 */
+  replyWindowDays: number;
+  /** @default 5 */
+  sourceTimeoutSeconds: number;
+  tgstatToken: string | undefined;
 }
 
 /** Thrown when the environment holds invalid settings; lists every problem at once. */
@@ -118,5 +142,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadDir: path.resolve(e.AUTOHUB_UPLOAD_DIR ?? path.join(home, 'uploads')),
     logLevel: e.LOG_LEVEL,
     telegram: { apiId: e.TELEGRAM_API_ID, apiHash: e.TELEGRAM_API_HASH },
+    inboundRetentionDays: e.INBOUND_RETENTION_DAYS,
+    scan: {
+      waitSeconds: e.SCAN_WAIT_SECONDS,
+      replyWindowDays: e.SEARCH_REPLY_WINDOW_DAYS,
+      sourceTimeoutSeconds: e.DISCOVER_SOURCE_TIMEOUT_SECONDS,
+      tgstatToken: e.TGSTAT_TOKEN,
+    },
   };
 }

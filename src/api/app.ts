@@ -7,12 +7,15 @@ import type { ApiDeps, ApiState } from './context';
 import { mountDocs } from './docs';
 import { errorMiddleware, MAX_JSON_BODY_BYTES } from './middleware/errors';
 import { mountRoutes, type RouteDefinition } from './route';
+import { accountLoginRoutes } from './routes/account-login.routes';
 import { accountRoutes } from './routes/accounts.routes';
 import { adminRoutes } from './routes/admin.routes';
 import { broadcastRoutes } from './routes/broadcasts.routes';
 import { groupRoutes } from './routes/groups.routes';
 import { limitsRoutes } from './routes/limits.routes';
+import { profileRoutes } from './routes/profile.routes';
 import { sandboxRoutes } from './routes/sandbox.routes';
+import { scanRoutes } from './routes/scan.routes';
 import { systemRoutes } from './routes/system.routes';
 import { templateRoutes } from './routes/templates.routes';
 
@@ -27,11 +30,14 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...systemRoutes(deps, () => routes),
     ...adminRoutes(deps),
     ...accountRoutes(deps),
+    ...accountLoginRoutes(deps),
     ...sandboxRoutes(deps),
     ...groupRoutes(deps),
     ...templateRoutes(deps),
     ...broadcastRoutes(deps),
     ...limitsRoutes(deps),
+    ...scanRoutes(deps),
+    ...profileRoutes(deps),
   );
   const bodyParser = koaBody({
     jsonLimit: MAX_JSON_BODY_BYTES,

@@ -2,6 +2,7 @@ import type { Account } from '../db/repos/accounts.repo';
 import type { ApiKey, User } from '../db/repos/users.repo';
 import type { Template } from '../db/repos/templates.repo';
 import type { KnownChat } from '../db/repos/chats.repo';
+import type { AccountLogin } from '../db/repos/sessions.repo';
 
 /** How the API shows its resources: snake_case, ISO dates. */
 export const present = {
@@ -25,6 +26,24 @@ export const present = {
     sandbox: a.sandbox,
     created_at: a.createdAt.toISOString(),
   }),
+
+  /**
+   * An account with its login in progress (or the reason its last one failed): the QR code to
+   * scan (`qr`, `qr_png`, and `qr_url` on Telegram), the pairing code, or the 2FA password hint.
+   */
+  accountWithLogin: (a: Account, l: AccountLogin | undefined) => {
+    const fields = {
+      login: l?.method,
+      qr: l?.qr,
+      qr_url: a.platform === 'telegram' ? l?.qr : null,
+      qr_png: l?.qrPng,
+      pairing_code: l?.pairingCode,
+      hint: l?.hint,
+      login_error: l?.error,
+    };
+    const shown = Object.entries(fields).filter(([, value]) => value !== null && value !== undefined);
+    return { ...present.account(a), ...Object.fromEntries(shown) };
+  },
 
   /** The legacy "raw" account object of `GET /api/accounts`. */
   rawAccount: (a: Account) => ({

@@ -82,6 +82,7 @@ export interface SentMessage {
 }
 
 export interface MessageSearch {
+  /** Text to find, ignoring case; an empty query matches every message (the chats' latest). */
   query: string;
   chatKeys: string[];
   perChatLimit: number;
@@ -151,6 +152,11 @@ export interface PlatformSession {
   /** Subscribes to inbound events; returns the unsubscribe function. */
   onInbound(listener: InboundListener): () => void;
   disconnect(): Promise<void>;
+  /**
+   * Ends the login at the platform (the device disappears from the account's sessions) and
+   * closes the session. Drivers without a real login (the sandbox) leave it out.
+   */
+  logout?(): Promise<void>;
 }
 
 /** Opens sessions for one platform flavour (sandbox, GramJS, Baileys). */

@@ -2,15 +2,21 @@ import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSo
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { createBroadcastActivities } from '../activities/broadcast.activities';
+import { createLoginActivities, createLoginRecordActivities } from '../activities/login.activities';
+import { createProfileActivities } from '../activities/profile.activities';
+import { createScanActivities } from '../activities/scan.activities';
+import { createScanSessionActivities } from '../activities/scan-session.activities';
 import { createSessionActivities } from '../activities/session.activities';
 import type { Config } from '../config';
 import { Channels, listen } from '../db/notifications';
 import { findAccount, listAccountIds } from '../db/repos/accounts.repo';
+import { pruneInboundMessages } from '../db/repos/inbound-messages.repo';
+import { readSessionSecret } from '../db/repos/sessions.repo';
 import { sessionTaskQueue, shardOf } from '../domain/sharding';
 import type { SecretBox } from '../db/secret-box';
 import { SessionPool } from '../platforms/session-pool';
 import { MAIN_TASK_QUEUE } from '../workflows/shared';
-import { createDrivers } from './drivers';
+import { createDrivers, type DriverFactories } from './drivers';
 import { createInboundRouter } from './inbound-router';
 
 /** Bundles the workflow code once; pass the result to every worker of the process. */
@@ -37,6 +43,8 @@ export interface WorkerOptions {
   workflowBundle: WorkflowBundleWithSourceMap;
   secrets: SecretBox;
   logger: Logger;
+  /** Tests only: stand-ins for the platforms' network clients. */
+  driverFactories?: DriverFactories;
 }
 
 /** A running worker process role: Temporal workers, the session pool and its listeners. */
@@ -57,13 +65,17 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const served = new Set(config.workerShards);
   const isServed = (accountId: string) => served.has(shardOf(accountId, config.sessionShards));
 
-  const drivers = createDrivers({ config, db, secrets: options.secrets, logger: log });
+  const drivers = createDrivers({ config, db, secrets: options.secrets, logger: log, factories: options.driverFactories });
   const sandboxDriver = drivers.sandbox;
   const pool = new SessionPool({
     drivers,
     loadAccount: async (id) => {
       const account = await findAccount(db, id);
-      return account && { id: account.id, platform: account.platform, phone: account.phone, sandbox: account.sandbox };
+      if (!account) return undefined;
+      // Only Telegram keeps its login in the session secret; WhatsApp's is in its auth state store.
+      const sessionSecret =
+        account.platform === 'telegram' && !account.sandbox ? await readSessionSecret(db, options.secrets, account.id) : null;
+      return { id: account.id, platform: account.platform, phone: account.phone, sandbox: account.sandbox, sessionSecret };
     },
     onInbound: createInboundRouter({ db, logger }),
     logger: log,
@@ -104,7 +116,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       namespace,
       taskQueue: MAIN_TASK_QUEUE,
       workflowBundle: options.workflowBundle,
-      activities: createBroadcastActivities({ db, sessionShards: config.sessionShards }),
+      activities: {
+        ...createBroadcastActivities({ db, sessionShards: config.sessionShards }),
+        ...createLoginRecordActivities({ db }),
+        ...createScanActivities({ db, tgstatToken: config.scan.tgstatToken }),
+      },
     }),
     ...(await Promise.all(
       [...served].map((shard) =>
@@ -112,13 +128,30 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           connection,
           namespace,
           taskQueue: sessionTaskQueue(shard),
-          activities: createSessionActivities({ db, pool }),
+          activities: {
+            ...createSessionActivities({ db, pool }),
+            ...createScanSessionActivities({ db, pool }),
+            ...createProfileActivities({ db, pool }),
+            ...createLoginActivities({
+              db,
+              pool,
+              secrets: options.secrets,
+              telegramLogins: drivers.telegramLogins,
+              whatsapp: drivers.whatsapp,
+              logger: log,
+            }),
+          },
         }),
       ),
     )),
   ];
   const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
   void connectServedAccounts().catch((err) => log.warn({ err }, 'connecting sessions failed'));
+  // Received WhatsApp messages are kept for search only as long as INBOUND_RETENTION_DAYS says.
+  const pruneInbound = () =>
+    void pruneInboundMessages(db, config.inboundRetentionDays).catch((err) => log.warn({ err }, 'pruning received messages failed'));
+  const pruner = setInterval(pruneInbound, 60 * 60_000).unref();
+  pruneInbound();
   log.info({ shards: [...served], sessionShards: config.sessionShards }, 'worker started');
 
   return {
@@ -127,8 +160,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     async shutdown() {
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await done.catch((err) => log.error({ err }, 'worker stopped with an error'));
+      clearInterval(pruner);
       await listener.close();
       await pool.closeAll();
+      await drivers.close();
       await connection.close();
     },
   };

@@ -38,10 +38,13 @@ export class TelegramLogins {
     return entry.login;
   }
 
-  /** Cancels and forgets the login for `id`. */
-  async end(id: string): Promise<void> {
+  /**
+   * Cancels and forgets the login for `id`; with `login`, only if that is still the login held
+   * for `id`, so finishing an old login cannot end the one that replaced it.
+   */
+  async end(id: string, login?: TelegramLogin): Promise<void> {
     const entry = this.logins.get(id);
-    if (!entry) return;
+    if (!entry || (login !== undefined && entry.login !== login)) return;
     this.logins.delete(id);
     clearTimeout(entry.timer);
     await entry.login.cancel();

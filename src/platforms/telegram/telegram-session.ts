@@ -305,6 +305,20 @@ export class TelegramSession implements PlatformSession {
   }
 
   /**
+   * Logs the session out at Telegram (`auth.logOut`), so the account's device list no longer
+   * shows it, then closes the client. A session Telegram already revoked counts as logged out.
+   */
+  async logout(): Promise<void> {
+    try {
+      await this.guard('auth.logOut', () => this.client.invoke(new Api.auth.LogOut()));
+    } catch (err) {
+      if (!(err instanceof PlatformError && err.kind === 'auth_revoked')) throw err;
+    } finally {
+      await this.disconnect();
+    }
+  }
+
+  /**
    * Re-polls the most recently active known chats for messages newer than the last one seen:
    * GramJS does not fetch the updates Telegram sent while the connection was down.
    */

@@ -2,7 +2,13 @@
  * The WhatsApp driver on Baileys. Wire {@link WhatsAppDriver} with an {@link AuthStateStore} per
  * account; everything else here is exported for tests and for that store.
  */
-export { WhatsAppDriver, type WhatsAppDriverOptions, type WhatsAppLoginMethod } from './whatsapp-driver';
+export {
+  WhatsAppDriver,
+  type WhatsAppDriverOptions,
+  type WhatsAppLoginMethod,
+  type WhatsAppStatusChange,
+} from './whatsapp-driver';
+export { MemoryInboundMessageStore, type InboundMessageStore, type StoredInboundMessage } from './message-store';
 export { WhatsAppSession, type WhatsAppOutgoingMessage } from './whatsapp-session';
 export { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions, type ConnectionTimers } from './backoff';
 export {

@@ -370,6 +370,10 @@ export class WhatsAppConnection {
         this.update({ status: 'connecting', qr: null, qrPng: null, pairingCode: null });
       }
       if (update.connection === 'open') {
+        // Logged in now: from here on a logout or a new QR code means the device was unlinked,
+        // not that the login started from stale creds, so the connection behaves as a resumed one.
+        this.mode = 'resume';
+        this.pairingDigits = null;
         this.qrGeneration += 1;
         this.update({
           status: 'open',

@@ -6,6 +6,7 @@ import { PlatformError, type PlatformDriver, type SessionAccount } from '../type
 import type { AuthStateStore } from './auth-state';
 import { loadBaileys, type BaileysModule } from './baileys';
 import { toPlatformError } from './errors';
+import type { InboundMessageStore } from './message-store';
 import { silentLogger, type WhatsAppLogger, type WhatsAppSocketFactory } from './socket';
 import type { BackoffOptions, ConnectionTimers } from './backoff';
 import {
@@ -28,6 +29,27 @@ export interface WhatsAppDriverOptions {
   loginTimeoutMs?: number;
   backoff?: Partial<BackoffOptions>;
   timers?: ConnectionTimers;
+  /** Keeps received messages so sessions can search them; without one, search is not available. */
+  messageStore?: InboundMessageStore;
+  /**
+   * Told when an account's connection changes what its account status should be: connected when
+   * it opens, and when an open (or resumed) connection ends for good. A login that fails before it
+   * ever opened is not reported here; its caller sees it in {@link WhatsAppDriver.loginState}.
+   */
+  onStatus?: (accountId: string, change: WhatsAppStatusChange) => void;
+}
+
+/** A change of an account's status caused by its WhatsApp connection. */
+export interface WhatsAppStatusChange {
+  /**
+   * `connected`: the connection opened. `disconnected`: logged out (the saved login is wiped).
+   * `replaced`: another client took the session over. `restricted`: WhatsApp refuses the account.
+   */
+  status: 'connected' | 'disconnected' | 'replaced' | 'restricted';
+  /** Why it is no longer connected, for the other statuses. */
+  reason: string | null;
+  /** The account's session, the one `connect` hands out. */
+  session: WhatsAppSession;
 }
 
 /** How to log in: scan a QR code, or type a pairing code into the phone with this number. */
@@ -39,6 +61,10 @@ export type WhatsAppLoginMethod =
 interface Entry {
   connection: WhatsAppConnection;
   session: WhatsAppSession;
+  /** Made by {@link WhatsAppDriver.startLogin} rather than to resume a saved login. */
+  login: boolean;
+  /** Whether the connection has been open at least once. */
+  opened: boolean;
 }
 
 const SETTLED_FOR_CONNECT: readonly WhatsAppConnectionStatus[] = [
@@ -76,7 +102,7 @@ export class WhatsAppDriver implements PlatformDriver {
     const baileys = await this.baileys();
     let entry = this.entries.get(account.id);
     if (!entry || !entry.connection.active) {
-      entry = this.createEntry(account.id, baileys);
+      entry = this.createEntry(account.id, baileys, false);
       await entry.connection.start({ mode: 'resume' });
     }
     const state = await entry.connection.waitFor(
@@ -111,7 +137,7 @@ export class WhatsAppDriver implements PlatformDriver {
     if (existing?.connection.state.status === 'open') return existing.connection.state;
     if (existing?.connection.active) await existing.connection.close();
 
-    const entry = this.createEntry(account.id, baileys);
+    const entry = this.createEntry(account.id, baileys, true);
     await entry.connection.start({ mode: 'login', pairingPhone });
     return entry.connection.waitFor(
       (s) => s.status !== 'connecting' && s.status !== 'reconnecting',
@@ -122,6 +148,28 @@ export class WhatsAppDriver implements PlatformDriver {
   /** The current connection state of an account in this process, or null when it has none. */
   loginState(accountId: string): WhatsAppConnectionState | null {
     return this.entries.get(accountId)?.connection.state ?? null;
+  }
+
+  /**
+   * Calls `listener` with every new state of the account's current connection (QR codes rotating,
+   * the login completing or failing); returns the unsubscribe function, or null when the account
+   * has no connection in this process. A later {@link startLogin} makes a new connection, whose
+   * states this subscription does not see.
+   */
+  onLoginStateChange(accountId: string, listener: (state: WhatsAppConnectionState) => void): (() => void) | null {
+    const entry = this.entries.get(accountId);
+    return entry ? entry.connection.onStateChange(listener) : null;
+  }
+
+  /**
+   * Abandons the account's login in progress: a connection that is not open is closed and
+   * forgotten. An open connection is left alone, as is the saved login.
+   */
+  async cancelLogin(accountId: string): Promise<void> {
+    const entry = this.entries.get(accountId);
+    if (!entry || entry.connection.state.status === 'open') return;
+    this.entries.delete(accountId);
+    await entry.connection.close();
   }
 
   /** Unlinks the account's device (when connected) and wipes its saved login. */
@@ -153,7 +201,7 @@ export class WhatsAppDriver implements PlatformDriver {
     }
   }
 
-  private createEntry(accountId: string, baileys: BaileysModule): Entry {
+  private createEntry(accountId: string, baileys: BaileysModule, login: boolean): Entry {
     const logger = this.logger.child({ module: 'whatsapp', accountId });
     const connection = new WhatsAppConnection({
       accountId,
@@ -169,12 +217,40 @@ export class WhatsAppDriver implements PlatformDriver {
       connection,
       baileys,
       logger,
+      messageStore: this.options.messageStore,
       onDisconnect: () => {
         if (this.entries.get(accountId)?.session === session) this.entries.delete(accountId);
       },
     });
-    const entry = { connection, session };
+    const entry: Entry = { connection, session, login, opened: false };
     this.entries.set(accountId, entry);
+    const onStatus = this.options.onStatus;
+    if (onStatus) {
+      let previous = connection.state.status;
+      connection.onStateChange((state) => {
+        const before = previous;
+        previous = state.status;
+        if (state.status === before) return;
+        const change = this.statusChange(entry, state);
+        if (change) onStatus(accountId, change);
+      });
+    }
     return entry;
+  }
+
+  private statusChange(entry: Entry, state: WhatsAppConnectionState): WhatsAppStatusChange | null {
+    const { session } = entry;
+    if (state.status === 'open') {
+      entry.opened = true;
+      return { status: 'connected', reason: null, session };
+    }
+    // Until a login has opened, its failures belong to the login, not to the account.
+    if (entry.login && !entry.opened) return null;
+    const reason = state.error?.message ?? null;
+    if (state.status === 'replaced') return { status: 'replaced', reason, session };
+    if (state.status !== 'disconnected') return null;
+    if (state.error?.kind === 'auth_revoked') return { status: 'disconnected', reason, session };
+    if (state.error?.kind === 'restricted') return { status: 'restricted', reason, session };
+    return null;
   }
 }

@@ -25,6 +25,7 @@ import {
 import type { BaileysModule } from './baileys';
 import { toPlatformError } from './errors';
 import { resolveTarget as resolveTargetKey, type WhatsAppTarget } from './jids';
+import type { InboundMessageStore, StoredInboundMessage } from './message-store';
 import {
   messageIdFor,
   outgoingContent,
@@ -50,7 +51,12 @@ export interface WhatsAppSessionOptions {
   connection: WhatsAppConnection;
   baileys: BaileysModule;
   logger?: WhatsAppLogger;
-  /** Called once when {@link WhatsAppSession.disconnect} ran. */
+  /**
+   * Keeps received messages for {@link WhatsAppSession.searchMessages}. Without one, search is
+   * not available on this session.
+   */
+  messageStore?: InboundMessageStore;
+  /** Called once when {@link WhatsAppSession.disconnect} or {@link WhatsAppSession.logout} ran. */
   onDisconnect?: () => void;
 }
 
@@ -80,6 +86,7 @@ export class WhatsAppSession implements PlatformSession {
   private readonly baileys: BaileysModule;
   private readonly logger: WhatsAppLogger;
   private readonly onDisconnect: (() => void) | undefined;
+  private readonly messageStore: InboundMessageStore | undefined;
   private readonly listeners = new Set<InboundListener>();
   private readonly contacts = new Map<string, Contact>();
   private readonly lastActivity = new Map<string, Date>();
@@ -97,6 +104,7 @@ export class WhatsAppSession implements PlatformSession {
     this.baileys = options.baileys;
     this.logger = options.logger ?? silentLogger;
     this.onDisconnect = options.onDisconnect;
+    this.messageStore = options.messageStore;
     const { connection } = options;
     this.unsubscribes = [
       connection.subscribe('messages.upsert', (upsert) => this.onMessages(upsert)),
@@ -136,16 +144,23 @@ export class WhatsAppSession implements PlatformSession {
   }
 
   /**
-   * Not available: WhatsApp has no server-side message search, and a linked device only holds
-   * what it received. Search the stored inbound messages instead.
+   * Searches the messages this account received, as kept by the message store: WhatsApp has no
+   * server-side search, and a linked device only holds what it received while connected.
    *
-   * @throws PlatformError `invalid`, always.
+   * @throws PlatformError `invalid` when the session has no message store.
    */
-  async searchMessages(_search: MessageSearch): Promise<MessageInfo[]> {
-    throw new PlatformError(
-      'invalid',
-      'message search is not supported on whatsapp: WhatsApp has no server-side search; search stored inbound messages instead',
-    );
+  async searchMessages(search: MessageSearch): Promise<MessageInfo[]> {
+    if (!this.messageStore) {
+      throw new PlatformError(
+        'invalid',
+        'message search is not supported on whatsapp: WhatsApp has no server-side search; search stored inbound messages instead',
+      );
+    }
+    try {
+      return await this.messageStore.search(this.accountId, search);
+    } catch (err) {
+      throw toPlatformError(err, 'searching stored messages');
+    }
   }
 
   /** Resolves a group JID, person JID or phone number; phone numbers must have WhatsApp. */
@@ -290,10 +305,21 @@ export class WhatsAppSession implements PlatformSession {
 
   /** Closes the connection (the saved login stays) and stops delivering events. */
   async disconnect(): Promise<void> {
-    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
-    this.listeners.clear();
+    this.stopListening();
     await this.connection.close();
     this.onDisconnect?.();
+  }
+
+  /** Unlinks this device from the account, wipes the saved login and stops delivering events. */
+  async logout(): Promise<void> {
+    this.stopListening();
+    await this.connection.logout();
+    this.onDisconnect?.();
+  }
+
+  private stopListening(): void {
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+    this.listeners.clear();
   }
 
   private async guard<T>(context: string, work: (sock: WhatsAppSocket) => Promise<T>): Promise<T> {
@@ -371,6 +397,7 @@ export class WhatsAppSession implements PlatformSession {
   }
 
   private onMessages({ messages, type }: BaileysEventMap['messages.upsert']): void {
+    const received: StoredInboundMessage[] = [];
     for (const message of messages) {
       const chat = message.key.remoteJid;
       if (chat) {
@@ -378,12 +405,26 @@ export class WhatsAppSession implements PlatformSession {
         const previous = this.lastActivity.get(chat);
         if (!previous || previous < at) this.lastActivity.set(chat, at);
       }
-      // 'append' upserts are history and this account's own sends, not new arrivals.
-      if (type !== 'notify') continue;
       const event = toInboundMessage(this.baileys, this.accountId, message);
       if (!event) continue;
+      // Earlier messages (an 'append') are worth searching too, but only new arrivals are events.
+      received.push({
+        chatKey: event.chatKey,
+        messageId: event.messageId,
+        fromId: event.from.id,
+        fromUsername: event.from.username,
+        fromName: event.from.name,
+        text: event.text,
+        date: event.date,
+      });
+      if (type !== 'notify') continue;
       remember(this.recentInbound, event.messageId, message, RECENT_INBOUND_KEPT);
       this.emit(event);
+    }
+    if (received.length > 0 && this.messageStore) {
+      this.messageStore
+        .save(this.accountId, received)
+        .catch((err: unknown) => this.logger.error({ err, count: received.length }, 'storing received whatsapp messages failed'));
     }
   }
 

@@ -1,0 +1,77 @@
+import type { Knex } from 'knex';
+import type { MessageInfo, MessageSearch } from '../../platforms/types';
+import type { StoredInboundMessage } from '../../platforms/whatsapp/message-store';
+
+/** Rows per insert statement. */
+const CHUNK = 500;
+
+/** Stores received messages; one already stored (same account, chat and message id) is left as it is. */
+export async function insertInboundMessages(db: Knex, accountId: string, messages: readonly StoredInboundMessage[]): Promise<void> {
+  const rows = messages.map((m) => ({
+    account_id: accountId,
+    chat_key: m.chatKey,
+    message_id: m.messageId,
+    from_id: m.fromId,
+    from_username: m.fromUsername,
+    from_name: m.fromName,
+    // PostgreSQL text cannot hold NUL characters; they carry no meaning in a chat message.
+    text: m.text.replaceAll('\u0000', ''),
+    date: m.date,
+  }));
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    await db('inbound_messages')
+      .insert(rows.slice(start, start + CHUNK))
+      .onConflict(['account_id', 'chat_key', 'message_id'])
+      .ignore();
+  }
+}
+
+/**
+ * Stored messages of `chatKeys` whose text contains `query` (case-insensitive), newest first,
+ * at most `perChatLimit` per chat. Titles come from the chats AutoHub knows for the account.
+ */
+export async function searchInboundMessages(db: Knex, accountId: string, search: MessageSearch): Promise<MessageInfo[]> {
+  if (search.chatKeys.length === 0 || search.perChatLimit <= 0) return [];
+  const ranked = db('inbound_messages')
+    .select(
+      'chat_key',
+      'message_id',
+      'from_id',
+      'from_username',
+      'from_name',
+      'text',
+      'date',
+      db.raw('row_number() over (partition by chat_key order by date desc, id desc) as rank'),
+    )
+    .where({ account_id: accountId })
+    .whereIn('chat_key', search.chatKeys)
+    .whereRaw('strpos(lower(text), lower(?)) > 0', [search.query]);
+  if (search.since) ranked.where('date', '>=', search.since);
+  if (search.until) ranked.where('date', '<=', search.until);
+  const rows: Array<Record<string, unknown>> = await db
+    .from(ranked.as('m'))
+    .leftJoin('chats as c', function () {
+      this.on('c.key', '=', 'm.chat_key').andOn('c.account_id', '=', db.raw('?', [accountId]));
+    })
+    .where('m.rank', '<=', search.perChatLimit)
+    .select('m.*', 'c.platform_id', 'c.title')
+    .orderBy('m.date', 'desc');
+  return rows.map((r) => ({
+    chatKey: r.chat_key as string,
+    chatId: (r.platform_id as string | null) ?? (r.chat_key as string),
+    chatTitle: (r.title as string | null) ?? (r.chat_key as string),
+    messageId: r.message_id as number,
+    text: r.text as string,
+    fromId: r.from_id as string | null,
+    fromUsername: r.from_username as string | null,
+    fromName: r.from_name as string | null,
+    date: r.date as Date,
+  }));
+}
+
+/** Deletes messages dated more than `retentionDays` ago; returns how many. */
+export async function pruneInboundMessages(db: Knex, retentionDays: number): Promise<number> {
+  return db('inbound_messages')
+    .where('date', '<', db.raw(`now() - make_interval(days => ?)`, [retentionDays]))
+    .delete();
+}

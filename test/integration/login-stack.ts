@@ -1,0 +1,204 @@
+/**
+ * A second AutoHub for the real-login tests: its own database and Temporal namespace on the
+ * suite's servers, Telegram credentials set, and a worker whose Telegram and WhatsApp drivers
+ * talk to stub clients and sockets instead of the platforms. Everything else (HTTP, Temporal,
+ * the workflows, the activities, the session pool, the PostgreSQL stores) is the real thing.
+ */
+import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import type { Knex } from 'knex';
+import { Api } from 'telegram';
+import { loadConfig, type Config } from '../../src/config';
+import { createDb, migrateLatest } from '../../src/db/knex';
+import { createLogger } from '../../src/logger';
+import { bootstrapAdmin } from '../../src/runtime/bootstrap';
+import { runStops, startRoles, type RunningRoles } from '../../src/runtime/roles';
+import { isPaired } from '../../src/platforms/whatsapp/auth-state';
+import { loadBaileys } from '../../src/platforms/whatsapp/baileys';
+import { getStack } from '../support/stack';
+import { user } from '../unit/platforms/telegram/fixtures';
+import { stubFactory, type Responder, type StubClient } from '../unit/platforms/telegram/stub-client';
+import type { WhatsAppSocketFactory } from '../../src/platforms/whatsapp/socket';
+import { ME, StubSocket } from '../unit/platforms/whatsapp/stub-socket';
+
+/** The Telegram user every stubbed Telegram session belongs to. */
+export const TELEGRAM_ME = user(5001, { username: 'alice', firstName: 'Alice', phone: '15550001111', self: true });
+/** The WhatsApp user every stubbed socket logs in as. */
+export const WHATSAPP_ME = ME;
+
+const ADMIN_KEY = 'ahk_login_stack_admin_key_for_tests';
+const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'error');
+let stacks = 0;
+
+/** A database of its own on the suite's PostgreSQL server, migrated, dropped by `drop`. */
+export interface ScratchDatabase {
+  url: string;
+  db: Knex;
+  drop(): Promise<void>;
+}
+
+/** Creates and migrates a new database on the server of the suite's stack. */
+export async function scratchDatabase(name: string): Promise<ScratchDatabase> {
+  const main = await getStack();
+  const database = `${name}_${process.pid}_${Date.now()}`;
+  await main.db.raw(`create database ${database}`);
+  const url = new URL(main.databaseUrl);
+  url.pathname = `/${database}`;
+  const db = createDb(url.toString(), { max: 5 });
+  await migrateLatest(db);
+  return {
+    url: url.toString(),
+    db,
+    drop: async () => {
+      await db.destroy();
+      await main.db.raw(`drop database if exists ${database} with (force)`);
+    },
+  };
+}
+
+/** The second AutoHub; see the module comment. */
+export interface LoginStack {
+  baseUrl: string;
+  db: Knex;
+  config: Config;
+  roles: RunningRoles;
+  temporalAddress: string;
+  /** Telegram's side: answers every request of every stub client (the connect check aside). */
+  telegram: { respond: Responder; clients: StubClient[] };
+  /** WhatsApp's side: the groups each new socket reports, and every socket opened. */
+  whatsapp: { groups: StubSocket['groups']; sockets: StubSocket[] };
+  /** Stops the API and worker and starts them again on the same database and namespace. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the second AutoHub. Stub sockets behave like a phone that is around: a socket with a
+ * saved login opens at once, one without shows a QR code (or gets its pairing code); tests
+ * complete logins with `pair()` and end them with `close(...)`.
+ */
+export async function startLoginStack(): Promise<LoginStack> {
+  const main = await getStack();
+  const baileys = await loadBaileys();
+  const n = ++stacks;
+  const scratch = await scratchDatabase(`autohub_login_${n}`);
+  const namespace = `autohub-login-${process.pid}-${Date.now()}-${n}`;
+  const connection = await Connection.connect({ address: main.temporalAddress });
+  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+  await connection.close();
+
+  const home = mkdtempSync(path.join(tmpdir(), 'autohub-login-'));
+  chmodSync(home, 0o755);
+  const config = loadConfig({
+    AUTOHUB_HOME: home,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    AUTOHUB_ADMIN_KEY: ADMIN_KEY,
+    AUTOHUB_SANDBOX: 'true',
+    TEMPORAL_NAMESPACE: namespace,
+    TELEGRAM_API_ID: '12345',
+    TELEGRAM_API_HASH: '0123456789abcdef0123456789abcdef',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+  });
+  await bootstrapAdmin(scratch.db, config);
+
+  const telegram = {
+    respond: ((request) => {
+      throw new Error(`no Telegram answer scripted for ${request.className}`);
+    }) as Responder,
+    clients: [] as StubClient[],
+  };
+  const factory = stubFactory((request) => {
+    if (request instanceof Api.users.GetUsers && request.id[0] instanceof Api.InputUserSelf) return [TELEGRAM_ME];
+    return telegram.respond(request);
+  });
+  telegram.clients = factory.clients;
+
+  const whatsapp = { groups: {} as StubSocket['groups'], sockets: [] as StubSocket[] };
+  const whatsappSocket: WhatsAppSocketFactory = (input) => {
+    const socket = new StubSocket(baileys, input);
+    whatsapp.sockets.push(socket);
+    socket.groups = whatsapp.groups;
+    // After the stub's own "connecting" (next tick), like WhatsApp answering the new socket.
+    setImmediate(() => {
+      if (socket.ended) return;
+      if (isPaired(input.auth.creds)) socket.emitOpen(WHATSAPP_ME);
+      else socket.emitQr(`2@qr-${whatsapp.sockets.length}`);
+    });
+    return socket;
+  };
+
+  const start = () =>
+    startRoles({
+      config,
+      databaseUrl: scratch.url,
+      temporalAddress: main.temporalAddress,
+      logger,
+      api: true,
+      worker: true,
+      driverFactories: { telegramClient: factory, whatsappSocket },
+    });
+  let roles = await start();
+
+  const stack: LoginStack = {
+    baseUrl: roles.apiUrl!,
+    db: scratch.db,
+    config,
+    roles,
+    temporalAddress: main.temporalAddress,
+    telegram,
+    whatsapp,
+    async restart() {
+      await runStops(roles.stops, logger);
+      roles = await start();
+      stack.roles = roles;
+      stack.baseUrl = roles.apiUrl!;
+    },
+    async stop() {
+      await runStops(roles.stops, logger);
+      await scratch.drop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
+
+/** What the login stack's API answered. */
+export interface StackReply {
+  status: number;
+  body: any;
+}
+
+/** A client of the login stack's API bound to one key. */
+export interface StackClient {
+  get(route: string): Promise<StackReply>;
+  post(route: string, body?: unknown): Promise<StackReply>;
+  delete(route: string): Promise<StackReply>;
+}
+
+/** A client of the login stack's API for `key`, following the stack across restarts. */
+export function stackClient(stack: LoginStack, key: string): StackClient {
+  const call = async (method: string, route: string, body?: unknown): Promise<StackReply> => {
+    const headers: Record<string, string> = { 'X-API-Key': key };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(stack.baseUrl + route, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    get: (route) => call('GET', route),
+    post: (route, body) => call('POST', route, body),
+    delete: (route) => call('DELETE', route),
+  };
+}
+
+/** A new user of the login stack, with a client bound to its key. */
+export async function newStackUser(stack: LoginStack): Promise<{ id: string; api: StackClient }> {
+  const admin = stackClient(stack, ADMIN_KEY);
+  const reply = await admin.post('/api/admin/users', { name: `login-user-${Date.now()}`, role: 'user' });
+  if (reply.status !== 201) throw new Error(`creating a user failed: ${JSON.stringify(reply.body)}`);
+  return { id: reply.body.user.id, api: stackClient(stack, reply.body.api_key) };
+}
