@@ -5,7 +5,9 @@ import {
   type Client,
   type ScheduleSpec,
 } from '@temporalio/client';
-import type { Broadcast } from '../db/repos/broadcasts.repo';
+import type { Knex } from 'knex';
+import { runningRunWorkflowIds, type Broadcast } from '../db/repos/broadcasts.repo';
+import { dropPendingStarts } from '../db/repos/workflow-starts.repo';
 import type { BroadcastSchedule } from '../domain/schedule-spec';
 import { BROADCAST_RUN_WORKFLOW, MAIN_TASK_QUEUE, type BroadcastRunInput } from '../workflows/shared';
 
@@ -77,7 +79,7 @@ export async function deleteBroadcastSchedule(temporal: Client, broadcastId: str
 }
 
 /** Cancels running workflows, ignoring those that already ended. */
-export async function cancelWorkflows(temporal: Client, workflowIds: string[]): Promise<void> {
+async function cancelWorkflows(temporal: Client, workflowIds: string[]): Promise<void> {
   await Promise.all(
     workflowIds.map((id) =>
       temporal.workflow
@@ -88,4 +90,14 @@ export async function cancelWorkflows(temporal: Client, workflowIds: string[]): 
         }),
     ),
   );
+}
+
+/**
+ * Stops everything Temporal does for a broadcast before its row goes: its schedule, runs not yet
+ * started, and runs under way.
+ */
+export async function stopBroadcast(db: Knex, temporal: Client, broadcastId: string): Promise<void> {
+  await deleteBroadcastSchedule(temporal, broadcastId);
+  await dropPendingStarts(db, `broadcast-${broadcastId}-run-`);
+  await cancelWorkflows(temporal, await runningRunWorkflowIds(db, broadcastId));
 }

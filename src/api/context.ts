@@ -6,6 +6,7 @@ import type { Scope } from '../db/repos/scope';
 import type { User } from '../db/repos/users.repo';
 import type { Account } from '../db/repos/accounts.repo';
 import type { TtlCache } from './ttl-cache';
+import type { WorkflowStarter } from './workflow-starter';
 import type { Authenticator } from './middleware/auth';
 
 /** What the API's routes are built from. */
@@ -18,6 +19,8 @@ export interface ApiDeps {
   auth: Authenticator;
   /** Each user's own accounts, cleared whenever any account changes. */
   accountsCache: TtlCache<string, Account[]>;
+  /** Starts the workflows routes enqueue with their rows (see `enqueueWorkflowStart`). */
+  workflowStarter: WorkflowStarter;
 }
 
 /** The authenticated caller of a request. */

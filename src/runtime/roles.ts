@@ -5,12 +5,14 @@ import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { Authenticator } from '../api/middleware/auth';
 import { TtlCache } from '../api/ttl-cache';
+import { WorkflowStarter } from '../api/workflow-starter';
 import type { Account } from '../db/repos/accounts.repo';
 import { Channels, listen } from '../db/notifications';
 import type { Config } from '../config';
 import { createDb } from '../db/knex';
 import { connectTemporalClient } from '../temporal/client';
 import { installTemporalRuntime } from '../temporal/runtime';
+import type { DriverFactories } from '../worker/drivers';
 import { bundleWorkflows, startWorker, type RunningWorker } from '../worker/worker';
 import { SecretBox } from '../db/secret-box';
 import { ensureSecretKey } from './bootstrap';
@@ -23,6 +25,8 @@ export interface RoleOptions {
   logger: Logger;
   api: boolean;
   worker: boolean;
+  /** Tests only: stand-ins for the platforms' network clients in the worker. */
+  driverFactories?: DriverFactories;
 }
 
 /** The roles this process runs, and their shutdown steps. */
@@ -53,6 +57,7 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
       workflowBundle,
       secrets: new SecretBox(ensureSecretKey(config)),
       logger,
+      driverFactories: options.driverFactories,
     });
   }
   if (options.api) {
@@ -64,13 +69,19 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
       accountsCache.clear();
     };
     // Other processes' writes reach this process's caches through these notifications.
+    const workflowStarter = new WorkflowStarter(db, temporal.client, logger.child({ module: 'workflow-starter' }));
+    workflowStarter.start();
     const changes = listen(
       options.databaseUrl,
-      [Channels.apiKeys, Channels.accounts],
-      (channel) => (channel === Channels.apiKeys ? auth.forget() : accountsCache.clear()),
+      [Channels.apiKeys, Channels.accounts, Channels.workflowStarts],
+      (channel) => {
+        if (channel === Channels.apiKeys) auth.forget();
+        else if (channel === Channels.accounts) accountsCache.clear();
+        else workflowStarter.kick();
+      },
       { logger, onReconnect: forgetAll },
     );
-    const app = createApp({ config, db, temporal: temporal.client, logger, version, auth, accountsCache });
+    const app = createApp({ config, db, temporal: temporal.client, logger, version, auth, accountsCache, workflowStarter });
     const server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
     const { port } = server.address() as AddressInfo;
@@ -84,6 +95,7 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
           server.closeIdleConnections();
         }),
     ]);
+    running.stops.push(['workflow starter', () => workflowStarter.stop()]);
     running.stops.push(['Temporal client', temporal.close]);
     running.stops.push(['change listener', changes.close]);
   }

@@ -1,3 +1,4 @@
+import { ScheduleNotFoundError } from '@temporalio/client';
 import assert from 'node:assert/strict';
 import { eventually, finishedBroadcast, newSandboxAccount, newUser, userWithAccount, type Client } from '../support/http';
 import { getTemporalClient } from '../support/stack';
@@ -217,6 +218,22 @@ describe('recurring broadcasts (Temporal Schedules)', () => {
     assert.equal(status, 'CANCELLED');
     const sent = (await api.get(`/api/v1/accounts/${slow}/sandbox/outbox`)).body.items.length;
     assert.ok(sent < groups.length, `all ${groups.length} targets were sent despite the delete`);
+  });
+
+  it("deletes an account's schedules with the account", async () => {
+    const doomed = await newSandboxAccount(api);
+    const created = await api.post('/api/v1/broadcast', {
+      account_id: doomed,
+      target_keys: ['@channel1'],
+      message: 'orphan?',
+      schedule_type: 'interval',
+      interval_minutes: 60,
+    });
+    const handle = (await getTemporalClient()).schedule.getHandle(`broadcast-${created.body.schedule_id}`);
+    assert.equal((await handle.describe()).state.paused, false);
+    assert.equal((await api.delete(`/api/v1/accounts/${doomed}`)).status, 200);
+    await assert.rejects(handle.describe(), ScheduleNotFoundError);
+    assert.equal((await api.get(`/api/v1/broadcast/${created.body.schedule_id}`)).status, 404);
   });
 
   it('lists broadcasts with platform and enabled filters', async () => {

@@ -7,34 +7,37 @@ import { PLATFORMS } from '../../platforms/types';
 import type { ApiDeps } from '../context';
 import { present } from '../presenters';
 import { idParam, ok, route } from '../route';
+import { findAccountLogin } from '../../db/repos/sessions.repo';
+import { createRealAccount, logOutAccount } from './account-login.routes';
+import { listBroadcasts } from '../../db/repos/broadcasts.repo';
+import { stopBroadcast } from '../broadcast-schedules';
+import { LOGIN_METHODS, PhoneNumber, refineAccountLogin } from './account-login.schemas';
 import { getPacing } from '../../db/repos/pacing.repo';
 import { presentBudget } from './limits.routes';
 
-const CreateAccountBody = z.object({
-  platform: z.enum(PLATFORMS),
-  name: z.string().trim().min(1).max(100).optional(),
-  phone: z
-    .string()
-    .regex(/^\+[1-9]\d{6,14}$/, 'must be an international number like +14155550123')
-    .optional(),
-  sandbox: z.boolean().default(false),
-});
+const CreateAccountBody = z
+  .object({
+    platform: z.enum(PLATFORMS),
+    name: z.string().trim().min(1).max(100).optional(),
+    phone: PhoneNumber.optional(),
+    sandbox: z.boolean().default(false),
+    /** Real accounts: telegram `phone` (default) or `qr`; whatsapp `qr` (default) or `pairing_code`. */
+    login: z.enum(LOGIN_METHODS).optional(),
+  })
+  .superRefine(refineAccountLogin);
 
 /** Telegram and WhatsApp accounts. */
-export function accountRoutes({ db, config, accountsCache }: ApiDeps) {
+export function accountRoutes(deps: ApiDeps) {
+  const { db, config, accountsCache } = deps;
   return [
     route({
       method: 'post',
       path: '/api/v1/accounts',
-      summary: 'Connect an account (sandbox accounts connect at once)',
+      summary: 'Connect an account: real ones begin their login, sandbox accounts connect at once',
       tag: 'Accounts',
       body: CreateAccountBody,
       handler: async ({ body, caller }) => {
-        if (!body.sandbox) {
-          throw new BadRequestError(
-            `logging in a real ${body.platform} account is not available yet; create a sandbox account with "sandbox": true`,
-          );
-        }
+        if (!body.sandbox) return createRealAccount(deps, body, caller);
         if (!config.sandbox) throw new BadRequestError('the sandbox platform is disabled on this server (AUTOHUB_SANDBOX=false)');
         const account = await createSandboxAccount(db, {
           userId: caller.user.id,
@@ -65,7 +68,8 @@ export function accountRoutes({ db, config, accountsCache }: ApiDeps) {
         const account = await findAccount(db, idParam(params), caller.scope);
         if (!account) throw new NotFoundError();
         const pacing = await getPacing(db, account.id);
-        return ok({ account: { ...present.account(account), budget: pacing ? presentBudget(pacing) : null } });
+        const login = await findAccountLogin(db, account.id);
+        return ok({ account: { ...present.accountWithLogin(account, login), budget: pacing ? presentBudget(pacing) : null } });
       },
     }),
     route({
@@ -76,6 +80,11 @@ export function accountRoutes({ db, config, accountsCache }: ApiDeps) {
       handler: async ({ params, caller }) => {
         const account = await findAccount(db, idParam(params), caller.scope);
         if (!account) throw new NotFoundError();
+        await logOutAccount(deps, account);
+        // The account's broadcasts go with it: their schedules and runs must not outlive them.
+        for (const broadcast of await listBroadcasts(db, account.userId, { accountId: account.id })) {
+          await stopBroadcast(db, deps.temporal, broadcast.id);
+        }
         await db.transaction(async (trx) => {
           await deleteAccount(trx, account.id);
           await notify(trx, Channels.accounts, account.id);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { findAccount, type Account } from '../../db/repos/accounts.repo';
 import * as broadcasts from '../../db/repos/broadcasts.repo';
 import { findTemplate } from '../../db/repos/templates.repo';
+import { enqueueWorkflowStart } from '../../db/repos/workflow-starts.repo';
 import { broadcastSchedule } from '../../domain/schedule-spec';
 import { sessionTaskQueue, shardOf } from '../../domain/sharding';
 import { isWellFormedTargetKey, TARGET_KEY_FORMS } from '../../domain/target-keys';
@@ -16,13 +17,7 @@ import {
   MAIN_TASK_QUEUE,
   type BroadcastRunInput,
 } from '../../workflows/shared';
-import {
-  cancelWorkflows,
-  createBroadcastSchedule,
-  deleteBroadcastSchedule,
-  nextRunAt,
-  updateBroadcastSchedule,
-} from '../broadcast-schedules';
+import { createBroadcastSchedule, nextRunAt, stopBroadcast, updateBroadcastSchedule } from '../broadcast-schedules';
 import type { ApiDeps, Caller } from '../context';
 import { idParam, isId, ok, route } from '../route';
 import {
@@ -38,16 +33,20 @@ const RUNS_SHOWN = 20;
 
 /** Broadcasts: sent now, every N minutes or daily, their runs, and the legacy schedules. */
 export function broadcastRoutes(deps: ApiDeps) {
-  const { db, temporal, config } = deps;
+  const { db, temporal, config, workflowStarter } = deps;
 
-  /** Starts a run of `broadcast` now, numbered after its previous runs. */
-  const startRun = async (broadcast: broadcasts.Broadcast) => {
-    const runNumber = await broadcasts.reserveRunNumber(db, broadcast.id);
+  /**
+   * Enqueues a run of `broadcast`, numbered after its previous runs, in `trx`: the run starts once
+   * the transaction commits (see WorkflowStarter), so the caller never waits on Temporal.
+   */
+  const enqueueRun = async (trx: Knex, broadcast: broadcasts.Broadcast) => {
+    const runNumber = await broadcasts.reserveRunNumber(trx, broadcast.id);
     const workflowId = broadcastRunWorkflowId(broadcast.id, runNumber);
     const input: BroadcastRunInput = { broadcastId: broadcast.id, runNumber };
-    await temporal.workflow.start(BROADCAST_RUN_WORKFLOW, {
-      taskQueue: MAIN_TASK_QUEUE,
+    await enqueueWorkflowStart(trx, {
       workflowId,
+      workflowType: BROADCAST_RUN_WORKFLOW,
+      taskQueue: MAIN_TASK_QUEUE,
       args: [input],
       memo: { userId: broadcast.userId, accountId: broadcast.accountId, broadcastId: broadcast.id },
     });
@@ -90,7 +89,7 @@ export function broadcastRoutes(deps: ApiDeps) {
     if (error) throw new BadRequestError(error);
     if (body.dry_run) return dryRun(body, checked.account, checked.content);
 
-    const broadcast = await broadcasts.insertBroadcast(db, {
+    const row: broadcasts.NewBroadcast = {
       userId: caller.user.id,
       accountId: checked.account.id,
       platform: checked.account.platform,
@@ -103,15 +102,24 @@ export function broadcastRoutes(deps: ApiDeps) {
       dailyTime: body.schedule_type === 'daily' ? body.daily_time! : null,
       timezone: body.schedule_type === 'daily' ? (body.timezone ?? 'UTC') : null,
       enabled: body.enabled,
-    });
-    // No transaction is held open across the call to Temporal; a failed start removes the row instead.
+    };
+    let broadcast: broadcasts.Broadcast;
     let run: { workflowId: string } | undefined;
-    try {
-      if (schedule) await createBroadcastSchedule(temporal, broadcast, schedule);
-      else run = await startRun(broadcast);
-    } catch (err) {
-      await broadcasts.deleteBroadcast(db, broadcast.id);
-      throw err;
+    if (schedule) {
+      // A schedule is created at once, so the answer can say when it fires; a failed creation removes the row.
+      broadcast = await broadcasts.insertBroadcast(db, row);
+      try {
+        await createBroadcastSchedule(temporal, broadcast, schedule);
+      } catch (err) {
+        await broadcasts.deleteBroadcast(db, broadcast.id);
+        throw err;
+      }
+    } else {
+      ({ broadcast, run } = await db.transaction(async (trx) => {
+        const created = await broadcasts.insertBroadcast(trx, row);
+        return { broadcast: created, run: await enqueueRun(trx, created) };
+      }));
+      workflowStarter.kick();
     }
     const platform = checked.account.platform;
     return ok(
@@ -186,7 +194,8 @@ export function broadcastRoutes(deps: ApiDeps) {
       handler: async ({ params, caller }) => {
         const broadcast = await ownBroadcast(params, caller);
         await checkBroadcast(db, caller, { ...broadcast, platform: broadcast.platform });
-        const run = await startRun(broadcast);
+        const run = await db.transaction((trx) => enqueueRun(trx, broadcast));
+        workflowStarter.kick();
         return ok({ schedule_id: broadcast.id, workflow_id: run.workflowId, run_number: run.runNumber, message: 'Broadcast run started.' }, 201);
       },
     }),
@@ -224,8 +233,7 @@ export function broadcastRoutes(deps: ApiDeps) {
       tag: 'Broadcasts',
       handler: async ({ params, caller }) => {
         const broadcast = await ownBroadcast(params, caller);
-        await deleteBroadcastSchedule(temporal, broadcast.id);
-        await cancelWorkflows(temporal, await broadcasts.runningRunWorkflowIds(db, broadcast.id));
+        await stopBroadcast(db, temporal, broadcast.id);
         await broadcasts.deleteBroadcast(db, broadcast.id);
         return ok({ deleted: broadcast.id });
       },

@@ -278,9 +278,10 @@ export async function reserveRunNumber(db: Knex, broadcastId: string): Promise<n
 export async function listBroadcasts(
   db: Knex,
   userId: string,
-  filter: { platform?: Platform; enabled?: boolean; scheduled?: boolean },
+  filter: { platform?: Platform; enabled?: boolean; scheduled?: boolean; accountId?: string },
 ): Promise<Broadcast[]> {
   const query = db('broadcasts').where({ user_id: userId }).orderBy('created_at', 'desc').orderBy('id');
+  if (filter.accountId) query.where({ account_id: filter.accountId });
   if (filter.platform) query.where({ platform: filter.platform });
   if (filter.enabled !== undefined) query.where({ enabled: filter.enabled });
   if (filter.scheduled) query.whereNot({ schedule_type: 'now' });
