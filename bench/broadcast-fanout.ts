@@ -94,8 +94,9 @@ async function scheduleLateness(api: Client, accountId: string, db: Awaited<Retu
     ids.push(reply.body.schedule_id);
   }
   await new Promise((r) => setTimeout(r, SCHEDULE_SECONDS * 1000));
-  for (const id of ids) await api.delete(`/api/v1/broadcast/${id}`);
+  // Read the runs before deleting the broadcasts: their runs go with them.
   const runs: Array<{ workflow_id: string; started_at: Date }> = await db('broadcast_runs').whereIn('broadcast_id', ids).select('workflow_id', 'started_at');
+  for (const id of ids) await api.delete(`/api/v1/broadcast/${id}`);
   const lateness = runs
     .map((r) => {
       const due = /-run-(\d{4}-\d\d-\d\dT[\d:.]+Z)$/.exec(r.workflow_id)?.[1];

@@ -44,14 +44,16 @@ export interface RunningRoles {
 export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
   const { config, logger } = options;
   installTemporalRuntime(logger);
+  // Each role has its own pool, so a busy worker never leaves the API waiting for a connection.
   const db = createDb(options.databaseUrl, { max: 20 });
+  const workerDb = options.worker && options.api ? createDb(options.databaseUrl, { max: 20 }) : db;
   const running: RunningRoles = { db, stops: [] };
 
   if (options.worker) {
     const workflowBundle = await bundleWorkflows(logger);
     running.worker = await startWorker({
       config,
-      db,
+      db: workerDb,
       databaseUrl: options.databaseUrl,
       temporalAddress: options.temporalAddress,
       workflowBundle,
@@ -100,6 +102,7 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
     running.stops.push(['change listener', changes.close]);
   }
   if (running.worker) running.stops.push(['worker', running.worker.shutdown]);
+  if (workerDb !== db) running.stops.push(['worker database pool', () => workerDb.destroy()]);
   running.stops.push(['database pool', () => db.destroy()]);
   return running;
 }
