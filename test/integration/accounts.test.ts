@@ -45,10 +45,10 @@ describe('accounts', () => {
     for (const field of ['id', 'name', 'phone', 'platform', 'connected', 'status']) assert.ok(field in account, field);
   });
 
-  it('refuses real logins until they land, and bad bodies', async () => {
+  it('refuses a real Telegram login without TELEGRAM_API_ID and TELEGRAM_API_HASH, and bad bodies', async () => {
     const real = await api.post('/api/v1/accounts', { platform: 'telegram', phone: '+14155550123' });
     assert.equal(real.status, 400);
-    assert.match(real.body.error, /sandbox/);
+    assert.match(real.body.error, /TELEGRAM_API_ID and TELEGRAM_API_HASH/);
     const badPlatform = await api.post('/api/v1/accounts', { platform: 'signal', sandbox: true });
     assert.equal(badPlatform.status, 400);
     assert.match(badPlatform.body.error, /platform/);
