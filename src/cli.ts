@@ -82,6 +82,8 @@ async function main(argv: string[]): Promise<void> {
 /** Embedded services, migrations, the bootstrap admin, the worker and the API, in one process tree. */
 async function runStart(config: Config, logger: Logger): Promise<void> {
   mkdirSync(config.home, { recursive: true });
+  // The one directory `photo_path` may name: made here so users know where to put files.
+  mkdirSync(config.uploadDir, { recursive: true });
   ensureSecretKey(config);
   installTemporalRuntime(logger);
   const services = await startServices(config, (line) => logger.info(line));
