@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { MessageInfo, MessageSearch } from '../../platforms/types';
 import type { StoredInboundMessage } from '../../platforms/whatsapp/message-store';
+import { rankedMessageSearch } from './message-search';
 
 /** Rows per insert statement. */
 const CHUNK = 500;
@@ -32,22 +33,7 @@ export async function insertInboundMessages(db: Knex, accountId: string, message
  */
 export async function searchInboundMessages(db: Knex, accountId: string, search: MessageSearch): Promise<MessageInfo[]> {
   if (search.chatKeys.length === 0 || search.perChatLimit <= 0) return [];
-  const ranked = db('inbound_messages')
-    .select(
-      'chat_key',
-      'message_id',
-      'from_id',
-      'from_username',
-      'from_name',
-      'text',
-      'date',
-      db.raw('row_number() over (partition by chat_key order by date desc, id desc) as rank'),
-    )
-    .where({ account_id: accountId })
-    .whereIn('chat_key', search.chatKeys)
-    .whereRaw('strpos(lower(text), lower(?)) > 0', [search.query]);
-  if (search.since) ranked.where('date', '>=', search.since);
-  if (search.until) ranked.where('date', '<=', search.until);
+  const ranked = rankedMessageSearch(db, 'inbound_messages', accountId, search);
   const rows: Array<Record<string, unknown>> = await db
     .from(ranked.as('m'))
     .leftJoin('chats as c', function () {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { SandboxWorld, WorldChat } from '../../domain/sandbox-world';
-import type { ChatType } from '../../platforms/types';
+import type { ChatType, MessageSearch } from '../../platforms/types';
+import { rankedMessageSearch } from './message-search';
 
 /** Stores a sandbox account's generated world, with no faults set. */
 export async function insertWorld(db: Knex, accountId: string, world: SandboxWorld): Promise<void> {
@@ -354,24 +355,9 @@ export async function insertWorldMessage(
 export async function searchWorldMessages(
   db: Knex,
   accountId: string,
-  search: { query: string; chatKeys: string[]; perChatLimit: number; since: Date | null; until: Date | null },
+  search: MessageSearch,
 ): Promise<SandboxMessage[]> {
-  const ranked = db('sandbox_messages')
-    .select(
-      'chat_key',
-      'message_id',
-      'from_id',
-      'from_username',
-      'from_name',
-      'text',
-      'date',
-      db.raw('row_number() over (partition by chat_key order by date desc) as rank'),
-    )
-    .where({ account_id: accountId })
-    .whereIn('chat_key', search.chatKeys)
-    .whereRaw('strpos(lower(text), lower(?)) > 0', [search.query]);
-  if (search.since) ranked.where('date', '>=', search.since);
-  if (search.until) ranked.where('date', '<=', search.until);
+  const ranked = rankedMessageSearch(db, 'sandbox_messages', accountId, search);
   const rows = await db
     .from(ranked.as('m'))
     .where('rank', '<=', search.perChatLimit)
