@@ -56,3 +56,9 @@ export class TooManyRequestsError extends HttpError {
   override readonly name = 'TooManyRequestsError';
   readonly status = 429;
 }
+
+/** The account's platform session cannot be reached right now; the request may be tried again. */
+export class ServiceUnavailableError extends HttpError {
+  override readonly name = 'ServiceUnavailableError';
+  readonly status = 503;
+}

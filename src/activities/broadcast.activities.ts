@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import * as broadcasts from '../db/repos/broadcasts.repo';
-import { sessionTaskQueue, shardOf } from '../domain/sharding';
+import { accountTaskQueue } from '../domain/sharding';
 
 export interface BroadcastActivityDeps {
   db: Knex;
@@ -26,7 +26,7 @@ export function createBroadcastActivities({ db, sessionShards }: BroadcastActivi
     }): Promise<BroadcastRunPlan | null> {
       const plan = await broadcasts.beginRun(db, input.broadcastId, input.workflowId, input.runNumber);
       if (!plan) return null;
-      return { ...plan, sessionTaskQueue: sessionTaskQueue(shardOf(plan.accountId, sessionShards)) };
+      return { ...plan, sessionTaskQueue: accountTaskQueue(plan.accountId, sessionShards) };
     },
 
     async finishBroadcastRun(input: { runId: string; status: broadcasts.RunStatus; error?: string }): Promise<void> {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Scope } from '../db/repos/scope';
 import type { User } from '../db/repos/users.repo';
+import type { SecretBox } from '../db/secret-box';
 import type { Account } from '../db/repos/accounts.repo';
 import type { TtlCache } from './ttl-cache';
 import type { WorkflowStarter } from './workflow-starter';
@@ -21,6 +22,8 @@ export interface ApiDeps {
   accountsCache: TtlCache<string, Account[]>;
   /** Starts the workflows routes enqueue with their rows (see `enqueueWorkflowStart`). */
   workflowStarter: WorkflowStarter;
+  /** Seals secrets that travel to the worker (a 2FA password) under `AUTOHUB_SECRET_KEY`. */
+  secrets: SecretBox;
 }
 
 /** The authenticated caller of a request. */

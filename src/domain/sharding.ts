@@ -9,3 +9,8 @@ export function shardOf(accountId: string, shards: number): number {
 export function sessionTaskQueue(shard: number): string {
   return `sessions-${shard}`;
 }
+
+/** The session task queue serving an account. */
+export function accountTaskQueue(accountId: string, shards: number): string {
+  return sessionTaskQueue(shardOf(accountId, shards));
+}

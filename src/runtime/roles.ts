@@ -48,6 +48,8 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
   const db = createDb(options.databaseUrl, { max: 20 });
   const workerDb = options.worker && options.api ? createDb(options.databaseUrl, { max: 20 }) : db;
   const running: RunningRoles = { db, stops: [] };
+  // One key seals session secrets for both roles: the API seals 2FA passwords the worker opens.
+  const secrets = new SecretBox(ensureSecretKey(config));
 
   if (options.worker) {
     const workflowBundle = await bundleWorkflows(logger);
@@ -57,7 +59,7 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
       databaseUrl: options.databaseUrl,
       temporalAddress: options.temporalAddress,
       workflowBundle,
-      secrets: new SecretBox(ensureSecretKey(config)),
+      secrets,
       logger,
       driverFactories: options.driverFactories,
     });
@@ -83,7 +85,7 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
       },
       { logger, onReconnect: forgetAll },
     );
-    const app = createApp({ config, db, temporal: temporal.client, logger, version, auth, accountsCache, workflowStarter });
+    const app = createApp({ config, db, temporal: temporal.client, logger, version, auth, accountsCache, workflowStarter, secrets });
     const server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
     const { port } = server.address() as AddressInfo;

@@ -10,11 +10,9 @@ import type { Config } from '../../config';
 import { Channels, notify } from '../../db/notifications';
 import { deleteAccount, findAccount, insertAccount, type Account } from '../../db/repos/accounts.repo';
 import { findAccountLogin } from '../../db/repos/sessions.repo';
-import { SecretBox } from '../../db/secret-box';
-import { sessionTaskQueue, shardOf } from '../../domain/sharding';
+import { accountTaskQueue } from '../../domain/sharding';
 import { BadRequestError, NotFoundError, TooManyRequestsError } from '../../errors';
 import type { Platform } from '../../platforms/types';
-import { ensureSecretKey } from '../../runtime/bootstrap';
 import {
   ACCOUNT_LOGIN_WORKFLOW,
   ACCOUNT_LOGOUT_WORKFLOW,
@@ -30,9 +28,10 @@ import {
   type LoginStep,
 } from '../../workflows/account-login.shared';
 import { MAIN_TASK_QUEUE } from '../../workflows/shared';
+import { visibleAccount } from '../account-access';
 import type { ApiDeps, Caller } from '../context';
 import { present } from '../presenters';
-import { idParam, ok, route } from '../route';
+import { ok, route } from '../route';
 import { AccountLoginBody, loginMethodOf, loginProblem } from './account-login.schemas';
 
 /** How long deleting an account waits for its session to be logged out before deleting anyway. */
@@ -44,9 +43,8 @@ const NO_LOGIN_IN_PROGRESS =
 /** `POST /api/v1/accounts/:id/login`: the next step of a login, or a new login. */
 export function accountLoginRoutes(deps: ApiDeps) {
   const { db } = deps;
-  let secrets: SecretBox | undefined;
   // The 2FA password reaches the worker sealed, so the workflow history never holds it in clear.
-  const seal = (password: string) => (secrets ??= new SecretBox(ensureSecretKey(deps.config))).seal(password);
+  const seal = (password: string) => deps.secrets.seal(password);
 
   return [
     route({
@@ -56,8 +54,7 @@ export function accountLoginRoutes(deps: ApiDeps) {
       tag: 'Accounts',
       body: AccountLoginBody,
       handler: async ({ params, body, caller }) => {
-        const account = await findAccount(db, idParam(params), caller.scope);
-        if (!account) throw new NotFoundError();
+        const account = await visibleAccount(db, params, caller);
         if (account.sandbox) throw new BadRequestError('a sandbox account is connected from the start and has no login');
         if (body.login !== undefined) {
           const step = await beginLogin(deps, account, body.login, body.phone ?? account.phone);
@@ -126,7 +123,7 @@ export async function logOutAccount(deps: ApiDeps, account: Account): Promise<vo
     const handle = await deps.temporal.workflow.start(ACCOUNT_LOGOUT_WORKFLOW, {
       taskQueue: MAIN_TASK_QUEUE,
       workflowId: logoutWorkflowId(account.id),
-      args: [{ accountId: account.id, sessionTaskQueue: sessionQueueOf(deps.config, account.id) }],
+      args: [{ accountId: account.id, sessionTaskQueue: accountTaskQueue(account.id, deps.config.sessionShards) }],
       memo: { userId: account.userId, accountId: account.id },
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
@@ -148,7 +145,7 @@ async function beginLogin(deps: ApiDeps, account: Account, method: LoginMethod, 
   const problem = loginProblem(account.platform, method, phone);
   if (problem) throw new BadRequestError(`${problem.field}: ${problem.message}`);
   requireConfigured(deps.config, account.platform);
-  const input: AccountLoginInput = { accountId: account.id, method, phone, sessionTaskQueue: sessionQueueOf(deps.config, account.id) };
+  const input: AccountLoginInput = { accountId: account.id, method, phone, sessionTaskQueue: accountTaskQueue(account.id, deps.config.sessionShards) };
   const handle: WorkflowHandle = await deps.temporal.workflow.start(ACCOUNT_LOGIN_WORKFLOW, {
     taskQueue: MAIN_TASK_QUEUE,
     workflowId: loginWorkflowId(account.id),
@@ -182,10 +179,6 @@ function requireConfigured(config: Config, platform: Platform): void {
       'logging in Telegram accounts needs TELEGRAM_API_ID and TELEGRAM_API_HASH (from https://my.telegram.org/apps), which this server does not set; a sandbox account ("sandbox": true) needs neither',
     );
   }
-}
-
-function sessionQueueOf(config: Config, accountId: string): string {
-  return sessionTaskQueue(shardOf(accountId, config.sessionShards));
 }
 
 async function presentAccount(db: Knex, accountId: string): Promise<ReturnType<typeof present.accountWithLogin>> {

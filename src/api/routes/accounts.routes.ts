@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { Channels, notify } from '../../db/notifications';
-import { deleteAccount, findAccount, listAccounts } from '../../db/repos/accounts.repo';
+import { deleteAccount, listAccounts } from '../../db/repos/accounts.repo';
 import { createSandboxAccount } from '../../db/sandbox-accounts';
-import { BadRequestError, NotFoundError } from '../../errors';
+import { BadRequestError } from '../../errors';
 import { PLATFORMS } from '../../platforms/types';
+import { visibleAccount } from '../account-access';
 import type { ApiDeps } from '../context';
 import { present } from '../presenters';
-import { idParam, ok, route } from '../route';
+import { ok, route } from '../route';
 import { findAccountLogin } from '../../db/repos/sessions.repo';
 import { createRealAccount, logOutAccount } from './account-login.routes';
 import { listBroadcasts } from '../../db/repos/broadcasts.repo';
@@ -65,8 +66,7 @@ export function accountRoutes(deps: ApiDeps) {
       summary: 'One account',
       tag: 'Accounts',
       handler: async ({ params, caller }) => {
-        const account = await findAccount(db, idParam(params), caller.scope);
-        if (!account) throw new NotFoundError();
+        const account = await visibleAccount(db, params, caller);
         const pacing = await getPacing(db, account.id);
         const login = await findAccountLogin(db, account.id);
         return ok({ account: { ...present.accountWithLogin(account, login), budget: pacing ? presentBudget(pacing) : null } });
@@ -78,8 +78,7 @@ export function accountRoutes(deps: ApiDeps) {
       summary: 'Remove an account with its broadcasts and known chats',
       tag: 'Accounts',
       handler: async ({ params, caller }) => {
-        const account = await findAccount(db, idParam(params), caller.scope);
-        if (!account) throw new NotFoundError();
+        const account = await visibleAccount(db, params, caller);
         await logOutAccount(deps, account);
         // The account's broadcasts go with it: their schedules and runs must not outlive them.
         for (const broadcast of await listBroadcasts(db, account.userId, { accountId: account.id })) {

@@ -1,13 +1,13 @@
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { findAccount, type Account } from '../../db/repos/accounts.repo';
+import { type Account } from '../../db/repos/accounts.repo';
 import * as broadcasts from '../../db/repos/broadcasts.repo';
 import { findTemplate } from '../../db/repos/templates.repo';
 import { enqueueWorkflowStart } from '../../db/repos/workflow-starts.repo';
 import { broadcastSchedule } from '../../domain/schedule-spec';
-import { sessionTaskQueue, shardOf } from '../../domain/sharding';
+import { accountTaskQueue } from '../../domain/sharding';
 import { isWellFormedTargetKey, TARGET_KEY_FORMS } from '../../domain/target-keys';
-import { BadRequestError, ConflictError, NotFoundError } from '../../errors';
+import { BadRequestError, NotFoundError } from '../../errors';
 import type { Platform } from '../../platforms/types';
 import type { DryRunInput, DryRunResult } from '../../activities/session.activities';
 import {
@@ -18,6 +18,7 @@ import {
   type BroadcastRunInput,
 } from '../../workflows/shared';
 import { createBroadcastSchedule, nextRunAt, stopBroadcast, updateBroadcastSchedule } from '../broadcast-schedules';
+import { ownConnectedAccount } from '../account-access';
 import type { ApiDeps, Caller } from '../context';
 import { idParam, isId, ok, route } from '../route';
 import {
@@ -59,7 +60,7 @@ export function broadcastRoutes(deps: ApiDeps) {
       accountName: account.name,
       targetKeys: body.target_keys,
       ...content,
-      sessionTaskQueue: sessionTaskQueue(shardOf(account.id, config.sessionShards)),
+      sessionTaskQueue: accountTaskQueue(account.id, config.sessionShards),
     };
     const result: DryRunResult = await temporal.workflow.execute(BROADCAST_DRY_RUN_WORKFLOW, {
       taskQueue: MAIN_TASK_QUEUE,
@@ -269,15 +270,11 @@ async function checkBroadcast(
   caller: Caller,
   b: { accountId: string; platform: string; templateId: string | null; message: string | null; targetKeys: string[] },
 ): Promise<{ account: Account; content: { message: string; fromTemplate: boolean } }> {
-  const own = { ...caller.scope, admin: false };
-  const account = isId(b.accountId) ? await findAccount(db, b.accountId, own) : undefined;
-  if (!account) throw new NotFoundError('account not found');
+  const account = await ownConnectedAccount(db, b.accountId, caller);
   if (b.platform !== 'auto' && b.platform !== account.platform) {
     throw new BadRequestError(`platform ${b.platform} does not match the account's platform ${account.platform}`);
   }
-  if (account.status !== 'connected') {
-    throw new ConflictError(`account ${account.id} is ${account.status}; it must be connected to send`);
-  }
+  const own = { ...caller.scope, admin: false };
   let content = { message: b.message ?? '', fromTemplate: false };
   if (b.templateId !== null) {
     const template = isId(b.templateId) ? await findTemplate(db, b.templateId, own) : undefined;

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { findAccount } from '../../db/repos/accounts.repo';
+
 import { getPacing, updatePacingLimits, type Pacing } from '../../db/repos/pacing.repo';
-import { NotFoundError } from '../../errors';
+
+import { visibleAccount } from '../account-access';
 import type { ApiDeps } from '../context';
-import { idParam, ok, route } from '../route';
+import { ok, route } from '../route';
 
 const LimitsBody = z
   .object({
@@ -40,8 +41,7 @@ export function limitsRoutes({ db }: ApiDeps) {
       tag: 'Accounts',
       body: LimitsBody,
       handler: async ({ params, caller, body }) => {
-        const account = await findAccount(db, idParam(params), caller.scope);
-        if (!account) throw new NotFoundError();
+        const account = await visibleAccount(db, params, caller);
         const current = (await getPacing(db, account.id))!;
         const updated = await updatePacingLimits(db, account.id, {
           minGapMs: body.min_gap_seconds !== undefined ? Math.round(body.min_gap_seconds * 1000) : current.limits.minGapMs,

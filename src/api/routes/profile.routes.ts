@@ -6,11 +6,14 @@ import { platformIdValue } from '../../domain/scan-filters';
 import { BadRequestError } from '../../errors';
 import { PROFILE_WORKFLOW, profileWorkflowId, type ProfileData, type ProfileInput, type ProfileOperation } from '../../workflows/profile.shared';
 import { MAIN_TASK_QUEUE } from '../../workflows/shared';
+import { ownConnectedAccount } from '../account-access';
 import type { ApiDeps, Caller } from '../context';
 import { idParam, ok, route } from '../route';
 import { MAX_PHOTO_BYTES, photoFromUpload, photoFromUploadDir } from './profile.photo';
 import { PhotoBody, UpdateProfileBody, UsernameBody } from './profile.schemas';
-import { httpErrorFor, ownConnectedAccount, ServiceUnavailableError, sessionQueueOf } from './scan.jobs';
+import { accountTaskQueue } from '../../domain/sharding';
+import { ServiceUnavailableError } from '../../errors';
+import { httpErrorFor } from './scan.jobs';
 
 /** Profile management of an account: name, about, username, photo — through its session, on Temporal. */
 export function profileRoutes(deps: ApiDeps) {
@@ -87,7 +90,7 @@ const PROFILE_TIMEOUT = '90 seconds';
  * and waits for the profile it leaves; its failure becomes the matching HTTP error.
  */
 async function runProfileOperation(deps: ApiDeps, account: Account, operation: ProfileOperation): Promise<ProfileData> {
-  const input: ProfileInput = { accountId: account.id, sessionTaskQueue: sessionQueueOf(deps, account), operation };
+  const input: ProfileInput = { accountId: account.id, sessionTaskQueue: accountTaskQueue(account.id, deps.config.sessionShards), operation };
   try {
     return (await deps.temporal.workflow.execute(PROFILE_WORKFLOW, {
       taskQueue: MAIN_TASK_QUEUE,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { Channels, notify } from '../../db/notifications';
-import { findAccount } from '../../db/repos/accounts.repo';
+
 import * as sandbox from '../../db/repos/sandbox.repo';
 import { BadRequestError, NotFoundError } from '../../errors';
 import type { StoredInbound } from '../../platforms/sandbox/sandbox-driver';
+import { visibleAccount } from '../account-access';
 import type { ApiDeps, Caller } from '../context';
-import { idParam, ok, route } from '../route';
+import { ok, route } from '../route';
 
 const Person = z.object({
   id: z.string().trim().min(1).max(64),
@@ -45,8 +46,8 @@ const FaultsBody = z
 /** The simulated platform's controls; 404 for accounts that are not sandbox accounts. */
 export function sandboxRoutes({ db }: ApiDeps) {
   const sandboxAccount = async (params: Record<string, string>, caller: Caller) => {
-    const account = await findAccount(db, idParam(params), caller.scope);
-    if (!account?.sandbox) throw new NotFoundError();
+    const account = await visibleAccount(db, params, caller);
+    if (!account.sandbox) throw new NotFoundError();
     return account;
   };
 

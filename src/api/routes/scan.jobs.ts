@@ -1,26 +1,14 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { findAccount, type Account } from '../../db/repos/accounts.repo';
+import type { Account } from '../../db/repos/accounts.repo';
 import { failScanJob, findScanJob, insertScanJob, type ScanJob, type ScanKind } from '../../db/repos/scan.repo';
-import { sessionTaskQueue, shardOf } from '../../domain/sharding';
-import {
-  BadRequestError,
-  ConflictError,
-  HttpError,
-  NotFoundError,
-  TooManyRequestsError,
-} from '../../errors';
+import { accountTaskQueue } from '../../domain/sharding';
+import { BadRequestError, ConflictError, HttpError, ServiceUnavailableError, TooManyRequestsError } from '../../errors';
 import { PlatformFailureTypes, ScanEndTypes, scanWorkflowId, type ScanJobInput } from '../../workflows/scan.shared';
 import { MAIN_TASK_QUEUE } from '../../workflows/shared';
 import type { ApiDeps, Caller } from '../context';
-import { isId, ok } from '../route';
-
-/** The account's platform session cannot be reached right now; the request may be tried again. */
-export class ServiceUnavailableError extends HttpError {
-  override readonly name = 'ServiceUnavailableError';
-  readonly status = 503;
-}
+import { ok } from '../route';
 
 // Failure types whose messages come from a platform driver and are safe to show; a PlatformError
 // that exhausted its retries (connection trouble) keeps its class name as its type.
@@ -50,25 +38,6 @@ export function httpErrorFor(type: string | null, message: string): HttpError | 
     default:
       return type !== null && PLATFORM_MESSAGE_TYPES.has(type) ? new ServiceUnavailableError(message) : new Error(message);
   }
-}
-
-/**
- * The caller's own account `id` — acting as an account is for its owner, admins included —
- * that is connected. Another user's account, or no account, answers 404 with `notFound`; an
- * account that is not connected answers 409.
- */
-export async function ownConnectedAccount(db: Knex, id: string, caller: Caller, notFound = 'account not found'): Promise<Account> {
-  const account = isId(id) ? await findAccount(db, id.toLowerCase(), { ...caller.scope, admin: false }) : undefined;
-  if (!account) throw new NotFoundError(notFound);
-  if (account.status !== 'connected') {
-    throw new ConflictError(`account ${account.id} is ${account.status}; it must be connected`);
-  }
-  return account;
-}
-
-/** The session task queue of `account` under this deployment's shard count. */
-export function sessionQueueOf(deps: ApiDeps, account: Account): string {
-  return sessionTaskQueue(shardOf(account.id, deps.config.sessionShards));
 }
 
 /** A scan to start: its kind, workflow and parameters. */
@@ -102,7 +71,7 @@ export async function startScanJob(deps: ApiDeps, request: ScanRequest): Promise
   const input: ScanJobInput<object> = {
     jobId,
     accountId: request.account.id,
-    sessionTaskQueue: sessionQueueOf(deps, request.account),
+    sessionTaskQueue: accountTaskQueue(request.account.id, deps.config.sessionShards),
     params: request.params,
   };
   try {

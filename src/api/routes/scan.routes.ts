@@ -10,9 +10,10 @@ import {
   SCAN_MESSAGES_WORKFLOW,
   SEARCH_REPLY_WORKFLOW,
 } from '../../workflows/scan.shared';
+import { ownConnectedAccount } from '../account-access';
 import type { ApiDeps, Caller } from '../context';
 import { idParam, isId, ok, route } from '../route';
-import { ownConnectedAccount, presentScanJob, settledJob, startScanJob } from './scan.jobs';
+import { presentScanJob, settledJob, startScanJob } from './scan.jobs';
 import {
   chatScanParams,
   DiscoverBody,
