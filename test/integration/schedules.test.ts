@@ -156,6 +156,9 @@ describe('recurring broadcasts (Temporal Schedules)', () => {
     const broadcast = await finishedBroadcast(api, id);
     assert.equal(broadcast.last_run.status, 'completed');
     assert.equal(broadcast.last_run.sent, 1);
+    const listed = (await api.get('/api/v1/broadcasts')).body.broadcasts.find((b: any) => b.id === id);
+    assert.equal(listed.last_run.status, 'completed');
+    assert.equal(listed.last_run.workflow_id, run.body.workflow_id);
     assert.equal((await api.post('/api/v1/broadcast/00000000-0000-4000-8000-000000000000/run')).status, 404);
   });
 

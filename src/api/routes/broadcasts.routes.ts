@@ -159,9 +159,8 @@ export function broadcastRoutes(deps: ApiDeps) {
       query: ListBroadcastsQuery,
       handler: async ({ query, caller }) => {
         const list = await broadcasts.listBroadcasts(db, caller.user.id, query);
-        const withRuns = await Promise.all(
-          list.map(async (b) => ({ ...presentBroadcast(b), last_run: presentRun((await broadcasts.listRuns(db, b.id, 1))[0]) })),
-        );
+        const lastRuns = await broadcasts.latestRuns(db, list.map((b) => b.id));
+        const withRuns = list.map((b) => ({ ...presentBroadcast(b), last_run: presentRun(lastRuns.get(b.id)) }));
         return ok({ broadcasts: withRuns, count: withRuns.length });
       },
     }),

@@ -322,33 +322,46 @@ export async function runningRunWorkflowIds(db: Knex, broadcastId: string): Prom
 /** A run without its per-target results, as run lists show it. */
 export type RunSummary = Omit<RunView, 'results'>;
 
+/** Runs with their counts; a running run's counts live in the ledger until the run closes them. */
+function runSummaries(db: Knex) {
+  return db('broadcast_runs as r').select(
+    'r.id',
+    'r.broadcast_id',
+    'r.run_number',
+    'r.workflow_id',
+    'r.status',
+    'r.error',
+    'r.started_at',
+    'r.finished_at',
+    db.raw(`case when r.status = 'running' then (select count(*) from deliveries d where d.run_id = r.id and d.status = 'sent') else r.sent end::int as sent`),
+    db.raw(`case when r.status = 'running' then (select count(*) from deliveries d where d.run_id = r.id and d.status = 'failed') else r.failed end::int as failed`),
+  );
+}
+
+const mapRunSummary = (r: Record<string, any>): RunSummary => ({
+  id: r.id,
+  runNumber: r.run_number,
+  workflowId: r.workflow_id,
+  status: r.status,
+  sent: r.sent,
+  failed: r.failed,
+  error: r.error,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+});
+
 /** The broadcast's latest runs, newest first. */
 export async function listRuns(db: Knex, broadcastId: string, limit: number): Promise<RunSummary[]> {
-  const rows = await db('broadcast_runs as r')
-    .where({ 'r.broadcast_id': broadcastId })
-    .orderBy('r.run_number', 'desc')
-    .limit(limit)
-    .select(
-      'r.id',
-      'r.run_number',
-      'r.workflow_id',
-      'r.status',
-      'r.error',
-      'r.started_at',
-      'r.finished_at',
-      // A running run's counts live in the ledger until the run closes them.
-      db.raw(`case when r.status = 'running' then (select count(*) from deliveries d where d.run_id = r.id and d.status = 'sent') else r.sent end::int as sent`),
-      db.raw(`case when r.status = 'running' then (select count(*) from deliveries d where d.run_id = r.id and d.status = 'failed') else r.failed end::int as failed`),
-    );
-  return rows.map((r: Record<string, any>) => ({
-    id: r.id,
-    runNumber: r.run_number,
-    workflowId: r.workflow_id,
-    status: r.status,
-    sent: r.sent,
-    failed: r.failed,
-    error: r.error,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-  }));
+  const rows = await runSummaries(db).where({ 'r.broadcast_id': broadcastId }).orderBy('r.run_number', 'desc').limit(limit);
+  return rows.map(mapRunSummary);
+}
+
+/** The latest run of each of `broadcastIds` that has one, by broadcast id, in one query. */
+export async function latestRuns(db: Knex, broadcastIds: string[]): Promise<Map<string, RunSummary>> {
+  if (broadcastIds.length === 0) return new Map();
+  const rows = await runSummaries(db)
+    .distinctOn('r.broadcast_id')
+    .whereIn('r.broadcast_id', broadcastIds)
+    .orderBy([{ column: 'r.broadcast_id' }, { column: 'r.run_number', order: 'desc' }]);
+  return new Map(rows.map((r: Record<string, any>) => [r.broadcast_id as string, mapRunSummary(r)]));
 }
