@@ -9,7 +9,7 @@ import { MAIN_TASK_QUEUE } from '../../workflows/shared';
 import { ownConnectedAccount } from '../account-access';
 import type { ApiDeps, Caller } from '../context';
 import { idParam, ok, route } from '../route';
-import { MAX_PHOTO_BYTES, photoFromUpload, photoFromUploadDir } from './profile.photo';
+import { imageFromUpload, imageFromUploadDir, MAX_IMAGE_BYTES } from '../image-intake';
 import { PhotoBody, UpdateProfileBody, UsernameBody } from './profile.schemas';
 import { accountTaskQueue } from '../../domain/sharding';
 import { ServiceUnavailableError } from '../../errors';
@@ -57,12 +57,13 @@ export function profileRoutes(deps: ApiDeps) {
       summary: 'Set the profile photo: multipart field photo, or JSON photo_path inside AUTOHUB_UPLOAD_DIR; JPEG or PNG, at most 10 MiB',
       tag: 'Profile',
       body: PhotoBody,
-      multipart: { files: ['photo'], maxFileBytes: MAX_PHOTO_BYTES },
+      multipart: { files: ['photo'], maxFileBytes: MAX_IMAGE_BYTES },
       handler: async ({ params, caller, body, files }) => {
         const target = await account(params, caller);
         const upload = files.photo;
         if (!upload && !body.photo_path) throw new BadRequestError('give a multipart file field "photo" or a JSON "photo_path"');
-        const photo = upload ? await photoFromUpload(upload) : await photoFromUploadDir(config.uploadDir, body.photo_path!);
+        const labels = { noun: 'photo', field: 'photo_path' };
+        const photo = upload ? await imageFromUpload(upload, labels) : await imageFromUploadDir(config.uploadDir, body.photo_path!, labels);
         // Too large for a workflow payload, the photo is staged in the database for the session activity.
         const uploadId = await insertPhotoUpload(db, target.id, photo);
         try {
