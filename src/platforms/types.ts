@@ -71,6 +71,21 @@ export interface OutgoingMessage {
   clientMessageId: string;
   /** Message id to reply to, when the message answers another. */
   replyTo?: number;
+  /** A file sent with the message; `text` becomes its caption (empty: no caption). */
+  media?: OutgoingMedia;
+}
+
+/** A file to send: images go as photos with the text as caption, anything else as a document. */
+export interface OutgoingMedia {
+  data: Buffer;
+  mimeType: string;
+  /**
+   * Hex SHA-256 of `data`, the content's identity: a driver may reuse an upload of the same
+   * content for the next targets of a broadcast instead of uploading it again.
+   */
+  sha256: string;
+  /** Shown for documents. */
+  fileName?: string;
 }
 
 /** What the platform answered for a sent message. */

@@ -9,7 +9,7 @@ export {
   type WhatsAppStatusChange,
 } from './whatsapp-driver';
 export { MemoryInboundMessageStore, type InboundMessageStore, type StoredInboundMessage } from './message-store';
-export { WhatsAppSession, type WhatsAppOutgoingMessage } from './whatsapp-session';
+export { WhatsAppSession } from './whatsapp-session';
 export { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions, type ConnectionTimers } from './backoff';
 export {
   WhatsAppConnection,
@@ -31,4 +31,4 @@ export { loadBaileys, type BaileysModule } from './baileys';
 export { type WhatsAppLogger, type WhatsAppSocket, type WhatsAppSocketFactory } from './socket';
 export { toPlatformError, classifyDisconnect, RATE_LIMIT_RETRY_SECONDS } from './errors';
 export { parseTarget, resolveTarget, phoneDigits, type WhatsAppTarget } from './jids';
-export { messageIdFor, type OutgoingMedia } from './messages';
+export { messageIdFor } from './messages';

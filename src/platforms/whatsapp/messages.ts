@@ -8,7 +8,7 @@ import type {
   WAMessage,
   WAMessageContent,
 } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
-import { PlatformError, type InboundEvent } from '../types';
+import { PlatformError, type InboundEvent, type OutgoingMedia } from '../types';
 import type { BaileysModule } from './baileys';
 
 /**
@@ -141,14 +141,6 @@ export function toMemberEvents(
     });
   }
   return events;
-}
-
-/** Media to send with a message. */
-export interface OutgoingMedia {
-  data: Buffer;
-  mimeType: string;
-  /** Shown for documents. */
-  fileName?: string;
 }
 
 /**

@@ -32,7 +32,6 @@ import {
   timestampToDate,
   toInboundMessage,
   toMemberEvents,
-  type OutgoingMedia,
 } from './messages';
 import { silentLogger, type WhatsAppLogger, type WhatsAppSocket } from './socket';
 import type { WhatsAppConnection } from './whatsapp-connection';
@@ -41,9 +40,6 @@ import type { WhatsAppConnection } from './whatsapp-connection';
 export const MAX_NAME_LENGTH = 25;
 /** WhatsApp's limit for the "about" text. */
 export const MAX_ABOUT_LENGTH = 139;
-
-/** An outgoing message that may carry media (images and videos get the text as caption). */
-export type WhatsAppOutgoingMessage = OutgoingMessage & { media?: OutgoingMedia };
 
 /** What a session is built from. */
 export interface WhatsAppSessionOptions {
@@ -197,7 +193,7 @@ export class WhatsAppSession implements PlatformSession {
    * `clientMessageId`, so a retried send reuses the id. A repeat within this session is not sent
    * again and answers `deduplicated: true`.
    */
-  async sendMessage(message: WhatsAppOutgoingMessage): Promise<SentMessage> {
+  async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
     const earlier = this.sent.get(message.clientMessageId);
     if (earlier) return { ...earlier, deduplicated: true };
     return this.guard(`sendMessage to ${message.targetKey}`, async (sock) => {

@@ -150,10 +150,11 @@ describe('whatsapp message translation', () => {
   describe('outgoingContent', () => {
     it('sends text as text and media with the text as caption', () => {
       const data = Buffer.from('png');
+      const sha256 = 'ab';
       assert.deepEqual(outgoingContent('hi'), { text: 'hi' });
-      assert.deepEqual(outgoingContent('look', { data, mimeType: 'image/png' }), { image: data, caption: 'look', mimetype: 'image/png' });
-      assert.deepEqual(outgoingContent('', { data, mimeType: 'video/mp4' }), { video: data, caption: undefined, mimetype: 'video/mp4' });
-      assert.deepEqual(outgoingContent('doc', { data, mimeType: 'application/pdf', fileName: 'a.pdf' }), {
+      assert.deepEqual(outgoingContent('look', { data, mimeType: 'image/png', sha256 }), { image: data, caption: 'look', mimetype: 'image/png' });
+      assert.deepEqual(outgoingContent('', { data, mimeType: 'video/mp4', sha256 }), { video: data, caption: undefined, mimetype: 'video/mp4' });
+      assert.deepEqual(outgoingContent('doc', { data, mimeType: 'application/pdf', sha256, fileName: 'a.pdf' }), {
         document: data,
         mimetype: 'application/pdf',
         fileName: 'a.pdf',

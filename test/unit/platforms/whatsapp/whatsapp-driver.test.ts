@@ -263,7 +263,7 @@ describe('WhatsAppDriver', () => {
           targetKey: '+4915111111111',
           text: 'Look',
           clientMessageId: 'c-img',
-          media: { data, mimeType: 'image/png' },
+          media: { data, mimeType: 'image/png', sha256: 'ab' },
         });
         const [jid, content] = sock.callsOf('sendMessage')[0] ?? [];
         assert.equal(jid, ALICE);
