@@ -19,6 +19,7 @@ import {
   type InboundListener,
   type MessageInfo,
   type MessageSearch,
+  type OutgoingMedia,
   type OutgoingMessage,
   type PlatformSession,
   type Profile,
@@ -37,10 +38,12 @@ import {
   titleOf,
   toResolvedTarget,
   type EntityMap,
+  type Long,
 } from './entities';
 import { telegramErrorCode, toPlatformError } from './errors';
 import { messageOfUpdate, translateMessage } from './inbound';
-import { messagesOf, sentMessageOf, toMessageInfo } from './messages';
+import { fileOf, isStaleMediaError, photoFileName, reusedMedia, SentMediaMemory, uploadedMedia } from './media';
+import { messagesOf, sentMediaOf, sentMessageOf, toMessageInfo } from './messages';
 import { cachedPeersFor, publicUsername, type CachedPeer, type PeerCache, type PeerEntity } from './peer-cache';
 import { PeerResolver, isPeerEntity } from './peer-resolver';
 import { randomIdFor } from './random-id';
@@ -77,6 +80,17 @@ const PAGE_SIZE = 100;
 /** Profile photo pages deleted at most, a guard against a server that keeps returning photos. */
 const MAX_PHOTO_PAGES = 20;
 
+/** Files remembered for reuse per session; a broadcast sends one, so a few cover any interleaving. */
+const SENT_MEDIA_KEPT = 16;
+
+/** What a text and a media send share. */
+interface SendFields {
+  peer: Api.TypeInputPeer;
+  message: string;
+  randomId: Long;
+  replyTo?: Api.InputReplyToMessage;
+}
+
 /** Newest message id seen per chat, to skip duplicates and to know where catch-up starts. */
 interface HighWater {
   maxId: number;
@@ -93,6 +107,7 @@ export class TelegramSession implements PlatformSession {
   private readonly updates = new Raw({});
   private readonly supervisor: ConnectionSupervisor;
   private readonly peers: PeerResolver;
+  private readonly sentMedia = new SentMediaMemory(SENT_MEDIA_KEPT);
   private closed = false;
 
   constructor(private readonly deps: TelegramSessionDeps) {
@@ -168,23 +183,26 @@ export class TelegramSession implements PlatformSession {
   /**
    * Sends with a `randomId` derived from the client message id: when Telegram answers
    * RANDOM_ID_DUPLICATE the message went out on an earlier attempt, so the send reports
-   * success with `deduplicated: true` rather than failing or sending twice.
+   * success with `deduplicated: true` rather than failing or sending twice. With media, the text
+   * is its caption.
    */
   async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
     const peer = await this.peers.inputPeerFor(message.targetKey);
     const randomId = randomIdFor(message.clientMessageId);
-    const request = new Api.messages.SendMessage({
+    const fields: SendFields = {
       peer,
       message: message.text,
       randomId,
       ...(message.replyTo === undefined ? {} : { replyTo: new Api.InputReplyToMessage({ replyToMsgId: message.replyTo }) }),
-    });
+    };
     let updates: Api.TypeUpdates;
     try {
-      updates = await this.bounded('messages.sendMessage', () => this.client.invoke(request));
+      updates = message.media
+        ? await this.sendMedia(fields, message.media)
+        : await this.bounded('messages.sendMessage', () => this.client.invoke(new Api.messages.SendMessage(fields)));
     } catch (err) {
       if (telegramErrorCode(err) !== 'RANDOM_ID_DUPLICATE') throw toPlatformError(err);
-      const earlier = await this.findEarlierSend(peer, message.text);
+      const earlier = await this.findEarlierSend(peer, message.text, message.media !== undefined);
       return { messageId: earlier ? String(earlier.id) : '', sentAt: earlier?.date ?? new Date(), deduplicated: true };
     }
     const sent = sentMessageOf(updates, randomId);
@@ -241,7 +259,7 @@ export class TelegramSession implements PlatformSession {
   }
 
   async setPhoto(photo: { data: Buffer; mimeType: string }): Promise<void> {
-    const name = photo.mimeType === 'image/png' ? 'photo.png' : 'photo.jpg';
+    const name = photoFileName(photo.mimeType);
     const file = await this.guard('upload.saveFilePart', () =>
       this.client.uploadFile({ file: new CustomFile(name, photo.data.length, '', photo.data), workers: 1 }),
     );
@@ -427,12 +445,46 @@ export class TelegramSession implements PlatformSession {
     return found.slice(0, search.perChatLimit);
   }
 
-  private async findEarlierSend(peer: Api.TypeInputPeer, text: string): Promise<{ id: number; date: Date } | null> {
+  /**
+   * Sends `media` with `messages.sendMedia`, reusing the file Telegram stored for an earlier send
+   * of the same content. A stored file Telegram no longer accepts is uploaded afresh and sent
+   * under the same randomId, which the refused send did not use up.
+   */
+  private async sendMedia(fields: SendFields, media: OutgoingMedia): Promise<Api.TypeUpdates> {
+    const stored = this.sentMedia.get(media);
+    if (stored) {
+      try {
+        return await this.sendMediaAs(fields, media, reusedMedia(stored));
+      } catch (err) {
+        if (!isStaleMediaError(telegramErrorCode(err))) throw err;
+        this.sentMedia.forget(media);
+        this.deps.logger?.debug({ err }, 'a stored file went stale; uploading it again');
+      }
+    }
+    const file = await this.guard('upload.saveFilePart', () => this.client.uploadFile({ file: fileOf(media), workers: 1 }));
+    return this.sendMediaAs(fields, media, uploadedMedia(media, file));
+  }
+
+  /** One `messages.sendMedia`; the file Telegram stored for it is remembered for the next send. */
+  private async sendMediaAs(fields: SendFields, media: OutgoingMedia, input: Api.TypeInputMedia): Promise<Api.TypeUpdates> {
+    const updates = await this.bounded('messages.sendMedia', () => this.client.invoke(new Api.messages.SendMedia({ ...fields, media: input })));
+    const stored = sentMediaOf(updates, fields.randomId);
+    if (stored) this.sentMedia.remember(media, stored);
+    return updates;
+  }
+
+  /**
+   * Our recent message in `peer` with this text, carrying a photo or document exactly when
+   * `withMedia` (a text's link preview does not count).
+   */
+  private async findEarlierSend(peer: Api.TypeInputPeer, text: string, withMedia: boolean): Promise<{ id: number; date: Date } | null> {
     try {
       const history = await this.call(
         new Api.messages.GetHistory({ peer, limit: 20, offsetId: 0, offsetDate: 0, addOffset: 0, maxId: 0, minId: 0, hash: returnBigInt(0) }),
       );
-      const mine = messagesOf(history).messages.find((m): m is Api.Message => m instanceof Api.Message && m.out === true && m.message === text);
+      const mine = messagesOf(history).messages.find(
+        (m): m is Api.Message => m instanceof Api.Message && m.out === true && m.message === text && carriesFile(m) === withMedia,
+      );
       return mine ? { id: mine.id, date: new Date(mine.date * 1000) } : null;
     } catch (err) {
       this.deps.logger?.debug({ err }, 'could not look up the earlier send of a duplicate message');
@@ -476,4 +528,9 @@ function entitiesOfUpdate(update: unknown): EntityMap {
 
 function unixSeconds(date: Date | null): number {
   return date ? Math.floor(date.getTime() / 1000) : 0;
+}
+
+/** True for a message with a photo or document, as a media send makes. */
+function carriesFile(message: Api.Message): boolean {
+  return message.media instanceof Api.MessageMediaPhoto || message.media instanceof Api.MessageMediaDocument;
 }

@@ -5,6 +5,7 @@ import { PlatformError, type PlatformErrorKind } from '../../../../src/platforms
 import { rpcError } from './stub-client';
 
 const send = new Api.messages.SendMessage({ peer: new Api.InputPeerEmpty(), message: 'hi' });
+const sendMedia = new Api.messages.SendMedia({ peer: new Api.InputPeerEmpty(), media: new Api.InputMediaEmpty(), message: 'hi' });
 
 interface Row {
   name: string;
@@ -28,6 +29,9 @@ const rows: Row[] = [
   { name: 'CHANNEL_PRIVATE', error: () => rpcError('CHANNEL_PRIVATE', send), kind: 'forbidden', mentions: 'CHANNEL_PRIVATE' },
   { name: 'CHAT_ADMIN_REQUIRED', error: () => rpcError('CHAT_ADMIN_REQUIRED', send), kind: 'forbidden', mentions: 'CHAT_ADMIN_REQUIRED' },
   { name: 'CHAT_SEND_PLAIN_FORBIDDEN', error: () => rpcError('CHAT_SEND_PLAIN_FORBIDDEN', send, 403), kind: 'forbidden', mentions: 'CHAT_SEND_PLAIN_FORBIDDEN' },
+  { name: 'CHAT_SEND_MEDIA_FORBIDDEN', error: () => rpcError('CHAT_SEND_MEDIA_FORBIDDEN', sendMedia, 403), kind: 'forbidden', mentions: 'CHAT_SEND_MEDIA_FORBIDDEN' },
+  { name: 'CHAT_SEND_PHOTOS_FORBIDDEN', error: () => rpcError('CHAT_SEND_PHOTOS_FORBIDDEN', sendMedia, 403), kind: 'forbidden', mentions: 'CHAT_SEND_PHOTOS_FORBIDDEN' },
+  { name: 'CHAT_SEND_DOCS_FORBIDDEN', error: () => rpcError('CHAT_SEND_DOCS_FORBIDDEN', sendMedia, 403), kind: 'forbidden', mentions: 'CHAT_SEND_DOCS_FORBIDDEN' },
   { name: 'USER_IS_BLOCKED', error: () => rpcError('USER_IS_BLOCKED', send), kind: 'forbidden', mentions: 'USER_IS_BLOCKED' },
   { name: 'an unknown 403', error: () => new errors.RPCError('SOMETHING_FORBIDDEN', send, 403), kind: 'forbidden', mentions: 'SOMETHING_FORBIDDEN' },
 
@@ -58,6 +62,12 @@ const rows: Row[] = [
 
   { name: 'MESSAGE_TOO_LONG', error: () => rpcError('MESSAGE_TOO_LONG', send), kind: 'invalid', mentions: 'MESSAGE_TOO_LONG' },
   { name: 'MESSAGE_EMPTY', error: () => rpcError('MESSAGE_EMPTY', send), kind: 'invalid', mentions: 'MESSAGE_EMPTY' },
+  { name: 'MEDIA_CAPTION_TOO_LONG', error: () => rpcError('MEDIA_CAPTION_TOO_LONG', sendMedia), kind: 'invalid', mentions: 'MEDIA_CAPTION_TOO_LONG' },
+  { name: 'PHOTO_INVALID_DIMENSIONS', error: () => rpcError('PHOTO_INVALID_DIMENSIONS', sendMedia), kind: 'invalid', mentions: 'PHOTO_INVALID_DIMENSIONS' },
+  { name: 'PHOTO_EXT_INVALID', error: () => rpcError('PHOTO_EXT_INVALID', sendMedia), kind: 'invalid', mentions: 'PHOTO_EXT_INVALID' },
+  { name: 'IMAGE_PROCESS_FAILED', error: () => rpcError('IMAGE_PROCESS_FAILED', sendMedia), kind: 'invalid', mentions: 'IMAGE_PROCESS_FAILED' },
+  { name: 'PHOTO_SAVE_FILE_INVALID', error: () => rpcError('PHOTO_SAVE_FILE_INVALID', sendMedia), kind: 'invalid', mentions: 'PHOTO_SAVE_FILE_INVALID' },
+  { name: 'FILE_PARTS_INVALID', error: () => rpcError('FILE_PARTS_INVALID', sendMedia), kind: 'invalid', mentions: 'FILE_PARTS_INVALID' },
   { name: 'USERNAME_OCCUPIED', error: () => rpcError('USERNAME_OCCUPIED', send), kind: 'invalid', mentions: USERNAME_TAKEN },
   { name: 'an unknown 400', error: () => new errors.RPCError('SOMETHING_INVALID', send, 400), kind: 'invalid', mentions: 'SOMETHING_INVALID' },
 ];

@@ -55,7 +55,7 @@ export function message(
   id: number,
   peer: Api.TypePeer,
   text: string,
-  fields: Partial<{ fromId: Api.TypePeer; out: boolean; date: number }> = {},
+  fields: Partial<{ fromId: Api.TypePeer; out: boolean; date: number; media: Api.TypeMessageMedia }> = {},
 ): Api.Message {
   return new Api.Message({ id, peerId: peer, message: text, date: fields.date ?? 1_700_000_000 + id, ...fields });
 }

@@ -4,62 +4,9 @@ import { InMemoryPeerCache } from '../../../../src/platforms/telegram/peer-cache
 import { randomIdFor } from '../../../../src/platforms/telegram/random-id';
 import { TelegramDriver } from '../../../../src/platforms/telegram/telegram-driver';
 import { isPlatformError } from '../../../../src/platforms/types';
-import { channel, message, peerChannel, peerUser, user } from './fixtures';
 import { connectSession, credentials, storedSession, unexpected } from './session-harness';
-import { rpcError, stubFactory, type Responder } from './stub-client';
-
-const group = channel(1234567890, 'Some Group', { username: 'SomeGroup', megagroup: true, participantsCount: 240 });
-const news = channel(2222, 'Newsroom', { username: 'newsroom', broadcast: true, participantsCount: 9000 });
-const bob = user(42, { username: 'bobby', firstName: 'Bob' });
-
-/** Telegram's side for targets: username resolution, peer descriptions and sends. */
-function targetsServer(): Responder & { randomIds: string[] } {
-  const randomIds: string[] = [];
-  let nextId = 100;
-  const respond = (request: Api.AnyRequest): unknown => {
-    if (request instanceof Api.contacts.ResolveUsername) {
-      const found = [group, news, bob].find((e) => e.username?.toLowerCase() === request.username.toLowerCase());
-      if (!found) throw rpcError('USERNAME_NOT_OCCUPIED', request);
-      const peer = found instanceof Api.User ? peerUser(Number(found.id)) : peerChannel(Number(found.id));
-      return new Api.contacts.ResolvedPeer({ peer, chats: found instanceof Api.Channel ? [found] : [], users: found instanceof Api.User ? [found] : [] });
-    }
-    if (request instanceof Api.channels.GetChannels) {
-      const input = request.id[0];
-      const found = [group, news].find((c) => input instanceof Api.InputChannel && c.id.equals(input.channelId) && c.accessHash!.equals(input.accessHash));
-      if (!found) throw rpcError('CHANNEL_INVALID', request);
-      return new Api.messages.Chats({ chats: [found] });
-    }
-    if (request instanceof Api.users.GetUsers) return [bob];
-    if (request instanceof Api.messages.SendMessage) {
-      const randomId = request.randomId!.toString();
-      if (randomIds.includes(randomId)) throw rpcError('RANDOM_ID_DUPLICATE', request, 500);
-      randomIds.push(randomId);
-      const id = nextId++;
-      if (request.peer instanceof Api.InputPeerUser) {
-        return new Api.UpdateShortSentMessage({ out: true, id, pts: 1, ptsCount: 1, date: 1_700_000_500 });
-      }
-      return new Api.Updates({
-        updates: [
-          new Api.UpdateMessageID({ id, randomId: request.randomId! }),
-          new Api.UpdateNewChannelMessage({ message: message(id, peerChannel(1234567890), request.message, { out: true, date: 1_700_000_600 }), pts: 1, ptsCount: 1 }),
-        ],
-        users: [],
-        chats: [group],
-        date: 1_700_000_600,
-        seq: 0,
-      });
-    }
-    if (request instanceof Api.messages.GetHistory) {
-      return new Api.messages.Messages({
-        messages: [message(100, peerChannel(1234567890), 'Hello group', { out: true, date: 1_700_000_600 })],
-        chats: [group],
-        users: [],
-      });
-    }
-    return unexpected(request);
-  };
-  return Object.assign(respond, { randomIds });
-}
+import { rpcError, stubFactory } from './stub-client';
+import { group, targetsServer } from './targets-server';
 
 describe('TelegramDriver.connect', () => {
   it('opens the stored StringSession with a low flood-sleep threshold and checks the login', async () => {
