@@ -18,6 +18,7 @@ import { sandboxRoutes } from './routes/sandbox.routes';
 import { scanRoutes } from './routes/scan.routes';
 import { systemRoutes } from './routes/system.routes';
 import { templateRoutes } from './routes/templates.routes';
+import { imageRoutes } from './routes/images.routes';
 
 /** Builds the Koa application with every route mounted. */
 export function createApp(deps: ApiDeps): Koa<ApiState> {
@@ -34,6 +35,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...sandboxRoutes(deps),
     ...groupRoutes(deps),
     ...templateRoutes(deps),
+    ...imageRoutes(deps),
     ...broadcastRoutes(deps),
     ...limitsRoutes(deps),
     ...scanRoutes(deps),

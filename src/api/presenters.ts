@@ -1,6 +1,7 @@
 import type { Account } from '../db/repos/accounts.repo';
 import type { ApiKey, User } from '../db/repos/users.repo';
 import type { Template } from '../db/repos/templates.repo';
+import type { StoredImage } from '../db/repos/images.repo';
 import type { KnownChat } from '../db/repos/chats.repo';
 import type { AccountLogin } from '../db/repos/sessions.repo';
 
@@ -14,6 +15,15 @@ export const present = {
     created_at: k.createdAt.toISOString(),
     last_used_at: k.lastUsedAt?.toISOString() ?? null,
     revoked_at: k.revokedAt?.toISOString() ?? null,
+  }),
+
+  image: (i: StoredImage) => ({
+    id: i.id,
+    mime_type: i.mimeType,
+    size_bytes: i.sizeBytes,
+    sha256: i.sha256,
+    source_url: i.sourceUrl,
+    created_at: i.createdAt.toISOString(),
   }),
 
   account: (a: Account) => ({

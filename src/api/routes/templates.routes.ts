@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStillReferenced } from '../../db/pg-errors';
 import { deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate } from '../../db/repos/templates.repo';
 import { MAX_MESSAGE_LENGTH } from '../../domain/limits';
 import { TEMPLATE_VARIABLES, unknownVariables } from '../../domain/templates';
@@ -89,7 +90,7 @@ export function templateRoutes({ db }: ApiDeps) {
           await deleteTemplate(db, template.id);
         } catch (err) {
           // The broadcasts' foreign key (ON DELETE RESTRICT) refuses to lose its template.
-          if (['23001', '23503'].includes((err as { code?: string }).code ?? '')) {
+          if (isStillReferenced(err)) {
             throw new ConflictError('template is used by a broadcast; change or delete the broadcast first');
           }
           throw err;

@@ -1,0 +1,67 @@
+/**
+ * The caller's image library as routes use it: an image named by id, or one added from a URL,
+ * a file inside AUTOHUB_UPLOAD_DIR or an upload. Broadcasts send images of their owner's library.
+ */
+import type { Knex } from 'knex';
+import type { Config } from '../config';
+import { findImage, saveImage, type StoredImage } from '../db/repos/images.repo';
+import { NotFoundError } from '../errors';
+import type { Caller } from './context';
+import { imageFromUpload, imageFromUploadDir, imageFromUrl, type ImageBytes, type ImageLabels } from './image-intake';
+import { isId, type UploadedFile } from './route';
+
+/** Where an image comes from; exactly one is set. */
+export type ImageSource = { id: string } | { url: string } | { path: string } | { upload: UploadedFile };
+
+/** Field names of a request's image source, for its error messages. */
+export interface ImageFields {
+  id: string;
+  url: string;
+  path: string;
+}
+
+/** An image read for a request: already in the library, or new bytes not stored yet. */
+export type LoadedImage = { stored: StoredImage } | { fresh: ImageBytes; sourceUrl: string | null };
+
+/**
+ * The image `source` names, read and checked but not stored: an image of the caller's own
+ * library (admins included: it is sent as theirs), or the bytes of a URL, a path or an upload.
+ */
+export async function loadImage(
+  deps: { db: Knex; config: Config },
+  caller: Caller,
+  source: ImageSource,
+  fields: ImageFields,
+): Promise<LoadedImage> {
+  const { db, config } = deps;
+  if ('id' in source) {
+    const image = isId(source.id) ? await findImage(db, source.id.toLowerCase(), { ...caller.scope, admin: false }) : undefined;
+    if (!image) throw new NotFoundError(`${fields.id}: image not found`);
+    return { stored: image };
+  }
+  const labels = (field: string): ImageLabels => ({ noun: 'image', field });
+  if ('url' in source) {
+    const fresh = await imageFromUrl(source.url, labels(fields.url), { timeoutMs: config.imageFetchTimeoutSeconds * 1000 });
+    return { fresh, sourceUrl: source.url };
+  }
+  const fresh =
+    'path' in source
+      ? await imageFromUploadDir(config.uploadDir, source.path, labels(fields.path))
+      : await imageFromUpload(source.upload, labels(fields.path));
+  return { fresh, sourceUrl: null };
+}
+
+/** The image `source` names, added to the caller's library when it is new. */
+export async function libraryImage(
+  deps: { db: Knex; config: Config },
+  caller: Caller,
+  source: ImageSource,
+  fields: ImageFields,
+): Promise<StoredImage> {
+  return storeImage(deps.db, caller, await loadImage(deps, caller, source, fields));
+}
+
+/** Stores a loaded image in the caller's library (a no-op for one already there). */
+export async function storeImage(db: Knex, caller: Caller, image: LoadedImage): Promise<StoredImage> {
+  return 'stored' in image ? image.stored : saveImage(db, caller.user.id, image.fresh, image.sourceUrl);
+}
