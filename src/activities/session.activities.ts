@@ -3,10 +3,11 @@ import type { Knex } from 'knex';
 import { updateAccountStatus } from '../db/repos/accounts.repo';
 import * as broadcasts from '../db/repos/broadcasts.repo';
 import { insertEvent } from '../db/repos/events.repo';
+import { findImageContent } from '../db/repos/images.repo';
 import { pauseSends, reserveSlot } from '../db/repos/pacing.repo';
 import { renderTemplate, timeValues, usesTargetVariables } from '../domain/templates';
 import type { SessionPool } from '../platforms/session-pool';
-import { PlatformError, type ResolvedTarget } from '../platforms/types';
+import { PlatformError, type OutgoingMedia, type ResolvedTarget } from '../platforms/types';
 import { getPacing } from '../db/repos/pacing.repo';
 import { estimateDurationMs } from '../domain/pacing';
 import { FailureTypes } from '../workflows/shared';
@@ -50,6 +51,14 @@ export function createSessionActivities({ db, pool, maxInlineWaitMs = 10_000 }: 
       const outcomes: DeliveryOutcome[] = [];
       // This activity is the only writer of these rows while it runs: read them once.
       const deliveries = await broadcasts.findDeliveries(db, input.runId, input.targetKeys);
+      // A run sends one image (or none) to every target: read its bytes once, when the first send needs them.
+      let media: OutgoingMedia | undefined;
+      const mediaOf = async (delivery: broadcasts.Delivery) => {
+        if (delivery.imageId === null) return undefined;
+        media ??= await findImageContent(db, delivery.imageId);
+        if (!media) throw ApplicationFailure.nonRetryable(`image ${delivery.imageId} of run ${input.runId} is gone`, FailureTypes.ImageNotFound);
+        return media;
+      };
       for (let i = 0; i < input.targetKeys.length; i++) {
         ctx.heartbeat({ settled: outcomes.length });
         if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
@@ -75,7 +84,7 @@ export function createSessionActivities({ db, pool, maxInlineWaitMs = 10_000 }: 
               ? await session.resolveTarget(targetKey)
               : undefined;
             const text = messageFor(delivery.message, delivery.fromTemplate, delivery.accountName, target);
-            const sent = await session.sendMessage({ targetKey, text, clientMessageId: delivery.clientMessageId });
+            const sent = await session.sendMessage({ targetKey, text, clientMessageId: delivery.clientMessageId, media: await mediaOf(delivery) });
             await broadcasts.markDeliverySent(db, input.runId, targetKey, { platformMessageId: sent.messageId, sentAt: sent.sentAt });
           });
           outcomes.push({ targetKey, status: 'sent' });

@@ -42,7 +42,7 @@ export async function broadcastRunWorkflow(input: BroadcastRunInput): Promise<Br
       backoffCoefficient: 2,
       maximumInterval: '1 minute',
       maximumAttempts: 20,
-      nonRetryableErrorTypes: [...ACCOUNT_LEVEL_FAILURES, FailureTypes.DeliveryNotFound],
+      nonRetryableErrorTypes: [...ACCOUNT_LEVEL_FAILURES, FailureTypes.DeliveryNotFound, FailureTypes.ImageNotFound],
     },
   });
 

@@ -32,6 +32,7 @@ export const FailureTypes = {
   AccountRestricted: 'AccountRestricted',
   AuthRevoked: 'AuthRevoked',
   DeliveryNotFound: 'DeliveryNotFound',
+  ImageNotFound: 'ImageNotFound',
 } as const;
 
 /** Failures after which no further target of the run can succeed. */

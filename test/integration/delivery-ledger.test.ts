@@ -38,6 +38,7 @@ describe('delivery ledger (deliverMessage activity)', () => {
       scheduleType: 'now',
       message,
       templateId: null,
+      imageId: null,
       targetKeys: targets,
       intervalMinutes: null,
       dailyTime: null,

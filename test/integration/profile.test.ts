@@ -2,26 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { newSandboxAccount, newUser, request, type Client, type Reply } from '../support/http';
+import { newSandboxAccount, newUser, postFile, request, type Client, type Reply } from '../support/http';
+import { JPEG, PNG } from '../support/images';
 import { getStack } from '../support/stack';
 
-/** A real 1×1 PNG. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-/** The start of a JPEG (SOI and JFIF APP0 marker): what the magic-byte check reads. */
-const JPEG = Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), Buffer.alloc(64), Buffer.from('ffd9', 'hex')]);
 
 /** Uploads `data` as the multipart file field `field` (default `photo`). */
-async function uploadPhoto(key: string | undefined, accountId: string, data: Buffer, options: { field?: string; type?: string; name?: string } = {}): Promise<Reply> {
-  const { baseUrl } = await getStack();
-  const form = new FormData();
-  form.append(options.field ?? 'photo', new Blob([data], { type: options.type ?? 'image/png' }), options.name ?? 'photo.png');
-  const response = await fetch(`${baseUrl}/api/v1/accounts/${accountId}/photo`, {
-    method: 'POST',
-    headers: key ? { 'X-API-Key': key } : {},
-    body: form,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+function uploadPhoto(key: string | undefined, accountId: string, data: Buffer, options: { field?: string; type?: string; name?: string } = {}): Promise<Reply> {
+  return postFile(key, `/api/v1/accounts/${accountId}/photo`, options.field ?? 'photo', data, { name: 'photo.png', ...options });
 }
 
 describe('GET /api/v1/accounts/:id/profile', () => {

@@ -31,6 +31,22 @@ export async function request<T = any>(
   return { status: response.status, body: parsed as T };
 }
 
+/** POSTs `data` to `path` as the multipart file field `field`, with a declared type and file name. */
+export async function postFile(
+  key: string | undefined,
+  path: string,
+  field: string,
+  data: Buffer,
+  options: { type?: string; name?: string } = {},
+): Promise<Reply> {
+  const { baseUrl } = await getStack();
+  const form = new FormData();
+  form.append(field, new Blob([data], { type: options.type ?? 'image/png' }), options.name ?? 'image.png');
+  const response = await fetch(baseUrl + path, { method: 'POST', headers: key ? { 'X-API-Key': key } : {}, body: form });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
 /** A client bound to one API key. */
 export function client(key: string) {
   return {

@@ -4,6 +4,7 @@ import { type Account } from '../../db/repos/accounts.repo';
 import * as broadcasts from '../../db/repos/broadcasts.repo';
 import { findTemplate } from '../../db/repos/templates.repo';
 import { enqueueWorkflowStart } from '../../db/repos/workflow-starts.repo';
+import { MAX_CAPTION_LENGTH } from '../../domain/limits';
 import { broadcastSchedule } from '../../domain/schedule-spec';
 import { accountTaskQueue } from '../../domain/sharding';
 import { isWellFormedTargetKey, TARGET_KEY_FORMS } from '../../domain/target-keys';
@@ -19,6 +20,7 @@ import {
 } from '../../workflows/shared';
 import { createBroadcastSchedule, nextRunAt, stopBroadcast, updateBroadcastSchedule } from '../broadcast-schedules';
 import { ownConnectedAccount } from '../account-access';
+import { loadImage, storeImage, type ImageSource, type LoadedImage } from '../image-library';
 import type { ApiDeps, Caller } from '../context';
 import { idParam, isId, ok, route } from '../route';
 import {
@@ -31,6 +33,9 @@ import {
 
 /** How many runs `GET /api/v1/broadcast/:id` lists. */
 const RUNS_SHOWN = 20;
+
+/** The fields a broadcast names its image by, for error messages. */
+const IMAGE_FIELDS = { id: 'image_id', url: 'image_url', path: 'image_path' };
 
 /** Broadcasts: sent now, every N minutes or daily, their runs, and the legacy schedules. */
 export function broadcastRoutes(deps: ApiDeps) {
@@ -54,7 +59,12 @@ export function broadcastRoutes(deps: ApiDeps) {
     return { workflowId, runNumber };
   };
 
-  const dryRun = async (body: CreateBroadcast, account: Account, content: { message: string; fromTemplate: boolean }) => {
+  const dryRun = async (
+    body: CreateBroadcast,
+    account: Account,
+    content: { message: string; fromTemplate: boolean },
+    image: LoadedImage | null,
+  ) => {
     const input: DryRunInput & { sessionTaskQueue: string } = {
       accountId: account.id,
       accountName: account.name,
@@ -69,17 +79,19 @@ export function broadcastRoutes(deps: ApiDeps) {
       workflowExecutionTimeout: '2 minutes',
       memo: { userId: account.userId, accountId: account.id },
     });
-    return ok({ dry_run: true, platform: account.platform, ...result });
+    return ok({ dry_run: true, platform: account.platform, image: image && describeImage(image), ...result });
   };
 
   /** Creates a broadcast (v1 and legacy): validates, stores, and starts it or schedules it. */
   const create = async (body: CreateBroadcast, caller: Caller, forcePlatform?: Platform) => {
+    const imageSource = imageSourceOf(body) ?? null;
     const checked = await checkBroadcast(db, caller, {
       accountId: body.account_id,
       platform: forcePlatform ?? body.platform,
       templateId: body.template_id ?? null,
       message: body.message ?? null,
       targetKeys: body.target_keys,
+      withImage: imageSource !== null,
     });
     const { schedule, error } = broadcastSchedule({
       scheduleType: body.schedule_type,
@@ -88,9 +100,11 @@ export function broadcastRoutes(deps: ApiDeps) {
       timezone: body.timezone ?? null,
     });
     if (error) throw new BadRequestError(error);
-    if (body.dry_run) return dryRun(body, checked.account, checked.content);
+    // Fetched or read only once everything cheaper to check holds.
+    const image = imageSource && (await loadImage(deps, caller, imageSource, IMAGE_FIELDS));
+    if (body.dry_run) return dryRun(body, checked.account, checked.content, image);
 
-    const row: broadcasts.NewBroadcast = {
+    const row: Omit<broadcasts.NewBroadcast, 'imageId'> = {
       userId: caller.user.id,
       accountId: checked.account.id,
       platform: checked.account.platform,
@@ -108,7 +122,7 @@ export function broadcastRoutes(deps: ApiDeps) {
     let run: { workflowId: string } | undefined;
     if (schedule) {
       // A schedule is created at once, so the answer can say when it fires; a failed creation removes the row.
-      broadcast = await broadcasts.insertBroadcast(db, row);
+      broadcast = await db.transaction(async (trx) => broadcasts.insertBroadcast(trx, { ...row, imageId: await imageIdOf(trx, caller, image) }));
       try {
         await createBroadcastSchedule(temporal, broadcast, schedule);
       } catch (err) {
@@ -117,7 +131,7 @@ export function broadcastRoutes(deps: ApiDeps) {
       }
     } else {
       ({ broadcast, run } = await db.transaction(async (trx) => {
-        const created = await broadcasts.insertBroadcast(trx, row);
+        const created = await broadcasts.insertBroadcast(trx, { ...row, imageId: await imageIdOf(trx, caller, image) });
         return { broadcast: created, run: await enqueueRun(trx, created) };
       }));
       workflowStarter.kick();
@@ -193,7 +207,7 @@ export function broadcastRoutes(deps: ApiDeps) {
       tag: 'Broadcasts',
       handler: async ({ params, caller }) => {
         const broadcast = await ownBroadcast(params, caller);
-        await checkBroadcast(db, caller, { ...broadcast, platform: broadcast.platform });
+        await checkBroadcast(db, caller, { ...broadcast, platform: broadcast.platform, withImage: broadcast.imageId !== null });
         const run = await db.transaction((trx) => enqueueRun(trx, broadcast));
         workflowStarter.kick();
         return ok({ schedule_id: broadcast.id, workflow_id: run.workflowId, run_number: run.runNumber, message: 'Broadcast run started.' }, 201);
@@ -207,6 +221,9 @@ export function broadcastRoutes(deps: ApiDeps) {
       body: PatchBroadcastBody,
       handler: async ({ params, caller, body }) => {
         const broadcast = await ownBroadcast(params, caller);
+        // undefined: the image stays as it is; null: it is removed.
+        const imageSource = imageSourceOf(body);
+        const withImage = imageSource === undefined ? broadcast.imageId !== null : imageSource !== null;
         const next = {
           message: body.template_id !== undefined ? null : (body.message ?? broadcast.message),
           templateId: body.message !== undefined ? null : (body.template_id ?? broadcast.templateId),
@@ -215,11 +232,16 @@ export function broadcastRoutes(deps: ApiDeps) {
           dailyTime: body.daily_time ?? broadcast.dailyTime,
           timezone: body.timezone ?? broadcast.timezone,
         };
-        await checkBroadcast(db, caller, { ...next, accountId: broadcast.accountId, platform: broadcast.platform });
+        if (!withImage && next.message === null && next.templateId === null) {
+          throw new BadRequestError('give exactly one of message or template_id, or an image');
+        }
+        await checkBroadcast(db, caller, { ...next, accountId: broadcast.accountId, platform: broadcast.platform, withImage });
         const { schedule, error } = broadcastSchedule({ scheduleType: broadcast.scheduleType, ...next });
         if (error) throw new BadRequestError(error);
+        const image = imageSource && (await loadImage(deps, caller, imageSource, IMAGE_FIELDS));
         const updated = await db.transaction(async (trx) => {
-          const changed = await broadcasts.updateBroadcast(trx, broadcast.id, { ...next, name: body.name, enabled: body.enabled });
+          const imageId = image === undefined ? undefined : await imageIdOf(trx, caller, image);
+          const changed = await broadcasts.updateBroadcast(trx, broadcast.id, { ...next, imageId, name: body.name, enabled: body.enabled });
           if (schedule) await updateBroadcastSchedule(temporal, changed, schedule);
           return changed;
         });
@@ -262,12 +284,13 @@ export function broadcastRoutes(deps: ApiDeps) {
 
 /**
  * Checks what the schemas cannot: the account is the caller's and connected, the platform matches
- * it, the template is the caller's, and every target has the account's platform's form.
+ * it, the template is the caller's, every target has the account's platform's form, and a text
+ * sent with an image fits a caption.
  */
 async function checkBroadcast(
   db: Knex,
   caller: Caller,
-  b: { accountId: string; platform: string; templateId: string | null; message: string | null; targetKeys: string[] },
+  b: { accountId: string; platform: string; templateId: string | null; message: string | null; targetKeys: string[]; withImage: boolean },
 ): Promise<{ account: Account; content: { message: string; fromTemplate: boolean } }> {
   const account = await ownConnectedAccount(db, b.accountId, caller);
   if (b.platform !== 'auto' && b.platform !== account.platform) {
@@ -279,6 +302,13 @@ async function checkBroadcast(
     const template = isId(b.templateId) ? await findTemplate(db, b.templateId, own) : undefined;
     if (!template) throw new NotFoundError('template not found');
     content = { message: template.content, fromTemplate: true };
+  }
+  if (b.withImage && content.message.length > MAX_CAPTION_LENGTH) {
+    throw new BadRequestError(
+      content.fromTemplate
+        ? `template_id: the template has ${content.message.length} characters; an image's caption holds at most ${MAX_CAPTION_LENGTH}`
+        : `message: at most ${MAX_CAPTION_LENGTH} characters with an image (it is the image's caption)`,
+    );
   }
   const malformed = b.targetKeys.filter((k) => !isWellFormedTargetKey(account.platform, k));
   if (malformed.length > 0) {
@@ -301,6 +331,7 @@ function presentBroadcast(b: broadcasts.Broadcast) {
     timezone: b.timezone,
     message: b.message,
     template_id: b.templateId,
+    image_id: b.imageId,
     target_keys: b.targetKeys,
     enabled: b.enabled,
     created_at: b.createdAt.toISOString(),
@@ -337,3 +368,21 @@ function presentLegacySchedule(b: broadcasts.Broadcast) {
   return { ...rest, groups };
 }
 
+/** The image source a broadcast body names; undefined when it names none, null for `image_id: null` (removal). */
+function imageSourceOf(b: { image_id?: string | null; image_url?: string; image_path?: string }): ImageSource | null | undefined {
+  if (b.image_url !== undefined) return { url: b.image_url };
+  if (b.image_path !== undefined) return { path: b.image_path };
+  if (b.image_id === undefined || b.image_id === null) return b.image_id;
+  return { id: b.image_id };
+}
+
+/** The library id of a broadcast's image, storing a new one in `trx`; null without an image. */
+async function imageIdOf(trx: Knex, caller: Caller, image: LoadedImage | null): Promise<string | null> {
+  return image && (await storeImage(trx, caller, image)).id;
+}
+
+/** What a dry run says of the image it would send. */
+function describeImage(image: LoadedImage) {
+  const bytes = 'stored' in image ? image.stored : { mimeType: image.fresh.mimeType, sizeBytes: image.fresh.data.length };
+  return { mime_type: bytes.mimeType, size_bytes: bytes.sizeBytes };
+}

@@ -18,6 +18,18 @@ const Message = z
   .refine((m) => m.trim().length > 0, 'must not be blank');
 
 const Name = z.string().trim().max(200);
+const ImageId = z.string().trim().min(1);
+const ImageUrl = z.string().trim().min(1);
+const ImagePath = z.string().min(1);
+
+const IMAGE_FIELDS = ['image_id', 'image_url', 'image_path'] as const;
+
+/** Adds an issue when more than one of the image fields is given. */
+function atMostOneImage(b: Partial<Record<(typeof IMAGE_FIELDS)[number], unknown>>, ctx: z.RefinementCtx): number {
+  const given = IMAGE_FIELDS.filter((f) => b[f] !== undefined && b[f] !== null).length;
+  if (given > 1) ctx.addIssue({ code: 'custom', message: 'give at most one of image_id, image_url or image_path' });
+  return given;
+}
 const IntervalMinutes = z.number().positive('must be a number of minutes > 0');
 const DailyTime = z.string();
 const TimeZone = z.string().min(1);
@@ -35,11 +47,23 @@ export const CreateBroadcastBody = z
     timezone: TimeZone.optional(),
     platform: z.enum(['auto', ...PLATFORMS]).default('auto'),
     name: Name.optional(),
+    /** An image of the caller's library (`POST /api/v1/images`), sent with the message as its caption. */
+    image_id: ImageId.optional(),
+    /** An http(s) URL of a JPEG or PNG, fetched once and added to the caller's library. */
+    image_url: ImageUrl.optional(),
+    /** A JPEG or PNG inside AUTOHUB_UPLOAD_DIR, added to the caller's library. */
+    image_path: ImagePath.optional(),
     enabled: z.boolean().default(true),
     /** Answers what the broadcast would do, sending and storing nothing. */
     dry_run: z.boolean().default(false),
   })
-  .refine((b) => (b.message === undefined) !== (b.template_id === undefined), 'give exactly one of message or template_id');
+  .superRefine((b, ctx) => {
+    const images = atMostOneImage(b, ctx);
+    const texts = [b.message, b.template_id].filter((t) => t !== undefined).length;
+    // With an image the text is its caption, and may be left out.
+    if (images === 0 && texts !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of message or template_id, or an image' });
+    if (images > 0 && texts > 1) ctx.addIssue({ code: 'custom', message: 'give at most one of message or template_id' });
+  });
 
 export type CreateBroadcast = z.infer<typeof CreateBroadcastBody>;
 
@@ -63,9 +87,14 @@ export const PatchBroadcastBody = z
     interval_minutes: IntervalMinutes.optional(),
     daily_time: DailyTime.optional(),
     timezone: TimeZone.optional(),
+    /** null removes the image. */
+    image_id: ImageId.nullable().optional(),
+    image_url: ImageUrl.optional(),
+    image_path: ImagePath.optional(),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one field to change')
-  .refine((b) => b.message === undefined || b.template_id === undefined, 'give at most one of message or template_id');
+  .refine((b) => b.message === undefined || b.template_id === undefined, 'give at most one of message or template_id')
+  .superRefine((b, ctx) => void atMostOneImage(b, ctx));
 
 export type PatchBroadcast = z.infer<typeof PatchBroadcastBody>;
 

@@ -69,6 +69,7 @@ export function sandboxRoutes({ db }: ApiDeps) {
             ...(i.text !== null && { text: i.text }),
             ...(i.userId !== null && { user_id: i.userId }),
             ...(i.replyTo !== null && { reply_to: i.replyTo }),
+            ...(i.media !== null && { media: { mime_type: i.media.mimeType, size_bytes: i.media.sizeBytes, sha256: i.media.sha256 } }),
             at: i.at.toISOString(),
           })),
           count: items.length,

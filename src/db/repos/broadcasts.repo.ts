@@ -15,6 +15,8 @@ export interface Broadcast {
   scheduleType: ScheduleType;
   message: string | null;
   templateId: string | null;
+  /** The image sent with the message (its caption), from the owner's library. */
+  imageId: string | null;
   targetKeys: string[];
   intervalMinutes: number | null;
   dailyTime: string | null;
@@ -32,6 +34,7 @@ interface BroadcastRow {
   schedule_type: ScheduleType;
   message: string | null;
   template_id: string | null;
+  image_id: string | null;
   target_keys: string[];
   interval_minutes: number | null;
   daily_time: string | null;
@@ -50,6 +53,7 @@ const mapBroadcast = (r: BroadcastRow): Broadcast => ({
   scheduleType: r.schedule_type,
   message: r.message,
   templateId: r.template_id,
+  imageId: r.image_id,
   targetKeys: r.target_keys,
   intervalMinutes: r.interval_minutes,
   dailyTime: r.daily_time,
@@ -70,6 +74,7 @@ export async function insertBroadcast(db: Knex, b: NewBroadcast): Promise<Broadc
       schedule_type: b.scheduleType,
       message: b.message,
       template_id: b.templateId,
+      image_id: b.imageId,
       target_keys: JSON.stringify(b.targetKeys) as never,
       interval_minutes: b.intervalMinutes,
       daily_time: b.dailyTime,
@@ -93,7 +98,7 @@ export interface RunPlan {
 }
 
 /**
- * Starts the run of `workflowId`: numbers it (with the number the API reserved, or the next one), fixes its message text and writes one pending
+ * Starts the run of `workflowId`: numbers it (with the number the API reserved, or the next one), fixes its message text and image and writes one pending
  * ledger row per target. Idempotent: a repeated call for the same workflow returns the same plan.
  * Undefined when the broadcast no longer exists.
  */
@@ -116,8 +121,16 @@ export async function beginRun(
     }
     const runNumber = reservedRunNumber ?? broadcast.run_count + 1;
     if (reservedRunNumber === undefined) await trx('broadcasts').where({ id: broadcastId }).update({ run_count: runNumber });
+    // The run fixes its text and image: a broadcast changed meanwhile does not change a run under way.
     const [run] = await trx('broadcast_runs')
-      .insert({ broadcast_id: broadcastId, run_number: runNumber, workflow_id: workflowId, status: 'running', message })
+      .insert({
+        broadcast_id: broadcastId,
+        run_number: runNumber,
+        workflow_id: workflowId,
+        status: 'running',
+        message: message ?? '',
+        image_id: broadcast.image_id,
+      })
       .returning<{ id: string }[]>('id');
     await trx('deliveries').insert(
       broadcast.target_keys.map((key, position) => ({ run_id: run!.id, position, target_key: key, status: 'pending' })),
@@ -136,6 +149,8 @@ export interface Delivery {
   message: string;
   /** True when the message came from a template, whose variables are rendered per target. */
   fromTemplate: boolean;
+  /** The image the run sends, the message being its caption. */
+  imageId: string | null;
   accountId: string;
   accountName: string;
   accountStatus: string;
@@ -150,6 +165,7 @@ export async function findDeliveries(db: Knex, runId: string, targetKeys: string
     error: string | null;
     message: string;
     template_id: string | null;
+    image_id: string | null;
     account_id: string;
     account_name: string;
     account_status: string;
@@ -166,6 +182,7 @@ export async function findDeliveries(db: Knex, runId: string, targetKeys: string
       'd.error',
       'r.message',
       'b.template_id',
+      'r.image_id',
       'b.account_id',
       'a.name as account_name',
       'a.status as account_status',
@@ -181,6 +198,7 @@ export async function findDeliveries(db: Knex, runId: string, targetKeys: string
         error: row.error,
         message: row.message,
         fromTemplate: row.template_id !== null,
+        imageId: row.image_id,
         accountId: row.account_id,
         accountName: row.account_name,
         accountStatus: row.account_status,
@@ -292,12 +310,15 @@ export async function listBroadcasts(
 export async function updateBroadcast(
   db: Knex,
   id: string,
-  change: Partial<Pick<Broadcast, 'name' | 'message' | 'templateId' | 'targetKeys' | 'intervalMinutes' | 'dailyTime' | 'timezone' | 'enabled'>>,
+  change: Partial<
+    Pick<Broadcast, 'name' | 'message' | 'templateId' | 'imageId' | 'targetKeys' | 'intervalMinutes' | 'dailyTime' | 'timezone' | 'enabled'>
+  >,
 ): Promise<Broadcast> {
   const patch: Record<string, unknown> = { updated_at: db.fn.now() };
   if (change.name !== undefined) patch.name = change.name;
   if (change.message !== undefined) patch.message = change.message;
   if (change.templateId !== undefined) patch.template_id = change.templateId;
+  if (change.imageId !== undefined) patch.image_id = change.imageId;
   if (change.targetKeys !== undefined) patch.target_keys = JSON.stringify(change.targetKeys);
   if (change.intervalMinutes !== undefined) patch.interval_minutes = change.intervalMinutes;
   if (change.dailyTime !== undefined) patch.daily_time = change.dailyTime;

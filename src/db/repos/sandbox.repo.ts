@@ -159,7 +159,15 @@ export interface OutboxItem {
   userId: string | null;
   replyTo: string | null;
   clientMessageId: string | null;
+  /** What was sent with the message: the file's identity, not its bytes. */
+  media: OutboxMedia | null;
   at: Date;
+}
+
+export interface OutboxMedia {
+  mimeType: string;
+  sizeBytes: number;
+  sha256: string;
 }
 
 interface OutboxRow {
@@ -170,6 +178,9 @@ interface OutboxRow {
   user_id: string | null;
   reply_to: string | null;
   client_message_id: string | null;
+  media_mime_type: string | null;
+  media_size_bytes: number | null;
+  media_sha256: string | null;
   at: Date;
 }
 
@@ -181,6 +192,10 @@ const mapOutbox = (r: OutboxRow): OutboxItem => ({
   userId: r.user_id,
   replyTo: r.reply_to,
   clientMessageId: r.client_message_id,
+  media:
+    r.media_mime_type === null
+      ? null
+      : { mimeType: r.media_mime_type, sizeBytes: r.media_size_bytes ?? 0, sha256: r.media_sha256 ?? '' },
   at: r.at,
 });
 
@@ -191,7 +206,15 @@ const mapOutbox = (r: OutboxRow): OutboxItem => ({
 export async function insertOutboxItem(
   db: Knex,
   accountId: string,
-  item: { type: OutboxType; chatKey: string; text?: string; userId?: string; replyTo?: string; clientMessageId?: string },
+  item: {
+    type: OutboxType;
+    chatKey: string;
+    text?: string;
+    userId?: string;
+    replyTo?: string;
+    clientMessageId?: string;
+    media?: OutboxMedia;
+  },
 ): Promise<OutboxItem & { deduplicated: boolean }> {
   const [row]: OutboxRow[] = await db('sandbox_outbox')
     .insert({
@@ -202,6 +225,9 @@ export async function insertOutboxItem(
       user_id: item.userId ?? null,
       reply_to: item.replyTo ?? null,
       client_message_id: item.clientMessageId ?? null,
+      media_mime_type: item.media?.mimeType ?? null,
+      media_size_bytes: item.media?.sizeBytes ?? null,
+      media_sha256: item.media?.sha256 ?? null,
     })
     .onConflict(['account_id', 'client_message_id'])
     .ignore()

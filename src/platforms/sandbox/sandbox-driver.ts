@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as sandbox from '../../db/repos/sandbox.repo';
 import type { WorldChat } from '../../domain/sandbox-world';
+import { MAX_CAPTION_LENGTH, MAX_MESSAGE_LENGTH } from '../../domain/limits';
 import { SeededRandom } from '../../domain/random';
 import { privateChatKey } from '../../domain/search-reply';
 import {
@@ -22,7 +23,7 @@ import {
 } from '../types';
 
 /** Longest message the simulated platforms accept, as Telegram's and our API's limit. */
-const MAX_TEXT = 4096;
+const MAX_TEXT = MAX_MESSAGE_LENGTH;
 
 /**
  * The simulated platform: sessions over a seeded world kept in PostgreSQL. Real behaviour, not a
@@ -125,15 +126,14 @@ class SandboxSession implements PlatformSession {
     if (!target.writable || isForbidden(forbiddenKeys, message.targetKey, target)) {
       throw new PlatformError('forbidden', `CHAT_WRITE_FORBIDDEN: cannot write to ${message.targetKey}`);
     }
-    if (message.text.length === 0 || message.text.length > MAX_TEXT) {
-      throw new PlatformError('invalid', `message must be 1-${MAX_TEXT} characters`);
-    }
+    checkMessageLength(message);
     const item = await sandbox.insertOutboxItem(this.db, this.accountId, {
       type: 'message',
       chatKey: target.key,
       text: message.text,
       replyTo: message.replyTo === undefined ? undefined : String(message.replyTo),
       clientMessageId: message.clientMessageId,
+      media: message.media && { mimeType: message.media.mimeType, sizeBytes: message.media.data.length, sha256: message.media.sha256 },
     });
     return { messageId: String(item.id), sentAt: item.at, deduplicated: item.deduplicated };
   }
@@ -310,4 +310,18 @@ async function findWorldSender(
     .orderBy('date', 'desc')
     .first('from_id', 'from_username', 'from_name');
   return row && { id: row.from_id, username: row.from_username, name: row.from_name };
+}
+
+/**
+ * The simulated platforms' text limits, as Telegram's: a message has 1-4096 characters; with a
+ * file it is the caption, which may be empty and holds at most {@link MAX_CAPTION_LENGTH}.
+ */
+function checkMessageLength(message: OutgoingMessage): void {
+  const { length } = message.text;
+  if (message.media && length > MAX_CAPTION_LENGTH) {
+    throw new PlatformError('invalid', `MEDIA_CAPTION_TOO_LONG: a caption has at most ${MAX_CAPTION_LENGTH} characters`);
+  }
+  if (!message.media && (length === 0 || length > MAX_TEXT)) {
+    throw new PlatformError('invalid', `message must be 1-${MAX_TEXT} characters`);
+  }
 }

@@ -5,9 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { imageFromUploadDir, imageFromUrl, isInside, MAX_IMAGE_BYTES } from '../../../src/api/image-intake';
+import { JPEG, PNG } from '../../support/images';
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
-const JPEG = Buffer.from('ffd8ffe000104a464946', 'hex');
 
 const PHOTO = { noun: 'photo', field: 'photo_path' };
 const fromDir = (dir: string, imagePath: string) => imageFromUploadDir(dir, imagePath, PHOTO);
