@@ -128,6 +128,19 @@ describe('TelegramSession.sendMessage with media', () => {
     assert.equal(client.uploads.length, 1);
   });
 
+  it('reports the earlier media message of a duplicate, not a newer text with the same words', async () => {
+    const { session } = await connectSession(targetsServer());
+    const withPhoto = { targetKey: '@SomeGroup', text: 'Look', clientMessageId: 'run-1:@SomeGroup', media: poster };
+    const first = await session.sendMessage(withPhoto);
+    const text = await session.sendMessage({ targetKey: '@SomeGroup', text: 'Look', clientMessageId: 'run-2:@SomeGroup' });
+
+    const retry = await session.sendMessage(withPhoto);
+
+    assert.notEqual(text.messageId, first.messageId);
+    assert.equal(retry.messageId, first.messageId);
+    assert.equal(retry.deduplicated, true);
+  });
+
   for (const [code, status, kind] of [
     ['CHAT_SEND_PHOTOS_FORBIDDEN', 403, 'forbidden'],
     ['CHAT_SEND_MEDIA_FORBIDDEN', 403, 'forbidden'],
