@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   AUTOHUB_UPLOAD_DIR: z.string().optional(),
   /** Time limit of fetching a broadcast's image_url (or an image's url), connecting and reading. */
   IMAGE_FETCH_TIMEOUT_SECONDS: z.coerce.number().min(1).max(120).default(15),
+  /** Lets image URLs lead to loopback, private and link-local addresses; off, only public addresses are fetched. */
+  IMAGE_URL_ALLOW_PRIVATE: boolean.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TELEGRAM_API_ID: z.coerce.number().int().positive().optional(),
   TELEGRAM_API_HASH: z.string().optional(),
@@ -78,8 +80,13 @@ export interface Config {
   sessionShards: number;
   workerShards: number[];
   uploadDir: string;
-  /** @default 15 */
-  imageFetchTimeoutSeconds: number;
+  /** How image URLs are fetched. */
+  imageFetch: {
+    /** @default 15 */
+    timeoutSeconds: number;
+    /** @default false */
+    allowPrivate: boolean;
+  };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   telegram: { apiId: number | undefined; apiHash: string | undefined };
   /** Days received WhatsApp messages are kept for search. @default 30 */
@@ -144,7 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionShards: e.SESSION_SHARDS,
     workerShards: shards,
     uploadDir: path.resolve(e.AUTOHUB_UPLOAD_DIR ?? path.join(home, 'uploads')),
-    imageFetchTimeoutSeconds: e.IMAGE_FETCH_TIMEOUT_SECONDS,
+    imageFetch: { timeoutSeconds: e.IMAGE_FETCH_TIMEOUT_SECONDS, allowPrivate: e.IMAGE_URL_ALLOW_PRIVATE },
     logLevel: e.LOG_LEVEL,
     telegram: { apiId: e.TELEGRAM_API_ID, apiHash: e.TELEGRAM_API_HASH },
     inboundRetentionDays: e.INBOUND_RETENTION_DAYS,

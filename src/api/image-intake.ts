@@ -4,11 +4,13 @@
  * at most {@link MAX_IMAGE_BYTES}, and a JPEG or PNG by its bytes, whatever it was declared as.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
+import type { Response as UndiciResponse } from 'undici';
 import path from 'node:path';
 import { detectImageType, type ImageMimeType } from '../domain/image-type';
 import { MAX_IMAGE_BYTES } from '../domain/limits';
 import { BadRequestError, PayloadTooLargeError } from '../errors';
 import type { UploadedFile } from './route';
+import { fetchUserUrl, RefusedUrlError } from './url-fetch';
 
 export { MAX_IMAGE_BYTES };
 
@@ -72,13 +74,14 @@ export function isInside(root: string, candidate: string): boolean {
 
 /**
  * The image an http(s) URL answers with, following redirects, within `timeoutMs` for the whole
- * exchange. The body is read only up to the size limit: a larger one (declared or not) is
- * abandoned as soon as it is known to be too large.
+ * exchange, from public addresses only unless `allowPrivate` (see fetchUserUrl). The body is read
+ * only up to the size limit: a larger one (declared or not) is abandoned as soon as it is known
+ * to be too large.
  */
 export async function imageFromUrl(
   url: string,
   labels: ImageLabels,
-  options: { timeoutMs: number; fetch?: typeof fetch },
+  options: { timeoutMs: number; allowPrivate: boolean },
 ): Promise<ImageBytes> {
   let parsed: URL;
   try {
@@ -89,10 +92,10 @@ export async function imageFromUrl(
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new BadRequestError(`${labels.field} must be an http or https URL`);
   }
-  const fetchImpl = options.fetch ?? fetch;
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
-    const response = await fetchImpl(parsed, { signal, redirect: 'follow', headers: { accept: 'image/jpeg, image/png' } });
+    const headers = { accept: 'image/jpeg, image/png' };
+    const response = await fetchUserUrl(parsed, { signal, headers, allowPrivate: options.allowPrivate });
     if (!response.ok) {
       await response.body?.cancel();
       throw new BadRequestError(`${labels.field}: could not fetch the image: HTTP ${response.status}`);
@@ -104,13 +107,15 @@ export async function imageFromUrl(
     return checkedImage(await readCapped(response, labels), labels);
   } catch (err) {
     if (err instanceof BadRequestError || err instanceof PayloadTooLargeError) throw err;
+    const refused = [err, (err as { cause?: unknown }).cause].find((e) => e instanceof RefusedUrlError);
+    if (refused) throw new BadRequestError(`${labels.field}: ${refused.message}`);
     const reason = signal.aborted ? `no answer within ${options.timeoutMs / 1000} s` : describeFetchError(err);
     throw new BadRequestError(`${labels.field}: could not fetch the image: ${reason}`);
   }
 }
 
 /** The body of `response`, abandoned once it passes {@link MAX_IMAGE_BYTES}. */
-async function readCapped(response: Response, labels: ImageLabels): Promise<Buffer> {
+async function readCapped(response: UndiciResponse, labels: ImageLabels): Promise<Buffer> {
   if (!response.body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;

@@ -41,7 +41,10 @@ export async function loadImage(
   }
   const labels = (field: string): ImageLabels => ({ noun: 'image', field });
   if ('url' in source) {
-    const fresh = await imageFromUrl(source.url, labels(fields.url), { timeoutMs: config.imageFetchTimeoutSeconds * 1000 });
+    const fresh = await imageFromUrl(source.url, labels(fields.url), {
+      timeoutMs: config.imageFetch.timeoutSeconds * 1000,
+      allowPrivate: config.imageFetch.allowPrivate,
+    });
     return { fresh, sourceUrl: source.url };
   }
   const fresh =

@@ -74,6 +74,8 @@ async function startStack(): Promise<Stack> {
     HOST: '127.0.0.1',
     AUTOHUB_ADMIN_KEY: ADMIN_KEY,
     AUTOHUB_SANDBOX: 'true',
+    // The tests serve their image URLs from 127.0.0.1.
+    IMAGE_URL_ALLOW_PRIVATE: 'true',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
   });
   const migrator = createDb(databaseUrl, { max: 1 });

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { imageFromUploadDir, imageFromUrl, isInside, MAX_IMAGE_BYTES } from '../../../src/api/image-intake';
+import { isPublicAddress } from '../../../src/api/url-fetch';
 import { JPEG, PNG } from '../../support/images';
 
 
@@ -68,6 +69,8 @@ describe('imageFromUrl', () => {
   const routes: Record<string, (res: import('node:http').ServerResponse) => void> = {
     '/a.jpg': (res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(JPEG),
     '/moved': (res) => res.writeHead(302, { location: '/a.jpg' }).end(),
+    '/to-file': (res) => res.writeHead(302, { location: 'file:///etc/passwd' }).end(),
+    '/loop': (res) => res.writeHead(302, { location: '/loop' }).end(),
     '/missing': (res) => res.writeHead(404).end('not here'),
     '/page.html': (res) => res.writeHead(200, { 'content-type': 'image/png' }).end('<html></html>'),
     // Declares its size: refused before the body is read.
@@ -97,7 +100,7 @@ describe('imageFromUrl', () => {
     server.close();
   });
 
-  const fetchImage = (url: string, timeoutMs = 5_000) => imageFromUrl(url, IMAGE, { timeoutMs });
+  const fetchImage = (url: string, timeoutMs = 5_000) => imageFromUrl(url, IMAGE, { timeoutMs, allowPrivate: true });
 
   it('fetches a JPEG, following redirects, and types it by its bytes', async () => {
     for (const url of [`${base}/a.jpg`, `${base}/moved`]) {
@@ -129,6 +132,28 @@ describe('imageFromUrl', () => {
     });
   });
 
+  it('refuses a redirect to another scheme and endless redirects', async () => {
+    await assert.rejects(fetchImage(`${base}/to-file`), { status: 400, message: 'image_url: file: URLs are not fetched' });
+    await assert.rejects(fetchImage(`${base}/loop`), { status: 400, message: 'image_url: more than 5 redirects' });
+  });
+
+  it('fetches from public addresses only unless private ones are allowed', async () => {
+    const port = new URL(base).port;
+    const publicOnly = (url: string) => imageFromUrl(url, IMAGE, { timeoutMs: 5_000, allowPrivate: false });
+    for (const host of ['127.0.0.1', '[::1]', '[::ffff:127.0.0.1]', '0x7f000001']) {
+      await assert.rejects(publicOnly(`http://${host}:${port}/a.jpg`), (err: Error & { status?: number }) => {
+        assert.equal(err.status, 400, host);
+        assert.match(err.message, /^image_url: .* is not a public address \(IMAGE_URL_ALLOW_PRIVATE=true allows it\)$/, host);
+        return true;
+      });
+    }
+    // A name is checked where it is resolved for the connection.
+    await assert.rejects(publicOnly(`http://localhost:${port}/a.jpg`), {
+      status: 400,
+      message: /^image_url: localhost \((127\.0\.0\.1|::1)\) is not a public address/,
+    });
+  });
+
   it('refuses a body that is not a JPEG or PNG, whatever its declared type', async () => {
     await assert.rejects(fetchImage(`${base}/page.html`), { status: 400, message: 'image must be a JPEG or PNG image' });
   });
@@ -136,6 +161,31 @@ describe('imageFromUrl', () => {
   it('refuses an image over the limit, declared or streamed', async () => {
     for (const name of ['declared-big.png', 'streamed-big.png']) {
       await assert.rejects(fetchImage(`${base}/${name}`), { status: 413, message: `image exceeds ${MAX_IMAGE_BYTES} bytes (10 MiB)` }, name);
+    }
+  });
+});
+
+describe('isPublicAddress', () => {
+  it('is true for global unicast addresses only', () => {
+    for (const address of ['8.8.8.8', '93.184.216.34', '2001:4860:4860::8888']) assert.equal(isPublicAddress(address), true, address);
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '255.255.255.255',
+      '224.0.0.1',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:10.0.0.1',
+      'not an address',
+    ]) {
+      assert.equal(isPublicAddress(address), false, address);
     }
   });
 });
