@@ -124,6 +124,24 @@ describe('POST /api/v1/broadcast (schedule_type now)', () => {
     const broadcast = await finishedBroadcast(api, created.body.schedule_id);
     assert.equal(broadcast.last_run.sent, 2);
   });
+
+  it("sends to a WhatsApp contact by phone number, at the contact's JID; a number without WhatsApp fails", async () => {
+    const waAccount = await newSandboxAccount(api, 'whatsapp');
+    const contacts = await api.get(`/api/v1/groups?account_id=${waAccount}&type=contact`);
+    const jid: string = contacts.body.groups[0].key;
+    const phone = `+${jid.split('@')[0]}`;
+    const created = await api.post('/api/v1/broadcast', { account_id: waAccount, target_keys: [phone, '+15550001111'], message: 'By number' });
+    const broadcast = await finishedBroadcast(api, created.body.schedule_id);
+    assert.deepEqual(
+      broadcast.last_run.results.map((r: any) => [r.target_key, r.status, r.error]),
+      [
+        [phone, 'sent', undefined],
+        ['+15550001111', 'failed', '+15550001111 is not on WhatsApp'],
+      ],
+    );
+    const sent = (await outboxItems(api, waAccount)).filter((i) => i.text === 'By number');
+    assert.deepEqual(sent.map((i) => i.chat_key), [jid]);
+  });
 });
 
 describe('GET /api/v1/broadcast/:id', () => {

@@ -4,6 +4,7 @@ import type { WorldChat } from '../../domain/sandbox-world';
 import { MAX_CAPTION_LENGTH, MAX_MESSAGE_LENGTH } from '../../domain/limits';
 import { SeededRandom } from '../../domain/random';
 import { privateChatKey } from '../../domain/search-reply';
+import { phoneDigits } from '../whatsapp/jids';
 import {
   PlatformError,
   type ChatInfo,
@@ -87,13 +88,17 @@ class SandboxSession implements PlatformSession {
     }));
   }
 
-  async resolveTarget(key: string): Promise<ResolvedTarget> {
+  async resolveTarget(target: string): Promise<ResolvedTarget> {
     this.assertOpen();
+    // As WhatsApp does, a phone number addresses the person's JID.
+    const digits = this.account.platform === 'whatsapp' ? phoneDigits(target) : null;
+    const key = digits === null ? target : `${digits}@s.whatsapp.net`;
     const chat = await sandbox.findWorldChat(this.db, this.accountId, key);
     if (chat) return { ...toChatInfo(chat), writable: chat.writable };
     // As on the real platforms, a user seen writing in one of the account's chats can be written
     // to privately, at the user's chat key, though not among the account's contacts.
     const sender = await findWorldSender(this.db, this.accountId, key);
+    if (!sender && digits !== null) throw new PlatformError('not_found', `+${digits} is not on WhatsApp`);
     if (!sender) throw new PlatformError('not_found', `target ${key} not found`);
     return {
       key: privateChatKey(this.account.platform, sender),
