@@ -4,8 +4,8 @@
  * at most {@link MAX_IMAGE_BYTES}, and a JPEG or PNG by its bytes, whatever it was declared as.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
-import type { Response as UndiciResponse } from 'undici';
 import path from 'node:path';
+import type { Response as UndiciResponse } from 'undici';
 import { detectImageType, type ImageMimeType } from '../domain/image-type';
 import { MAX_IMAGE_BYTES } from '../domain/limits';
 import { BadRequestError, PayloadTooLargeError } from '../errors';

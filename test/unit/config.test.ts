@@ -13,6 +13,13 @@ describe('loadConfig', () => {
     assert.equal(config.sandbox, true);
     assert.deepEqual(config.workerShards, [0]);
     assert.equal(config.uploadDir, path.resolve('.autohub/uploads'));
+    assert.deepEqual(config.imageFetch, { timeoutSeconds: 15, allowPrivate: false });
+  });
+
+  it('reads the image URL settings', () => {
+    const config = loadConfig({ IMAGE_FETCH_TIMEOUT_SECONDS: '3.5', IMAGE_URL_ALLOW_PRIVATE: 'true' });
+    assert.deepEqual(config.imageFetch, { timeoutSeconds: 3.5, allowPrivate: true });
+    assert.throws(() => loadConfig({ IMAGE_FETCH_TIMEOUT_SECONDS: '0' }), ConfigError);
   });
 
   it('serves every shard by default and only the listed ones when WORKER_SHARDS is set', () => {

@@ -21,6 +21,9 @@ const Name = z.string().trim().max(200);
 const ImageId = z.string().trim().min(1);
 const ImageUrl = z.string().trim().min(1);
 const ImagePath = z.string().min(1);
+const IntervalMinutes = z.number().positive('must be a number of minutes > 0');
+const DailyTime = z.string();
+const TimeZone = z.string().min(1);
 
 const IMAGE_FIELDS = ['image_id', 'image_url', 'image_path'] as const;
 
@@ -30,9 +33,6 @@ function atMostOneImage(b: Partial<Record<(typeof IMAGE_FIELDS)[number], unknown
   if (given > 1) ctx.addIssue({ code: 'custom', message: 'give at most one of image_id, image_url or image_path' });
   return given;
 }
-const IntervalMinutes = z.number().positive('must be a number of minutes > 0');
-const DailyTime = z.string();
-const TimeZone = z.string().min(1);
 
 /** `POST /api/v1/broadcast`: every rule of the reference's field table and limits. */
 export const CreateBroadcastBody = z
