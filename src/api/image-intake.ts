@@ -12,8 +12,6 @@ import { BadRequestError, PayloadTooLargeError } from '../errors';
 import type { UploadedFile } from './route';
 import { fetchUserUrl, RefusedUrlError } from './url-fetch';
 
-export { MAX_IMAGE_BYTES };
-
 /** A checked image. */
 export interface ImageBytes {
   data: Buffer;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { isStillReferenced } from '../../db/pg-errors';
 import { deleteImage, findImage, findImageContent, listImages } from '../../db/repos/images.repo';
+import { MAX_IMAGE_BYTES } from '../../domain/limits';
 import { BadRequestError, ConflictError, NotFoundError } from '../../errors';
 import type { ApiDeps, Caller } from '../context';
-import { MAX_IMAGE_BYTES } from '../image-intake';
 import { libraryImage } from '../image-library';
 import { present } from '../presenters';
 import { idParam, ok, route } from '../route';

@@ -116,12 +116,7 @@ export class WhatsAppSession implements PlatformSession {
     return this.guard('listChats', async (sock) => {
       const groups = Object.values(await sock.groupFetchAllParticipating());
       const chats: ChatInfo[] = groups.map((group) => ({
-        key: group.id,
-        id: group.id,
-        type: 'group',
-        title: group.subject || group.id,
-        username: null,
-        members: memberCount(group),
+        ...groupChat(group),
         lastActivityAt: this.lastActivity.get(group.id) ?? null,
       }));
       for (const contact of this.contacts.values()) {
@@ -165,15 +160,7 @@ export class WhatsAppSession implements PlatformSession {
       const target = await this.lookup(key, sock);
       if (target.kind === 'group') {
         const group = await sock.groupMetadata(target.jid);
-        return {
-          key: group.id,
-          id: group.id,
-          type: 'group',
-          title: group.subject || group.id,
-          username: null,
-          members: memberCount(group),
-          writable: this.canPost(sock, group),
-        };
+        return { ...groupChat(group), writable: this.canPost(sock, group) };
       }
       const contact = this.contacts.get(target.jid);
       return {
@@ -447,6 +434,11 @@ export class WhatsAppSession implements PlatformSession {
       }
     }
   }
+}
+
+/** What a group chat is, as listed and as resolved. */
+function groupChat(group: GroupMetadata): Omit<ChatInfo, 'lastActivityAt'> {
+  return { key: group.id, id: group.id, type: 'group', title: group.subject || group.id, username: null, members: memberCount(group) };
 }
 
 function memberCount(group: GroupMetadata): number | null {

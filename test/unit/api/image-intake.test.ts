@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { imageFromUploadDir, imageFromUrl, isInside, MAX_IMAGE_BYTES } from '../../../src/api/image-intake';
+import { imageFromUploadDir, imageFromUrl, isInside } from '../../../src/api/image-intake';
+import { MAX_IMAGE_BYTES } from '../../../src/domain/limits';
 import { isPublicAddress } from '../../../src/api/url-fetch';
 import { JPEG, PNG } from '../../support/images';
 
