@@ -38,6 +38,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\d+(,\d+)*$/, 'must be comma-separated shard numbers')
     .optional(),
+  /** Seconds a stopping worker lets in-flight activities finish before cancelling them. */
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   AUTOHUB_UPLOAD_DIR: z.string().optional(),
   /** Time limit of fetching a broadcast's image_url (or an image's url), connecting and reading. */
   IMAGE_FETCH_TIMEOUT_SECONDS: z.coerce.number().min(1).max(120).default(15),
@@ -79,6 +81,8 @@ export interface Config {
   sandbox: boolean;
   sessionShards: number;
   workerShards: number[];
+  /** Seconds a stopping worker drains in-flight activities. @default 30 */
+  workerShutdownGraceSeconds: number;
   uploadDir: string;
   /** How image URLs are fetched. */
   imageFetch: {
@@ -150,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox: e.AUTOHUB_SANDBOX,
     sessionShards: e.SESSION_SHARDS,
     workerShards: shards,
+    workerShutdownGraceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS,
     uploadDir: path.resolve(e.AUTOHUB_UPLOAD_DIR ?? path.join(home, 'uploads')),
     imageFetch: { timeoutSeconds: e.IMAGE_FETCH_TIMEOUT_SECONDS, allowPrivate: e.IMAGE_URL_ALLOW_PRIVATE },
     logLevel: e.LOG_LEVEL,

@@ -20,6 +20,12 @@ export interface SessionActivityDeps {
    * to the workflow as a durable timer.
    */
   maxInlineWaitMs?: number;
+  /**
+   * Aborted when the worker begins to shut down: a batch then stops before its next send and
+   * hands the rest back to its workflow, which schedules it again on whichever worker serves
+   * the account next.
+   */
+  draining?: AbortSignal;
 }
 
 /** How one target of a run ended. */
@@ -38,7 +44,7 @@ export interface DeliveryBatchResult {
 }
 
 /** Activities that use a live platform session (task queues `sessions-<shard>`). */
-export function createSessionActivities({ db, pool, maxInlineWaitMs = 10_000 }: SessionActivityDeps) {
+export function createSessionActivities({ db, pool, maxInlineWaitMs = 10_000, draining }: SessionActivityDeps) {
   return {
     /**
      * Sends a run's message to `targetKeys` in order, each through the account's send budget and
@@ -62,6 +68,7 @@ export function createSessionActivities({ db, pool, maxInlineWaitMs = 10_000 }: 
       for (let i = 0; i < input.targetKeys.length; i++) {
         ctx.heartbeat({ settled: outcomes.length });
         if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+        if (draining?.aborted) return { outcomes, remaining: input.targetKeys.slice(i) };
         const targetKey = input.targetKeys[i]!;
         const delivery = deliveries.get(targetKey);
         if (!delivery) {

@@ -50,6 +50,8 @@ export interface WorkerOptions {
 /** A running worker process role: Temporal workers, the session pool and its listeners. */
 export interface RunningWorker {
   pool: SessionPool;
+  /** The workflow code this worker runs; the replay tests check histories against it. */
+  workflowBundle: WorkflowBundleWithSourceMap;
   /** Resolves when the workers stop; rejects if one fails. */
   done: Promise<void>;
   shutdown(): Promise<void>;
@@ -110,12 +112,17 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   const namespace = config.temporal.namespace;
+  // Aborted when shutdown begins: long activities hand their remaining work back to their
+  // workflows at the next safe point, so in-flight work drains well within the grace time.
+  const draining = new AbortController();
+  const shutdownGraceTime = config.workerShutdownGraceSeconds * 1000;
   const workers = [
     await Worker.create({
       connection,
       namespace,
       taskQueue: MAIN_TASK_QUEUE,
       workflowBundle: options.workflowBundle,
+      shutdownGraceTime,
       activities: {
         ...createBroadcastActivities({ db, sessionShards: config.sessionShards }),
         ...createLoginRecordActivities({ db }),
@@ -128,8 +135,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           connection,
           namespace,
           taskQueue: sessionTaskQueue(shard),
+          shutdownGraceTime,
           activities: {
-            ...createSessionActivities({ db, pool }),
+            ...createSessionActivities({ db, pool, draining: draining.signal }),
             ...createScanSessionActivities({ db, pool }),
             ...createProfileActivities({ db, pool }),
             ...createLoginActivities({
@@ -156,8 +164,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   return {
     pool,
+    workflowBundle: options.workflowBundle,
     done,
     async shutdown() {
+      draining.abort();
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await done.catch((err) => log.error({ err }, 'worker stopped with an error'));
       clearInterval(pruner);
