@@ -7,7 +7,7 @@ import type { User } from '../db/repos/users.repo';
 import type { SecretBox } from '../db/secret-box';
 import type { Account } from '../db/repos/accounts.repo';
 import type { TtlCache } from './ttl-cache';
-import type { WorkflowStarter } from './workflow-starter';
+import type { TemporalOutbox } from '../services/temporal-outbox';
 import type { Authenticator } from './middleware/auth';
 
 /** What the API's routes are built from. */
@@ -20,8 +20,8 @@ export interface ApiDeps {
   auth: Authenticator;
   /** Each user's own accounts, cleared whenever any account changes. */
   accountsCache: TtlCache<string, Account[]>;
-  /** Starts the workflows routes enqueue with their rows (see `enqueueWorkflowStart`). */
-  workflowStarter: WorkflowStarter;
+  /** Carries out what routes enqueue for Temporal with their rows (workflow starts, schedule syncs). */
+  outbox: TemporalOutbox;
   /** Seals secrets that travel to the worker (a 2FA password) under `AUTOHUB_SECRET_KEY`. */
   secrets: SecretBox;
 }

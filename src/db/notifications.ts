@@ -8,8 +8,8 @@ export const Channels = {
   accounts: 'autohub_accounts',
   /** An API key was revoked (or a user removed); payload: key id. */
   apiKeys: 'autohub_api_keys',
-  /** A workflow start was enqueued; payload: workflow id. */
-  workflowStarts: 'autohub_workflow_starts',
+  /** An operation on Temporal was enqueued (a workflow start); payload: its subject. */
+  temporalOutbox: 'autohub_temporal_outbox',
   /** An inbound event was injected into a sandbox account; payload: account id. */
   sandboxInbound: 'autohub_sandbox_inbound',
 } as const;

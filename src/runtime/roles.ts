@@ -5,12 +5,13 @@ import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { Authenticator } from '../api/middleware/auth';
 import { TtlCache } from '../api/ttl-cache';
-import { WorkflowStarter } from '../api/workflow-starter';
+import { TemporalOutbox } from '../services/temporal-outbox';
 import type { Account } from '../db/repos/accounts.repo';
 import { Channels, listen } from '../db/notifications';
 import type { Config } from '../config';
 import { createDb } from '../db/knex';
 import { connectTemporalClient } from '../temporal/client';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { installTemporalRuntime } from '../temporal/runtime';
 import type { DriverFactories } from '../worker/drivers';
 import { bundleWorkflows, startWorker, type RunningWorker } from '../worker/worker';
@@ -66,6 +67,8 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
   }
   if (options.api) {
     const temporal = await connectTemporalClient(options.temporalAddress, config.temporal.namespace);
+    // Every workflow and schedule the API starts carries AutoHub's search attributes.
+    await ensureSearchAttributes(temporal.connection, config.temporal.namespace);
     const auth = new Authenticator(db, logger.child({ module: 'auth' }));
     const accountsCache = new TtlCache<string, Account[]>(30_000);
     const forgetAll = () => {
@@ -73,19 +76,19 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
       accountsCache.clear();
     };
     // Other processes' writes reach this process's caches through these notifications.
-    const workflowStarter = new WorkflowStarter(db, temporal.client, logger.child({ module: 'workflow-starter' }));
-    workflowStarter.start();
+    const outbox = new TemporalOutbox(db, temporal.client, logger.child({ module: 'temporal-outbox' }));
+    outbox.start();
     const changes = listen(
       options.databaseUrl,
-      [Channels.apiKeys, Channels.accounts, Channels.workflowStarts],
+      [Channels.apiKeys, Channels.accounts, Channels.temporalOutbox],
       (channel) => {
         if (channel === Channels.apiKeys) auth.forget();
         else if (channel === Channels.accounts) accountsCache.clear();
-        else workflowStarter.kick();
+        else outbox.kick();
       },
       { logger, onReconnect: forgetAll },
     );
-    const app = createApp({ config, db, temporal: temporal.client, logger, version, auth, accountsCache, workflowStarter, secrets });
+    const app = createApp({ config, db, temporal: temporal.client, logger, version, auth, accountsCache, outbox, secrets });
     const server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
     const { port } = server.address() as AddressInfo;
@@ -99,7 +102,7 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
           server.closeIdleConnections();
         }),
     ]);
-    running.stops.push(['workflow starter', () => workflowStarter.stop()]);
+    running.stops.push(['Temporal outbox', () => outbox.stop()]);
     running.stops.push(['Temporal client', temporal.close]);
     running.stops.push(['change listener', changes.close]);
   }

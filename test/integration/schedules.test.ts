@@ -162,6 +162,42 @@ describe('recurring broadcasts (Temporal Schedules)', () => {
     assert.equal((await api.post('/api/v1/broadcast/00000000-0000-4000-8000-000000000000/run')).status, 404);
   });
 
+  it('keeps a run it accepted as it was: a PATCH changes only the runs after it', async function () {
+    this.timeout(30_000);
+    const { api: own, accountId: paced } = await userWithAccount();
+    await own.put(`/api/v1/accounts/${paced}/limits`, { min_gap_seconds: 0.3, jitter_seconds: 0 });
+    const created = await own.post('/api/v1/broadcast', {
+      account_id: paced,
+      target_keys: ['@channel1', '@channel2', '-1001234567890'],
+      message: 'as accepted',
+      schedule_type: 'interval',
+      interval_minutes: 600,
+    });
+    const id = created.body.schedule_id;
+    const run = await own.post(`/api/v1/broadcast/${id}/run`);
+    assert.equal(run.status, 201);
+    const template = await own.post('/api/templates', { name: 'later', content: 'changed {{name}}' });
+    const patched = await own.patch(`/api/v1/broadcast/${id}`, { target_keys: ['@channel2'], template_id: template.body.id });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+
+    const first = await finishedBroadcast(own, id);
+    assert.equal(first.last_run.status, 'completed');
+    assert.deepEqual(first.last_run.results.map((r: any) => r.target_key), ['@channel1', '@channel2', '-1001234567890']);
+    const sent = (await own.get(`/api/v1/accounts/${paced}/sandbox/outbox?limit=100`)).body.items;
+    assert.deepEqual(sent.map((i: any) => [i.chat_key, i.text]), [
+      ['@channel1', 'as accepted'],
+      ['@channel2', 'as accepted'],
+      ['-1001234567890', 'as accepted'],
+    ]);
+
+    // The next run is the changed broadcast.
+    await own.post(`/api/v1/broadcast/${id}/run`);
+    await eventually(async () => ((await runsOf(own, id)).filter((r) => r.status === 'completed').length === 2 ? true : undefined), 20_000, 'the second run');
+    const after = (await own.get(`/api/v1/accounts/${paced}/sandbox/outbox?limit=100`)).body.items.slice(3);
+    assert.deepEqual(after.map((i: any) => [i.chat_key, i.text]), [['@channel2', 'changed Channel Two']]);
+    await own.delete(`/api/v1/broadcast/${id}`);
+  });
+
   it('changes message, targets and interval with PATCH, keeping the rules of creation', async () => {
     const created = await api.post('/api/v1/broadcast', {
       account_id: accountId,

@@ -11,7 +11,7 @@ import { ok, route } from '../route';
 import { findAccountLogin } from '../../db/repos/sessions.repo';
 import { createRealAccount, logOutAccount } from './account-login.routes';
 import { listBroadcasts } from '../../db/repos/broadcasts.repo';
-import { stopBroadcast } from '../broadcast-schedules';
+import { requestBroadcastRemoval } from '../../services/broadcast-schedules';
 import { LOGIN_METHODS, PhoneNumber, refineAccountLogin } from './account-login.schemas';
 import { getPacing } from '../../db/repos/pacing.repo';
 import { presentBudget } from './limits.routes';
@@ -81,13 +81,16 @@ export function accountRoutes(deps: ApiDeps) {
         const account = await visibleAccount(db, params, caller);
         await logOutAccount(deps, account);
         // The account's broadcasts go with it: their schedules and runs must not outlive them.
-        for (const broadcast of await listBroadcasts(db, account.userId, { accountId: account.id })) {
-          await stopBroadcast(db, deps.temporal, broadcast.id);
-        }
-        await db.transaction(async (trx) => {
+        const syncs = await db.transaction(async (trx) => {
+          const removals = [];
+          for (const broadcast of await listBroadcasts(trx, account.userId, { accountId: account.id })) {
+            removals.push(await requestBroadcastRemoval(trx, broadcast.id));
+          }
           await deleteAccount(trx, account.id);
           await notify(trx, Channels.accounts, account.id);
+          return removals;
         });
+        await Promise.all(syncs.map((sync) => deps.outbox.carryOut(sync)));
         accountsCache.clear();
         return ok({ deleted: account.id });
       },

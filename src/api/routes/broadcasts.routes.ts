@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type Account } from '../../db/repos/accounts.repo';
 import * as broadcasts from '../../db/repos/broadcasts.repo';
 import { findTemplate } from '../../db/repos/templates.repo';
-import { enqueueWorkflowStart } from '../../db/repos/workflow-starts.repo';
+import { enqueueWorkflowStart } from '../../db/repos/temporal-outbox.repo';
 import { MAX_CAPTION_LENGTH } from '../../domain/limits';
 import { broadcastSchedule } from '../../domain/schedule-spec';
 import { accountTaskQueue } from '../../domain/sharding';
@@ -18,7 +18,8 @@ import {
   MAIN_TASK_QUEUE,
   type BroadcastRunInput,
 } from '../../workflows/shared';
-import { createBroadcastSchedule, nextRunAt, stopBroadcast, updateBroadcastSchedule } from '../broadcast-schedules';
+import { nextRunAt, requestBroadcastRemoval, requestScheduleSync } from '../../services/broadcast-schedules';
+import { searchAttributesFor, storedSearchAttributes } from '../../temporal/search-attributes';
 import { ownConnectedAccount } from '../account-access';
 import { loadImage, storeImage, type ImageSource, type LoadedImage } from '../image-library';
 import type { ApiDeps, Caller } from '../context';
@@ -39,15 +40,17 @@ const IMAGE_FIELDS = { id: 'image_id', url: 'image_url', path: 'image_path' };
 
 /** Broadcasts: sent now, every N minutes or daily, their runs, and the legacy schedules. */
 export function broadcastRoutes(deps: ApiDeps) {
-  const { db, temporal, config, workflowStarter } = deps;
+  const { db, temporal, config, outbox } = deps;
 
   /**
-   * Enqueues a run of `broadcast`, numbered after its previous runs, in `trx`: the run starts once
-   * the transaction commits (see WorkflowStarter), so the caller never waits on Temporal.
+   * Opens a run of `broadcast`, numbered after its previous runs, in `trx`: its text, image and
+   * targets are fixed now, and its workflow starts once the transaction commits (see
+   * TemporalOutbox), so the caller never waits on Temporal.
    */
   const enqueueRun = async (trx: Knex, broadcast: broadcasts.Broadcast) => {
     const runNumber = await broadcasts.reserveRunNumber(trx, broadcast.id);
     const workflowId = broadcastRunWorkflowId(broadcast.id, runNumber);
+    await broadcasts.openRun(trx, broadcast.id, workflowId, runNumber);
     const input: BroadcastRunInput = { broadcastId: broadcast.id, runNumber };
     await enqueueWorkflowStart(trx, {
       workflowId,
@@ -55,6 +58,7 @@ export function broadcastRoutes(deps: ApiDeps) {
       taskQueue: MAIN_TASK_QUEUE,
       args: [input],
       memo: { userId: broadcast.userId, accountId: broadcast.accountId, broadcastId: broadcast.id },
+      searchAttributes: storedSearchAttributes('broadcast', broadcast),
     });
     return { workflowId, runNumber };
   };
@@ -78,6 +82,7 @@ export function broadcastRoutes(deps: ApiDeps) {
       args: [input],
       workflowExecutionTimeout: '2 minutes',
       memo: { userId: account.userId, accountId: account.id },
+      typedSearchAttributes: searchAttributesFor('broadcast_dry_run', { userId: account.userId, accountId: account.id }),
     });
     return ok({ dry_run: true, platform: account.platform, image: image && describeImage(image), ...result });
   };
@@ -121,20 +126,19 @@ export function broadcastRoutes(deps: ApiDeps) {
     let broadcast: broadcasts.Broadcast;
     let run: { workflowId: string } | undefined;
     if (schedule) {
-      // A schedule is created at once, so the answer can say when it fires; a failed creation removes the row.
-      broadcast = await db.transaction(async (trx) => broadcasts.insertBroadcast(trx, { ...row, imageId: await imageIdOf(trx, caller, image) }));
-      try {
-        await createBroadcastSchedule(temporal, broadcast, schedule);
-      } catch (err) {
-        await broadcasts.deleteBroadcast(db, broadcast.id);
-        throw err;
-      }
+      // The schedule sync commits with the row; carried out at once, so the answer can say when it fires.
+      let sync: number;
+      ({ broadcast, sync } = await db.transaction(async (trx) => {
+        const created = await broadcasts.insertBroadcast(trx, { ...row, imageId: await imageIdOf(trx, caller, image) });
+        return { broadcast: created, sync: await requestScheduleSync(trx, created.id) };
+      }));
+      await outbox.carryOut(sync);
     } else {
       ({ broadcast, run } = await db.transaction(async (trx) => {
         const created = await broadcasts.insertBroadcast(trx, { ...row, imageId: await imageIdOf(trx, caller, image) });
         return { broadcast: created, run: await enqueueRun(trx, created) };
       }));
-      workflowStarter.kick();
+      outbox.kick();
     }
     const platform = checked.account.platform;
     return ok(
@@ -209,7 +213,7 @@ export function broadcastRoutes(deps: ApiDeps) {
         const broadcast = await ownBroadcast(params, caller);
         await checkBroadcast(db, caller, { ...broadcast, platform: broadcast.platform, withImage: broadcast.imageId !== null });
         const run = await db.transaction((trx) => enqueueRun(trx, broadcast));
-        workflowStarter.kick();
+        outbox.kick();
         return ok({ schedule_id: broadcast.id, workflow_id: run.workflowId, run_number: run.runNumber, message: 'Broadcast run started.' }, 201);
       },
     }),
@@ -239,12 +243,12 @@ export function broadcastRoutes(deps: ApiDeps) {
         const { schedule, error } = broadcastSchedule({ scheduleType: broadcast.scheduleType, ...next });
         if (error) throw new BadRequestError(error);
         const image = imageSource && (await loadImage(deps, caller, imageSource, IMAGE_FIELDS));
-        const updated = await db.transaction(async (trx) => {
+        const { updated, sync } = await db.transaction(async (trx) => {
           const imageId = image === undefined ? undefined : await imageIdOf(trx, caller, image);
           const changed = await broadcasts.updateBroadcast(trx, broadcast.id, { ...next, imageId, name: body.name, enabled: body.enabled });
-          if (schedule) await updateBroadcastSchedule(temporal, changed, schedule);
-          return changed;
+          return { updated: changed, sync: schedule ? await requestScheduleSync(trx, changed.id) : undefined };
         });
+        if (sync !== undefined) await outbox.carryOut(sync);
         return ok({ broadcast: { ...presentBroadcast(updated), next_run_at: (await nextRunAt(temporal, updated.id))?.toISOString() ?? null } });
       },
     }),
@@ -255,8 +259,12 @@ export function broadcastRoutes(deps: ApiDeps) {
       tag: 'Broadcasts',
       handler: async ({ params, caller }) => {
         const broadcast = await ownBroadcast(params, caller);
-        await stopBroadcast(db, temporal, broadcast.id);
-        await broadcasts.deleteBroadcast(db, broadcast.id);
+        const sync = await db.transaction(async (trx) => {
+          const removal = await requestBroadcastRemoval(trx, broadcast.id);
+          await broadcasts.deleteBroadcast(trx, broadcast.id);
+          return removal;
+        });
+        await outbox.carryOut(sync);
         return ok({ deleted: broadcast.id });
       },
     }),
@@ -334,6 +342,7 @@ function presentBroadcast(b: broadcasts.Broadcast) {
     image_id: b.imageId,
     target_keys: b.targetKeys,
     enabled: b.enabled,
+    schedule_error: b.scheduleError,
     created_at: b.createdAt.toISOString(),
   };
 }

@@ -22,6 +22,8 @@ export interface Broadcast {
   dailyTime: string | null;
   timezone: string | null;
   enabled: boolean;
+  /** Why its Temporal Schedule could not be brought in line with it, after every attempt; null when it is. */
+  scheduleError: string | null;
   createdAt: Date;
 }
 
@@ -41,6 +43,7 @@ interface BroadcastRow {
   timezone: string | null;
   enabled: boolean;
   run_count: number;
+  schedule_error: string | null;
   created_at: Date;
 }
 
@@ -59,10 +62,11 @@ const mapBroadcast = (r: BroadcastRow): Broadcast => ({
   dailyTime: r.daily_time,
   timezone: r.timezone,
   enabled: r.enabled,
+  scheduleError: r.schedule_error,
   createdAt: r.created_at,
 });
 
-export type NewBroadcast = Omit<Broadcast, 'id' | 'createdAt' | 'enabled'> & { enabled?: boolean };
+export type NewBroadcast = Omit<Broadcast, 'id' | 'createdAt' | 'enabled' | 'scheduleError'> & { enabled?: boolean };
 
 export async function insertBroadcast(db: Knex, b: NewBroadcast): Promise<Broadcast> {
   const [row] = await db<BroadcastRow>('broadcasts')
@@ -85,22 +89,70 @@ export async function insertBroadcast(db: Knex, b: NewBroadcast): Promise<Broadc
   return mapBroadcast(row!);
 }
 
+/** The broadcast `id` whoever owns it, for the system's own bookkeeping (never for a caller). */
+export async function findAnyBroadcast(db: Knex, id: string): Promise<Broadcast | undefined> {
+  const row: BroadcastRow | undefined = await db('broadcasts').where({ id }).first();
+  return row && mapBroadcast(row);
+}
+
 export async function findBroadcast(db: Knex, id: string, scope: Scope): Promise<Broadcast | undefined> {
   const row = await ownedBy(db<BroadcastRow>('broadcasts').where({ id }).first(), scope);
   return row && mapBroadcast(row);
 }
 
-/** What a run needs to deliver, as `beginRun` prepared it. */
+/** What a run delivers: its targets in order, fixed when the run was opened. */
 export interface RunPlan {
   runId: string;
   accountId: string;
   targetKeys: string[];
 }
 
+/** The plan of the run of `workflowId`, from its own ledger rows; undefined when it has none. */
+async function findRunPlan(db: Knex, workflowId: string): Promise<RunPlan | undefined> {
+  const run = await db('broadcast_runs as r')
+    .join('broadcasts as b', 'b.id', 'r.broadcast_id')
+    .where('r.workflow_id', workflowId)
+    .first<{ id: string; account_id: string } | undefined>('r.id', 'b.account_id');
+  if (!run) return undefined;
+  const rows: Array<{ target_key: string }> = await db('deliveries').where({ run_id: run.id }).orderBy('position').select('target_key');
+  return { runId: run.id, accountId: run.account_id, targetKeys: rows.map((r) => r.target_key) };
+}
+
 /**
- * Starts the run of `workflowId`: numbers it (with the number the API reserved, or the next one), fixes its message text and image and writes one pending
- * ledger row per target. Idempotent: a repeated call for the same workflow returns the same plan.
- * Undefined when the broadcast no longer exists.
+ * Opens run `runNumber` of the broadcast for `workflowId`, fixing what it sends as the broadcast
+ * says it now: the text (a template's content as it is at this moment), the image, and one
+ * pending ledger row per target. Nothing a later change of the broadcast does reaches it.
+ */
+export async function openRun(trx: Knex, broadcastId: string, workflowId: string, runNumber: number): Promise<RunPlan> {
+  const broadcast = await trx<BroadcastRow>('broadcasts').where({ id: broadcastId }).first();
+  if (!broadcast) throw new Error(`broadcast ${broadcastId} does not exist`);
+  let message = broadcast.message;
+  if (broadcast.template_id) {
+    const template = await trx('templates').where({ id: broadcast.template_id }).first<{ content: string }>();
+    message = template.content;
+  }
+  const [run] = await trx('broadcast_runs')
+    .insert({
+      broadcast_id: broadcastId,
+      run_number: runNumber,
+      workflow_id: workflowId,
+      status: 'running',
+      message: message ?? '',
+      from_template: broadcast.template_id !== null,
+      image_id: broadcast.image_id,
+    })
+    .returning<{ id: string }[]>('id');
+  await trx('deliveries').insert(
+    broadcast.target_keys.map((key, position) => ({ run_id: run!.id, position, target_key: key, status: 'pending' })),
+  );
+  return { runId: run!.id, accountId: broadcast.account_id, targetKeys: broadcast.target_keys };
+}
+
+/**
+ * The run of `workflowId`: the one the API opened when it accepted the run, or, for a run a
+ * schedule fired, one opened now with the broadcast's next number. Repeated calls (a retried
+ * activity) answer the same plan from the run's own ledger rows. Undefined when the broadcast
+ * no longer exists.
  */
 export async function beginRun(
   db: Knex,
@@ -109,33 +161,15 @@ export async function beginRun(
   reservedRunNumber?: number,
 ): Promise<RunPlan | undefined> {
   return db.transaction(async (trx) => {
-    const broadcast = await trx<BroadcastRow>('broadcasts').where({ id: broadcastId }).forUpdate().first();
+    // Numbering a schedule-fired run takes the broadcast's row lock, so two runs never share a number.
+    const broadcast = await trx<BroadcastRow>('broadcasts').where({ id: broadcastId }).forUpdate().first('run_count');
     if (!broadcast) return undefined;
-    const existing = await trx('broadcast_runs').where({ workflow_id: workflowId }).first<{ id: string } | undefined>();
-    if (existing) return { runId: existing.id, accountId: broadcast.account_id, targetKeys: broadcast.target_keys };
-
-    let message = broadcast.message;
-    if (broadcast.template_id) {
-      const template = await trx('templates').where({ id: broadcast.template_id }).first<{ content: string }>();
-      message = template.content;
-    }
+    const existing = await findRunPlan(trx, workflowId);
+    if (existing) return existing;
+    // A number reserved by an API that did not open the run yet (before runs were opened on acceptance).
     const runNumber = reservedRunNumber ?? broadcast.run_count + 1;
     if (reservedRunNumber === undefined) await trx('broadcasts').where({ id: broadcastId }).update({ run_count: runNumber });
-    // The run fixes its text and image: a broadcast changed meanwhile does not change a run under way.
-    const [run] = await trx('broadcast_runs')
-      .insert({
-        broadcast_id: broadcastId,
-        run_number: runNumber,
-        workflow_id: workflowId,
-        status: 'running',
-        message: message ?? '',
-        image_id: broadcast.image_id,
-      })
-      .returning<{ id: string }[]>('id');
-    await trx('deliveries').insert(
-      broadcast.target_keys.map((key, position) => ({ run_id: run!.id, position, target_key: key, status: 'pending' })),
-    );
-    return { runId: run!.id, accountId: broadcast.account_id, targetKeys: broadcast.target_keys };
+    return openRun(trx, broadcastId, workflowId, runNumber);
   });
 }
 
@@ -164,7 +198,7 @@ export async function findDeliveries(db: Knex, runId: string, targetKeys: string
     client_message_id: string;
     error: string | null;
     message: string;
-    template_id: string | null;
+    from_template: boolean;
     image_id: string | null;
     account_id: string;
     account_name: string;
@@ -181,7 +215,7 @@ export async function findDeliveries(db: Knex, runId: string, targetKeys: string
       'd.client_message_id',
       'd.error',
       'r.message',
-      'b.template_id',
+      'r.from_template',
       'r.image_id',
       'b.account_id',
       'a.name as account_name',
@@ -197,7 +231,7 @@ export async function findDeliveries(db: Knex, runId: string, targetKeys: string
         clientMessageId: row.client_message_id,
         error: row.error,
         message: row.message,
-        fromTemplate: row.template_id !== null,
+        fromTemplate: row.from_template,
         imageId: row.image_id,
         accountId: row.account_id,
         accountName: row.account_name,
@@ -230,9 +264,14 @@ export async function markDeliveryFailed(db: Knex, runId: string, targetKey: str
     .update({ status: 'failed', error, updated_at: db.fn.now() });
 }
 
-/** Closes a run with its counts from the ledger; pending targets of a run that ended are failed. */
+/**
+ * Closes a running run with its counts from the ledger; pending targets of a run that ended are
+ * failed. A run already closed stays as it was closed.
+ */
 export async function finishRun(db: Knex, runId: string, status: RunStatus, error?: string): Promise<void> {
   await db.transaction(async (trx) => {
+    const run = await trx('broadcast_runs').where({ id: runId, status: 'running' }).forUpdate().first<{ id: string } | undefined>('id');
+    if (!run) return;
     if (status !== 'completed') {
       await trx('deliveries')
         .where({ run_id: runId, status: 'pending' })
@@ -249,6 +288,12 @@ export async function finishRun(db: Knex, runId: string, status: RunStatus, erro
       .where({ id: runId })
       .update({ status, sent: counts.sent, failed: counts.failed, error: error ?? null, finished_at: trx.fn.now() });
   });
+}
+
+/** Fails the run of `workflowId` whose workflow could not be started, with the reason. */
+export async function failUnstartedRun(db: Knex, workflowId: string, reason: string): Promise<void> {
+  const run = await db('broadcast_runs').where({ workflow_id: workflowId }).first<{ id: string } | undefined>('id');
+  if (run) await finishRun(db, run.id, 'failed', reason);
 }
 
 /** A run as the API shows it. */
@@ -326,6 +371,11 @@ export async function updateBroadcast(
   if (change.enabled !== undefined) patch.enabled = change.enabled;
   const [row]: BroadcastRow[] = await db('broadcasts').where({ id }).update(patch).returning('*');
   return mapBroadcast(row!);
+}
+
+/** Records why the broadcast's schedule could not be synced (null: it is in line again). */
+export async function recordScheduleError(db: Knex, id: string, error: string | null): Promise<void> {
+  await db('broadcasts').where({ id }).update({ schedule_error: error });
 }
 
 export async function deleteBroadcast(db: Knex, id: string): Promise<void> {

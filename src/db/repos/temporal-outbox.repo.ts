@@ -1,0 +1,121 @@
+/**
+ * The Temporal outbox: operations on Temporal (a workflow start, a schedule sync) written in the
+ * same transaction as the database change that needs them, carried out after it commits by the
+ * outbox dispatcher (services/temporal-outbox). A crash at any point leaves either neither the
+ * change nor its operation, or both, and the operation is carried out later.
+ *
+ * An operation is claimed by pushing its `next_attempt_at` beyond the time its attempt may take,
+ * so a dispatcher that dies mid-attempt leaves it for another once that time has passed.
+ */
+import type { Knex } from 'knex';
+import { Channels, notify } from '../notifications';
+
+/** A workflow to start once the transaction that asked for it commits. */
+export interface WorkflowStart {
+  workflowId: string;
+  workflowType: string;
+  taskQueue: string;
+  args: unknown[];
+  memo: Record<string, unknown>;
+  /** Search attributes by name (all keywords); see temporal/search-attributes. */
+  searchAttributes: Record<string, string>;
+}
+
+/** Brings a broadcast's Temporal Schedule in line with its row, and cancels runs it no longer has. */
+export interface ScheduleSync {
+  broadcastId: string;
+  /** Workflow ids of runs to cancel: those of a broadcast being deleted. */
+  cancelWorkflowIds: string[];
+}
+
+/** What an outbox row asks of Temporal. */
+export type OutboxOperation = { kind: 'start_workflow'; start: WorkflowStart } | { kind: 'sync_schedule'; sync: ScheduleSync };
+
+/** An operation as a dispatcher holds it. */
+export type ClaimedOperation = OutboxOperation & {
+  id: number;
+  /** Attempts so far, this one included. */
+  attempts: number;
+  lastError: string | null;
+};
+
+interface OutboxRow {
+  id: number;
+  kind: OutboxOperation['kind'];
+  subject: string;
+  payload: any;
+  attempts: number;
+  last_error: string | null;
+}
+
+const mapRow = (r: OutboxRow): ClaimedOperation =>
+  r.kind === 'start_workflow'
+    ? { kind: 'start_workflow', start: r.payload as WorkflowStart, id: r.id, attempts: r.attempts, lastError: r.last_error }
+    : { kind: 'sync_schedule', sync: r.payload as ScheduleSync, id: r.id, attempts: r.attempts, lastError: r.last_error };
+
+/** Asks for a workflow start inside `trx`; every dispatcher is told when it commits. */
+export async function enqueueWorkflowStart(trx: Knex, start: WorkflowStart): Promise<void> {
+  await trx('temporal_outbox').insert({ kind: 'start_workflow', subject: start.workflowId, payload: JSON.stringify(start) });
+  await notify(trx, Channels.temporalOutbox, start.workflowId);
+}
+
+/**
+ * Asks for a schedule sync inside `trx`, claimed for `claimMs` by the caller, which carries it
+ * out itself right after the commit (its answer needs the schedule); dispatchers only take it
+ * over when the caller did not finish it in that time. Returns the operation's id.
+ */
+export async function enqueueScheduleSync(trx: Knex, sync: ScheduleSync, claimMs: number): Promise<number> {
+  const [row] = await trx('temporal_outbox')
+    .insert({
+      kind: 'sync_schedule',
+      subject: sync.broadcastId,
+      payload: JSON.stringify(sync),
+      next_attempt_at: trx.raw(`now() + ?::interval`, [`${claimMs} milliseconds`]),
+    })
+    .returning<{ id: number }[]>('id');
+  return row!.id;
+}
+
+/**
+ * Claims up to `limit` operations that are due, oldest due first, skipping those another
+ * dispatcher is claiming: each gets one more attempt and is not due again for `claimMs`.
+ */
+export async function claimDueOperations(db: Knex, limit: number, claimMs: number): Promise<ClaimedOperation[]> {
+  const { rows } = await db.raw<{ rows: OutboxRow[] }>(
+    `update temporal_outbox o set attempts = o.attempts + 1, next_attempt_at = now() + ?::interval
+     from (select id from temporal_outbox where next_attempt_at <= now() order by next_attempt_at, id limit ? for update skip locked) due
+     where o.id = due.id
+     returning o.*`,
+    [`${claimMs} milliseconds`, limit],
+  );
+  return rows.sort((a, b) => a.id - b.id).map(mapRow);
+}
+
+/** Claims the operation `id` for another attempt, whether or not it is due; undefined when it is gone. */
+export async function claimOperation(db: Knex, id: number, claimMs: number): Promise<ClaimedOperation | undefined> {
+  const [row] = await db('temporal_outbox')
+    .where({ id })
+    .update({ attempts: db.raw('attempts + 1'), next_attempt_at: db.raw(`now() + ?::interval`, [`${claimMs} milliseconds`]) })
+    .returning<OutboxRow[]>('*');
+  return row && mapRow(row);
+}
+
+/** Removes an operation that was carried out, or given up in `trx`. */
+export async function deleteOperation(db: Knex, id: number): Promise<void> {
+  await db('temporal_outbox').where({ id }).delete();
+}
+
+/** Records a failed attempt: the operation is due again after `delayMs`. */
+export async function postponeOperation(db: Knex, id: number, error: string, delayMs: number): Promise<void> {
+  await db('temporal_outbox')
+    .where({ id })
+    .update({ last_error: error, next_attempt_at: db.raw(`now() + ?::interval`, [`${delayMs} milliseconds`]) });
+}
+
+/** Drops pending starts whose workflow id begins with `prefix` (their rows are going away). */
+export async function dropPendingStarts(db: Knex, prefix: string): Promise<void> {
+  await db('temporal_outbox')
+    .where({ kind: 'start_workflow' })
+    .whereLike('subject', `${prefix.replace(/[\\%_]/g, '\\$&')}%`)
+    .delete();
+}
