@@ -40,6 +40,8 @@ const EnvSchema = z.object({
     .optional(),
   /** Seconds a stopping worker lets in-flight activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  /** Longest wait for a send's pacing slot spent inside an activity; longer ones are durable timers. */
+  PACING_INLINE_WAIT_SECONDS: z.coerce.number().min(0.1).max(300).default(10),
   AUTOHUB_UPLOAD_DIR: z.string().optional(),
   /** Time limit of fetching a broadcast's image_url (or an image's url), connecting and reading. */
   IMAGE_FETCH_TIMEOUT_SECONDS: z.coerce.number().min(1).max(120).default(15),
@@ -83,6 +85,8 @@ export interface Config {
   workerShards: number[];
   /** Seconds a stopping worker drains in-flight activities. @default 30 */
   workerShutdownGraceSeconds: number;
+  /** Longest wait for a pacing slot inside an activity, in ms. @default 10_000 */
+  pacingInlineWaitMs: number;
   uploadDir: string;
   /** How image URLs are fetched. */
   imageFetch: {
@@ -155,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionShards: e.SESSION_SHARDS,
     workerShards: shards,
     workerShutdownGraceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS,
+    pacingInlineWaitMs: e.PACING_INLINE_WAIT_SECONDS * 1000,
     uploadDir: path.resolve(e.AUTOHUB_UPLOAD_DIR ?? path.join(home, 'uploads')),
     imageFetch: { timeoutSeconds: e.IMAGE_FETCH_TIMEOUT_SECONDS, allowPrivate: e.IMAGE_URL_ALLOW_PRIVATE },
     logLevel: e.LOG_LEVEL,

@@ -2,7 +2,8 @@ import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { findAccount } from '../db/repos/accounts.repo';
 import { upsertChats } from '../db/repos/chats.repo';
-import { pauseSends, reserveSendSlot } from '../db/repos/pacing.repo';
+import { pauseSends, reserveSlot } from '../db/repos/pacing.repo';
+import { waitForSlot, type PacedSendDeps } from './send-pacing';
 import { completeScanJob } from '../db/repos/scan.repo';
 import { findSearchReply, markSearchReplyFailed, markSearchReplySent, reserveSearchReplies } from '../db/repos/scan-replies.repo';
 import type { DiscoveryCandidate, ResolvedCandidate, SourceReport } from '../domain/discovery';
@@ -16,11 +17,9 @@ import { PlatformFailureTypes, type ChatScanParams, type MessageScanParams, type
 import { rethrowPlatformFailure } from './scan-failures';
 import { describeSourceError } from './scan-sources';
 
-export interface ScanSessionActivityDeps {
+export interface ScanSessionActivityDeps extends PacedSendDeps {
   db: Knex;
   pool: SessionPool;
-  /** Longest pacing wait or FloodWait spent inside a reply activity; a longer one becomes a workflow timer. */
-  maxInlineWaitMs?: number;
 }
 
 /** Chats searched per call to the session; the activity heartbeats between calls. */
@@ -40,7 +39,7 @@ export interface ReplyBatchResult {
 }
 
 /** Scan, search, search-reply and discovery work on an account's live session (task queues `sessions-<shard>`). */
-export function createScanSessionActivities({ db, pool, maxInlineWaitMs = 10_000 }: ScanSessionActivityDeps) {
+export function createScanSessionActivities({ db, pool, maxInlineWaitMs = 10_000, draining }: ScanSessionActivityDeps) {
   const onSession = async <T>(accountId: string, work: (session: PlatformSession) => Promise<T>): Promise<T> => {
     try {
       return await pool.use(accountId, work);
@@ -138,10 +137,10 @@ export function createScanSessionActivities({ db, pool, maxInlineWaitMs = 10_000
         const reply = await findSearchReply(db, input.replyIds[i]!);
         if (!reply || reply.status !== 'pending') continue;
 
-        const slot = await reserveSendSlot(db, reply.accountId);
-        const wait = slot.getTime() - Date.now();
-        if (wait > maxInlineWaitMs) return { remaining: input.replyIds.slice(i), deferUntil: slot.toISOString() };
-        if (wait > 0) await ctx.sleep(wait);
+        if (draining?.aborted) return { remaining: input.replyIds.slice(i) };
+        const slot = await reserveSlot(db, reply.accountId, reply.clientMessageId);
+        const deferUntil = await waitForSlot(ctx, slot.at, { maxInlineWaitMs, draining, heartbeatDetails: { settled: i } });
+        if (deferUntil) return { remaining: input.replyIds.slice(i), deferUntil: deferUntil.toISOString() };
 
         try {
           const sent = await pool.use(reply.accountId, (s) =>

@@ -10,22 +10,12 @@ import type { SessionPool } from '../platforms/session-pool';
 import { PlatformError, type OutgoingMedia, type ResolvedTarget } from '../platforms/types';
 import { getPacing } from '../db/repos/pacing.repo';
 import { estimateDurationMs } from '../domain/pacing';
+import { waitForSlot, type PacedSendDeps } from './send-pacing';
 import { FailureTypes } from '../workflows/shared';
 
-export interface SessionActivityDeps {
+export interface SessionActivityDeps extends PacedSendDeps {
   db: Knex;
   pool: SessionPool;
-  /**
-   * Longest wait (pacing slot or FloodWait) spent inside the activity; a longer one is handed back
-   * to the workflow as a durable timer.
-   */
-  maxInlineWaitMs?: number;
-  /**
-   * Aborted when the worker begins to shut down: a batch then stops before its next send and
-   * hands the rest back to its workflow, which schedules it again on whichever worker serves
-   * the account next.
-   */
-  draining?: AbortSignal;
 }
 
 /** How one target of a run ended. */
@@ -79,11 +69,10 @@ export function createSessionActivities({ db, pool, maxInlineWaitMs = 10_000, dr
           continue;
         }
         // The reservation also reads the account's status, so a run stops as soon as it is restricted.
-        const slot = await reserveSlot(db, delivery.accountId);
+        const slot = await reserveSlot(db, delivery.accountId, delivery.clientMessageId);
         assertAccountMaySend(slot.accountStatus);
-        const wait = slot.at.getTime() - Date.now();
-        if (wait > maxInlineWaitMs) return { outcomes, remaining: input.targetKeys.slice(i), deferUntil: slot.at.toISOString() };
-        if (wait > 0) await ctx.sleep(wait);
+        const deferUntil = await waitForSlot(ctx, slot.at, { maxInlineWaitMs, draining, heartbeatDetails: { settled: outcomes.length } });
+        if (deferUntil) return { outcomes, remaining: input.targetKeys.slice(i), deferUntil: deferUntil.toISOString() };
 
         try {
           await pool.use(delivery.accountId, async (session) => {

@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import { Channels, listen } from '../db/notifications';
 import { findAccount, listAccountIds } from '../db/repos/accounts.repo';
 import { pruneInboundMessages } from '../db/repos/inbound-messages.repo';
+import { pruneSendSlots } from '../db/repos/pacing.repo';
 import { readSessionSecret } from '../db/repos/sessions.repo';
 import { sessionTaskQueue, shardOf } from '../domain/sharding';
 import type { SecretBox } from '../db/secret-box';
@@ -116,6 +117,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // workflows at the next safe point, so in-flight work drains well within the grace time.
   const draining = new AbortController();
   const shutdownGraceTime = config.workerShutdownGraceSeconds * 1000;
+  const pacing = { maxInlineWaitMs: config.pacingInlineWaitMs, draining: draining.signal };
   const workers = [
     await Worker.create({
       connection,
@@ -137,8 +139,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           taskQueue: sessionTaskQueue(shard),
           shutdownGraceTime,
           activities: {
-            ...createSessionActivities({ db, pool, draining: draining.signal }),
-            ...createScanSessionActivities({ db, pool }),
+            ...createSessionActivities({ db, pool, ...pacing }),
+            ...createScanSessionActivities({ db, pool, ...pacing }),
             ...createProfileActivities({ db, pool }),
             ...createLoginActivities({
               db,
@@ -155,11 +157,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   ];
   const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
   void connectServedAccounts().catch((err) => log.warn({ err }, 'connecting sessions failed'));
-  // Received WhatsApp messages are kept for search only as long as INBOUND_RETENTION_DAYS says.
-  const pruneInbound = () =>
-    void pruneInboundMessages(db, config.inboundRetentionDays).catch((err) => log.warn({ err }, 'pruning received messages failed'));
-  const pruner = setInterval(pruneInbound, 60 * 60_000).unref();
-  pruneInbound();
+  // Received WhatsApp messages are kept for search only as long as INBOUND_RETENTION_DAYS says;
+  // pacing slots only as long as their sends can still be under way.
+  const prune = () => {
+    pruneInboundMessages(db, config.inboundRetentionDays).catch((err) => log.warn({ err }, 'pruning received messages failed'));
+    pruneSendSlots(db).catch((err) => log.warn({ err }, 'pruning pacing slots failed'));
+  };
+  const pruner = setInterval(prune, 60 * 60_000).unref();
+  prune();
   log.info({ shards: [...served], sessionShards: config.sessionShards }, 'worker started');
 
   return {

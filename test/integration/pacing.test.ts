@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { eventually, finishedBroadcast, groupKeys, newSandboxAccount, newUser, outboxItems, userWithAccount, type Client } from '../support/http';
-import { getStack } from '../support/stack';
+import { pauseSends, reserveSlot } from '../../src/db/repos/pacing.repo';
+import { getStack, getTemporalClient } from '../support/stack';
 
 async function sentTexts(api: Client, accountId: string, text: string): Promise<any[]> {
   return (await outboxItems(api, accountId)).filter((i: any) => i.text === text);
@@ -53,6 +54,80 @@ describe('per-account pacing', () => {
     const budget = (await api.get(`/api/v1/accounts/${accountId}`)).body.account.budget;
     assert.equal(budget.sent_today, 4);
     assert.ok(budget.next_send_at);
+  });
+
+  it('keeps each send on its reserved slot across durable timers: slots min_gap to min_gap + jitter apart, sends on them', async function () {
+    this.timeout(60_000);
+    const { db, config } = await getStack();
+    const accountId = await newSandboxAccount(api);
+    // Every wait is longer than the activity's inline limit: each send goes through a workflow timer.
+    const limits = { min_gap_seconds: 1.2, jitter_seconds: 0.4 };
+    assert.ok(limits.min_gap_seconds * 1000 > config.pacingInlineWaitMs);
+    await api.put(`/api/v1/accounts/${accountId}/limits`, limits);
+    const targets = await groupKeys(api, accountId, 5);
+    const estimate = await api.post('/api/v1/broadcast', { account_id: accountId, target_keys: targets, message: 'on its slot', dry_run: true });
+    assert.equal(estimate.status, 200);
+    const created = await api.post('/api/v1/broadcast', { account_id: accountId, target_keys: targets, message: 'on its slot' });
+    const broadcast = await finishedBroadcast(api, created.body.schedule_id, 45_000);
+    assert.equal(broadcast.last_run.status, 'completed');
+
+    const rows: Array<{ target_key: string; slot: Date }> = await db('deliveries as d')
+      .join('broadcast_runs as r', 'r.id', 'd.run_id')
+      .join('send_slots as s', 's.client_message_id', db.raw('d.client_message_id::text'))
+      .where('r.workflow_id', broadcast.last_run.workflow_id)
+      .orderBy('d.position')
+      .select('d.target_key', 's.at as slot');
+    assert.deepEqual(rows.map((r) => r.target_key), targets);
+    const sent = new Map((await sentTexts(api, accountId, 'on its slot')).map((i) => [i.chat_key, Date.parse(i.at)]));
+    assert.equal(sent.size, targets.length);
+    for (let i = 0; i < rows.length; i++) {
+      const slot = rows[i]!.slot.getTime();
+      assert.ok(sent.get(rows[i]!.target_key)! >= slot - 20, `${rows[i]!.target_key} went out before its slot`);
+      if (i === 0) continue;
+      const gap = slot - rows[i - 1]!.slot.getTime();
+      assert.ok(gap >= 1_200 && gap < 1_600, `slot ${i + 1} is ${gap} ms after the previous one; the budget says 1200–1600 ms`);
+    }
+    const times = targets.map((t) => sent.get(t)!);
+    assert.ok(times[4]! - times[0]! >= 0.8 * estimate.body.estimated_duration_seconds * 1000, 'the run took less than its estimate allows');
+
+    const history = await (await getTemporalClient()).workflow.getHandle(broadcast.last_run.workflow_id).fetchHistory();
+    const timers = history.events!.filter((e) => e.timerStartedEventAttributes).length;
+    assert.ok(timers >= 1, 'no wait went through a durable timer');
+  });
+
+  it('answers a send the slot it was given until a pause covers it', async () => {
+    const { db } = await getStack();
+    const accountId = await newSandboxAccount(api);
+    await api.put(`/api/v1/accounts/${accountId}/limits`, { min_gap_seconds: 30, jitter_seconds: 0 });
+    const first = await reserveSlot(db, accountId, `slot-test-a-${accountId}`);
+    const second = await reserveSlot(db, accountId, `slot-test-b-${accountId}`);
+    assert.equal(second.at.getTime() - first.at.getTime(), 30_000);
+    assert.equal((await reserveSlot(db, accountId, `slot-test-b-${accountId}`)).at.getTime(), second.at.getTime());
+    // A FloodWait that ends after b's slot: b gets a new slot after the pause, not the one inside it.
+    const until = new Date(second.at.getTime() + 5_000);
+    await pauseSends(db, accountId, until);
+    const moved = await reserveSlot(db, accountId, `slot-test-b-${accountId}`);
+    assert.ok(moved.at.getTime() >= until.getTime());
+  });
+
+  it('holds the per-day cap across concurrent runs, deferring the rest to the next UTC day', async function () {
+    this.timeout(30_000);
+    const { db } = await getStack();
+    const accountId = await newSandboxAccount(api);
+    await api.put(`/api/v1/accounts/${accountId}/limits`, { per_day: 4 });
+    const [a, b] = [await groupKeys(api, accountId, 3), (await groupKeys(api, accountId, 6)).slice(3)];
+    const first = await api.post('/api/v1/broadcast', { account_id: accountId, target_keys: a, message: 'capped' });
+    const second = await api.post('/api/v1/broadcast', { account_id: accountId, target_keys: b, message: 'capped' });
+    const tomorrow = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z').getTime() + 86_400_000;
+    const deferred = await eventually(async () => {
+      const slots: Array<{ at: Date }> = await db('send_slots').where({ account_id: accountId }).select('at');
+      const later = slots.filter((s) => s.at.getTime() >= tomorrow);
+      return later.length === 2 ? later : undefined;
+    }, 20_000, 'two sends deferred to tomorrow');
+    assert.equal(deferred.length, 2);
+    assert.equal((await sentTexts(api, accountId, 'capped')).length, 4);
+    await api.delete(`/api/v1/broadcast/${first.body.schedule_id}`);
+    await api.delete(`/api/v1/broadcast/${second.body.schedule_id}`);
   });
 
   it('shares one budget between concurrent runs of the same account', async function () {

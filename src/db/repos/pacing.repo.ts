@@ -89,8 +89,12 @@ export interface SendSlot {
  * Reserves the account's next send under its budget (see `reserveSend`) and returns when it may
  * go out. Concurrent reservations of one account queue on its row, so every run shares one budget.
  * An account that is not connected gets no reservation: the caller stops on its status.
+ *
+ * A send named by its `clientMessageId` keeps the slot it was given: asking again (the next
+ * activity, after a durable timer or a retry) answers the same slot, unless a pause (FloodWait)
+ * set since covers it, in which case it gets a new one after the pause.
  */
-export async function reserveSlot(db: Knex, accountId: string): Promise<SendSlot> {
+export async function reserveSlot(db: Knex, accountId: string, clientMessageId?: string): Promise<SendSlot> {
   // Fast path, one statement: an account with no budget and no pause only counts its sends.
   const fast = await db.raw(
     `update account_pacing p set
@@ -115,21 +119,31 @@ export async function reserveSlot(db: Knex, accountId: string): Promise<SendSlot
       .first('p.*', 'a.status');
     if (!row) return undefined;
     if (row.status !== 'connected') return { at: new Date(), accountStatus: row.status };
+    if (clientMessageId) {
+      const kept = await trx('send_slots').where({ client_message_id: clientMessageId }).first<{ at: Date } | undefined>('at');
+      if (kept && (row.paused_until === null || kept.at >= row.paused_until)) return { at: kept.at, accountStatus: row.status };
+    }
     const pacing = mapPacing(row);
     const next = reserveSend(pacing.limits, pacing.state, new Date(), Math.random());
     await trx('account_pacing').where({ account_id: accountId }).update(stateColumns(next.state));
+    if (clientMessageId) {
+      await trx('send_slots')
+        .insert({ client_message_id: clientMessageId, account_id: accountId, at: next.at })
+        .onConflict('client_message_id')
+        .merge({ at: next.at, reserved_at: trx.fn.now() });
+    }
     return { at: next.at, accountStatus: row.status };
   });
   if (slot) return slot;
   await ensurePacing(db, accountId);
   const account = await db('accounts').where({ id: accountId }).first<{ status: string } | undefined>('status');
   if (!account) return { at: new Date(), accountStatus: 'deleted' };
-  return reserveSlot(db, accountId);
+  return reserveSlot(db, accountId, clientMessageId);
 }
 
-/** `reserveSlot` for callers that only need the time. */
-export async function reserveSendSlot(db: Knex, accountId: string): Promise<Date> {
-  return (await reserveSlot(db, accountId)).at;
+/** Forgets slots reserved more than a day ago: their sends went out or were given up long since. */
+export async function pruneSendSlots(db: Knex): Promise<number> {
+  return db('send_slots').where('reserved_at', '<', db.raw(`now() - interval '1 day'`)).delete();
 }
 
 /** Pauses every send of the account until `until` (a FloodWait); an existing longer pause stays. */
