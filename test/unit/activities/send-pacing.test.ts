@@ -4,7 +4,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { waitForSlot } from '../../../src/activities/send-pacing';
 
 describe('waitForSlot', () => {
-  const inActivity = <T>(env: MockActivityEnvironment, work: () => Promise<T>) => env.run(async () => work());
+  const inActivity = <T>(env: MockActivityEnvironment, work: () => Promise<T>): Promise<T> => env.run(work) as Promise<T>;
 
   it('waits inside the activity until the slot, heartbeating with the progress meanwhile', async function () {
     this.timeout(10_000);
