@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createDb, migrateLatest } from './db/knex';
@@ -86,15 +87,20 @@ async function runStart(config: Config, logger: Logger): Promise<void> {
   mkdirSync(config.uploadDir, { recursive: true });
   ensureSecretKey(config);
   installTemporalRuntime(logger);
-  const services = await startServices(config, (line) => logger.info(line));
-  const stops = [...services.stops];
-  installShutdown(logger, () => runStops(stops, logger));
+  // Installed before anything starts: the embedded services are in their own process groups, so
+  // a Ctrl-C must reach them through us, also while we are still starting.
+  const stops: Array<[string, () => Promise<void>]> = [];
+  const shutdown = installShutdown(logger, config.workerShutdownGraceSeconds, () => runStops(stops, logger));
+  const services = await startServices(config, logger);
+  stops.push(...services.stops);
   const db = createDb(services.databaseUrl, { max: 2 });
   await migrateLatest(db);
   const admin = await bootstrapAdmin(db, config);
   await db.destroy();
   const roles = await startRoles({ ...services, config, logger, api: true, worker: true });
+  // The API stops accepting, then the worker drains, then the services they used stop.
   stops.unshift(...roles.stops);
+  shutdown.running();
   printBanner(config, admin);
 }
 
@@ -108,7 +114,7 @@ async function runRoles(config: Config, logger: Logger, which: { api: boolean; w
     });
   }
   const roles = await startRoles({ ...addresses, config, logger, ...which });
-  installShutdown(logger, () => runStops(roles.stops, logger));
+  installShutdown(logger, config.workerShutdownGraceSeconds, () => runStops(roles.stops, logger)).running();
   if (admin?.created) console.log(`bootstrap admin API key: ${admin.token}`);
   logger.info({ api: roles.apiUrl, worker: which.worker }, 'autohub running');
 }
@@ -133,21 +139,46 @@ function printBanner(config: Config, admin: AdminKey): void {
   );
 }
 
-function installShutdown(logger: Logger, shutdown: () => Promise<void>): void {
-  let stopping = false;
-  const onSignal = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    // A stuck step must not keep the process alive forever.
-    setTimeout(() => process.exit(1), 30_000).unref();
-    shutdown().then(
+/** Time a shutdown may take beyond the worker's drain: closing connections, stopping the embedded services. */
+const SHUTDOWN_MARGIN_SECONDS = 30;
+
+/**
+ * The answer to SIGINT and SIGTERM. The first one while running stops everything in order;
+ * one while starting, or a second one while stopping, exits at once (the embedded services'
+ * exit hooks stop them). A watchdog exits a shutdown that outlasts the worker's drain time.
+ * Call `running()` once everything has started.
+ */
+function installShutdown(logger: Logger, drainSeconds: number, shutdown: () => Promise<void>): { running(): void } {
+  let phase: 'starting' | 'running' | 'stopping' = 'starting';
+  const exitAtOnce = (signal: NodeJS.Signals, message: string) => {
+    logger.warn({ signal }, message);
+    process.exit(128 + (osConstants.signals[signal] ?? 0));
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (phase === 'starting') return exitAtOnce(signal, 'interrupted while starting: stopping now');
+    if (phase === 'stopping') return exitAtOnce(signal, 'stopping now, without waiting for work in flight');
+    phase = 'stopping';
+    logger.info({ signal }, 'shutting down (press Ctrl-C again to stop at once)');
+    const limit = drainSeconds + SHUTDOWN_MARGIN_SECONDS;
+    setTimeout(() => {
+      logger.error({ seconds: limit }, 'shutdown took too long: stopping now');
+      process.exit(1);
+    }, limit * 1000).unref();
+    void shutdown().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  return {
+    running: () => {
+      if (phase === 'starting') phase = 'running';
+    },
+  };
 }
 
 async function withDb(config: Config, work: (db: ReturnType<typeof createDb>) => Promise<void>): Promise<void> {
