@@ -6,12 +6,15 @@ import type { Knex } from 'knex';
  * transaction of the change that needs it and carried out after the commit; it counts its
  * attempts, backs off, keeps its last error, and is given up after a bounded number of attempts.
  *
- * Runs fix whether their text came from a template (its variables are rendered per target), and
+ * Starts pending in `workflow_starts` are moved over for the namespace `default` (the only one
+ * AutoHub ran in before). Runs fix whether their text came from a template (its variables are rendered per target), and
  * a broadcast keeps the reason its schedule could not be brought in line.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('temporal_outbox', (t) => {
     t.bigIncrements('id');
+    // The Temporal namespace the operation is for: only that namespace's dispatchers carry it out.
+    t.text('namespace').notNullable();
     t.text('kind').notNullable().checkIn(['start_workflow', 'sync_schedule']);
     // The workflow id of a start, the broadcast id of a schedule sync.
     t.text('subject').notNullable();
@@ -20,14 +23,14 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('next_attempt_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.text('last_error');
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
-    t.index(['next_attempt_at', 'id']);
+    t.index(['namespace', 'next_attempt_at', 'id']);
   });
   // A workflow is asked to start once; prefix look-ups (a broadcast's pending runs) use the pattern index.
-  await knex.raw(`create unique index temporal_outbox_start_subject on temporal_outbox (subject) where kind = 'start_workflow'`);
+  await knex.raw(`create unique index temporal_outbox_start_subject on temporal_outbox (namespace, subject) where kind = 'start_workflow'`);
   await knex.raw('create index temporal_outbox_subject_pattern on temporal_outbox (subject text_pattern_ops)');
   await knex.raw(`
-    insert into temporal_outbox (kind, subject, payload, created_at)
-    select 'start_workflow', workflow_id,
+    insert into temporal_outbox (namespace, kind, subject, payload, created_at)
+    select 'default', 'start_workflow', workflow_id,
            jsonb_build_object('workflowId', workflow_id, 'workflowType', workflow_type, 'taskQueue', task_queue,
                               'args', args, 'memo', memo, 'searchAttributes', '{}'::jsonb),
            created_at

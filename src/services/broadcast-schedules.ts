@@ -132,11 +132,11 @@ export async function syncBroadcastSchedule(db: Knex, temporal: Client, sync: Sc
 }
 
 /**
- * Asks, in `trx`, for the schedule of a broadcast just created or changed to be synced; the
- * caller carries the returned operation out after the commit (TemporalOutbox.carryOut).
+ * Asks, in `trx`, for the schedule of a broadcast just created or changed to be synced in
+ * `namespace`; the caller carries the returned operation out after the commit (TemporalOutbox.carryOut).
  */
-export function requestScheduleSync(trx: Knex, broadcastId: string): Promise<number> {
-  return enqueueScheduleSync(trx, { broadcastId, cancelWorkflowIds: [] }, SCHEDULE_SYNC_CLAIM_MS);
+export function requestScheduleSync(trx: Knex, namespace: string, broadcastId: string): Promise<number> {
+  return enqueueScheduleSync(trx, namespace, { broadcastId, cancelWorkflowIds: [] }, SCHEDULE_SYNC_CLAIM_MS);
 }
 
 /**
@@ -144,10 +144,10 @@ export function requestScheduleSync(trx: Knex, broadcastId: string): Promise<num
  * schedule to be deleted and its running runs cancelled once `trx` commits. Returns the outbox
  * operation to carry out after the commit.
  */
-export async function requestBroadcastRemoval(trx: Knex, broadcastId: string): Promise<number> {
+export async function requestBroadcastRemoval(trx: Knex, namespace: string, broadcastId: string): Promise<number> {
   await dropPendingStarts(trx, broadcastRunPrefix(broadcastId));
   const cancelWorkflowIds = await runningRunWorkflowIds(trx, broadcastId);
-  return enqueueScheduleSync(trx, { broadcastId, cancelWorkflowIds }, SCHEDULE_SYNC_CLAIM_MS);
+  return enqueueScheduleSync(trx, namespace, { broadcastId, cancelWorkflowIds }, SCHEDULE_SYNC_CLAIM_MS);
 }
 
 /** When the schedule fires next; null when paused or unknown. */

@@ -50,6 +50,11 @@ export class TemporalOutbox {
     private readonly logger: Logger,
   ) {}
 
+  /** The namespace whose operations this dispatcher carries out: its client's. */
+  get namespace(): string {
+    return this.temporal.options.namespace;
+  }
+
   start(): void {
     this.timer = setInterval(() => this.kick(), SWEEP_MS);
     this.kick();
@@ -86,7 +91,7 @@ export class TemporalOutbox {
     do {
       this.again = false;
       for (;;) {
-        const due = await claimDueOperations(this.db, BATCH, CLAIM_MS);
+        const due = await claimDueOperations(this.db, this.namespace, BATCH, CLAIM_MS);
         await Promise.all(due.map((operation) => this.attempt(operation)));
         if (due.length < BATCH) break;
       }

@@ -26,7 +26,7 @@ describe('Temporal outbox', () => {
     await getStack();
   });
 
-  const enqueue = async (start: WorkflowStart) => (await getStack()).db.transaction((trx) => enqueueWorkflowStart(trx, start));
+  const enqueue = async (start: WorkflowStart) => (await getStack()).db.transaction((trx) => enqueueWorkflowStart(trx, 'default', start));
   const pending = async (subject: string) => (await getStack()).db('temporal_outbox').where({ subject }).first();
   const cleared = (subject: string, what: string) =>
     eventually(async () => ((await pending(subject)) ? undefined : true), 15_000, what);
@@ -93,7 +93,7 @@ describe('Temporal outbox', () => {
     await db.transaction(async (trx) => {
       const runNumber = await broadcasts.reserveRunNumber(trx, broadcastId);
       await broadcasts.openRun(trx, broadcastId, workflowId, runNumber);
-      await enqueueWorkflowStart(trx, probeStart(workflowId));
+      await enqueueWorkflowStart(trx, 'default', probeStart(workflowId));
     });
     await db('temporal_outbox').where({ subject: workflowId }).update({ attempts: MAX_ATTEMPTS - 1, next_attempt_at: db.fn.now() });
     await cleared(workflowId, 'the start to be given up');
@@ -126,7 +126,7 @@ describe('Temporal outbox', () => {
         dailyTime: null,
         timezone: null,
       });
-      await requestScheduleSync(trx, row.id);
+      await requestScheduleSync(trx, 'default', row.id);
       return row;
     });
     const client = await getTemporalClient();
@@ -149,7 +149,7 @@ describe('Temporal outbox', () => {
     const workflowId = `outbox-probe-${randomUUID()}`;
     await assert.rejects(
       db.transaction(async (trx) => {
-        await enqueueWorkflowStart(trx, probeStart(workflowId));
+        await enqueueWorkflowStart(trx, 'default', probeStart(workflowId));
         throw new Error('rolled back');
       }),
       /rolled back/,

@@ -84,7 +84,7 @@ export function accountRoutes(deps: ApiDeps) {
         const syncs = await db.transaction(async (trx) => {
           const removals = [];
           for (const broadcast of await listBroadcasts(trx, account.userId, { accountId: account.id })) {
-            removals.push(await requestBroadcastRemoval(trx, broadcast.id));
+            removals.push(await requestBroadcastRemoval(trx, deps.outbox.namespace, broadcast.id));
           }
           await deleteAccount(trx, account.id);
           await notify(trx, Channels.accounts, account.id);

@@ -52,7 +52,7 @@ export function broadcastRoutes(deps: ApiDeps) {
     const workflowId = broadcastRunWorkflowId(broadcast.id, runNumber);
     await broadcasts.openRun(trx, broadcast.id, workflowId, runNumber);
     const input: BroadcastRunInput = { broadcastId: broadcast.id, runNumber };
-    await enqueueWorkflowStart(trx, {
+    await enqueueWorkflowStart(trx, outbox.namespace, {
       workflowId,
       workflowType: BROADCAST_RUN_WORKFLOW,
       taskQueue: MAIN_TASK_QUEUE,
@@ -130,7 +130,7 @@ export function broadcastRoutes(deps: ApiDeps) {
       let sync: number;
       ({ broadcast, sync } = await db.transaction(async (trx) => {
         const created = await broadcasts.insertBroadcast(trx, { ...row, imageId: await imageIdOf(trx, caller, image) });
-        return { broadcast: created, sync: await requestScheduleSync(trx, created.id) };
+        return { broadcast: created, sync: await requestScheduleSync(trx, outbox.namespace, created.id) };
       }));
       await outbox.carryOut(sync);
     } else {
@@ -246,7 +246,7 @@ export function broadcastRoutes(deps: ApiDeps) {
         const { updated, sync } = await db.transaction(async (trx) => {
           const imageId = image === undefined ? undefined : await imageIdOf(trx, caller, image);
           const changed = await broadcasts.updateBroadcast(trx, broadcast.id, { ...next, imageId, name: body.name, enabled: body.enabled });
-          return { updated: changed, sync: schedule ? await requestScheduleSync(trx, changed.id) : undefined };
+          return { updated: changed, sync: schedule ? await requestScheduleSync(trx, outbox.namespace, changed.id) : undefined };
         });
         if (sync !== undefined) await outbox.carryOut(sync);
         return ok({ broadcast: { ...presentBroadcast(updated), next_run_at: (await nextRunAt(temporal, updated.id))?.toISOString() ?? null } });
@@ -260,7 +260,7 @@ export function broadcastRoutes(deps: ApiDeps) {
       handler: async ({ params, caller }) => {
         const broadcast = await ownBroadcast(params, caller);
         const sync = await db.transaction(async (trx) => {
-          const removal = await requestBroadcastRemoval(trx, broadcast.id);
+          const removal = await requestBroadcastRemoval(trx, outbox.namespace, broadcast.id);
           await broadcasts.deleteBroadcast(trx, broadcast.id);
           return removal;
         });

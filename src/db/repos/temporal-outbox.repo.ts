@@ -53,9 +53,9 @@ const mapRow = (r: OutboxRow): ClaimedOperation =>
     ? { kind: 'start_workflow', start: r.payload as WorkflowStart, id: r.id, attempts: r.attempts, lastError: r.last_error }
     : { kind: 'sync_schedule', sync: r.payload as ScheduleSync, id: r.id, attempts: r.attempts, lastError: r.last_error };
 
-/** Asks for a workflow start inside `trx`; every dispatcher is told when it commits. */
-export async function enqueueWorkflowStart(trx: Knex, start: WorkflowStart): Promise<void> {
-  await trx('temporal_outbox').insert({ kind: 'start_workflow', subject: start.workflowId, payload: JSON.stringify(start) });
+/** Asks for a workflow start in `namespace` inside `trx`; every dispatcher is told when it commits. */
+export async function enqueueWorkflowStart(trx: Knex, namespace: string, start: WorkflowStart): Promise<void> {
+  await trx('temporal_outbox').insert({ namespace, kind: 'start_workflow', subject: start.workflowId, payload: JSON.stringify(start) });
   await notify(trx, Channels.temporalOutbox, start.workflowId);
 }
 
@@ -64,9 +64,10 @@ export async function enqueueWorkflowStart(trx: Knex, start: WorkflowStart): Pro
  * out itself right after the commit (its answer needs the schedule); dispatchers only take it
  * over when the caller did not finish it in that time. Returns the operation's id.
  */
-export async function enqueueScheduleSync(trx: Knex, sync: ScheduleSync, claimMs: number): Promise<number> {
+export async function enqueueScheduleSync(trx: Knex, namespace: string, sync: ScheduleSync, claimMs: number): Promise<number> {
   const [row] = await trx('temporal_outbox')
     .insert({
+      namespace,
       kind: 'sync_schedule',
       subject: sync.broadcastId,
       payload: JSON.stringify(sync),
@@ -77,16 +78,17 @@ export async function enqueueScheduleSync(trx: Knex, sync: ScheduleSync, claimMs
 }
 
 /**
- * Claims up to `limit` operations that are due, oldest due first, skipping those another
- * dispatcher is claiming: each gets one more attempt and is not due again for `claimMs`.
+ * Claims up to `limit` operations of `namespace` that are due, oldest due first, skipping those
+ * another dispatcher is claiming: each gets one more attempt and is not due again for `claimMs`.
  */
-export async function claimDueOperations(db: Knex, limit: number, claimMs: number): Promise<ClaimedOperation[]> {
+export async function claimDueOperations(db: Knex, namespace: string, limit: number, claimMs: number): Promise<ClaimedOperation[]> {
   const { rows } = await db.raw<{ rows: OutboxRow[] }>(
     `update temporal_outbox o set attempts = o.attempts + 1, next_attempt_at = now() + ?::interval
-     from (select id from temporal_outbox where next_attempt_at <= now() order by next_attempt_at, id limit ? for update skip locked) due
+     from (select id from temporal_outbox where namespace = ? and next_attempt_at <= now()
+           order by next_attempt_at, id limit ? for update skip locked) due
      where o.id = due.id
      returning o.*`,
-    [`${claimMs} milliseconds`, limit],
+    [`${claimMs} milliseconds`, namespace, limit],
   );
   return rows.sort((a, b) => a.id - b.id).map(mapRow);
 }
@@ -112,7 +114,7 @@ export async function postponeOperation(db: Knex, id: number, error: string, del
     .update({ last_error: error, next_attempt_at: db.raw(`now() + ?::interval`, [`${delayMs} milliseconds`]) });
 }
 
-/** Drops pending starts whose workflow id begins with `prefix` (their rows are going away). */
+/** Drops pending starts whose workflow id begins with `prefix` (their rows are going away), in any namespace. */
 export async function dropPendingStarts(db: Knex, prefix: string): Promise<void> {
   await db('temporal_outbox')
     .where({ kind: 'start_workflow' })
