@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -20,6 +21,17 @@ const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_CLI_PATH: z.string().optional(),
+  /** TLS to an external Temporal server; on by itself when a CA, client certificate or API key is given. */
+  TEMPORAL_TLS: boolean.optional(),
+  /** PEM file of the CA that signed the server's certificate (the system's CAs otherwise). */
+  TEMPORAL_TLS_CA_PATH: z.string().optional(),
+  /** PEM files of the client certificate and its key, for mTLS. */
+  TEMPORAL_TLS_CERT_PATH: z.string().optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().optional(),
+  /** The name the server's certificate is checked against, when it is not the address's host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  /** API key for Temporal Cloud (or a server that authorizes by bearer token). */
+  TEMPORAL_API_KEY: z.string().optional(),
   /** gRPC port of the embedded Temporal dev server. */
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
@@ -38,6 +50,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\d+(,\d+)*$/, 'must be comma-separated shard numbers')
     .optional(),
+  /** This worker's name among the namespace's workers (its shard leases' owner); unique per process. */
+  WORKER_ID: z.string().regex(/^[\w.:@/-]{1,200}$/, 'letters, digits and . : @ / - _ only (at most 200)').optional(),
   /** Seconds a stopping worker lets in-flight activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Longest wait for a send's pacing slot spent inside an activity; longer ones are durable timers. */
@@ -73,6 +87,9 @@ export interface Config {
   temporal: {
     address: string | undefined;
     namespace: string;
+    /** How to reach an external Temporal server securely; undefined for plain connections. */
+    tls: TemporalTls | undefined;
+    apiKey: string | undefined;
     cliPath: string | undefined;
     port: number;
     uiPort: number;
@@ -83,6 +100,8 @@ export interface Config {
   sandbox: boolean;
   sessionShards: number;
   workerShards: number[];
+  /** The worker's name as its shard leases' owner; a fresh `host-pid-random` when unset. */
+  workerId: string | undefined;
   /** Seconds a stopping worker drains in-flight activities. @default 30 */
   workerShutdownGraceSeconds: number;
   /** Longest wait for a pacing slot inside an activity, in ms. @default 10_000 */
@@ -100,6 +119,13 @@ export interface Config {
   /** Days received WhatsApp messages are kept for search. @default 30 */
   inboundRetentionDays: number;
   scan: ScanConfig;
+}
+
+/** TLS to Temporal, as the SDK's connections take it (file contents, read at start-up). */
+export interface TemporalTls {
+  serverRootCACertificate?: Buffer;
+  clientCertPair?: { crt: Buffer; key: Buffer };
+  serverNameOverride?: string;
 }
 
 /** Settings of scans, search-reply and discovery. */
@@ -134,10 +160,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const shards = e.WORKER_SHARDS
     ? [...new Set(e.WORKER_SHARDS.split(',').map(Number))]
     : Array.from({ length: e.SESSION_SHARDS }, (_, i) => i);
+  const problems: string[] = [];
   const outOfRange = shards.filter((s) => s >= e.SESSION_SHARDS);
-  if (outOfRange.length > 0) {
-    throw new ConfigError([`WORKER_SHARDS: shards ${outOfRange.join(',')} are >= SESSION_SHARDS (${e.SESSION_SHARDS})`]);
+  if (outOfRange.length > 0) problems.push(`WORKER_SHARDS: shards ${outOfRange.join(',')} are >= SESSION_SHARDS (${e.SESSION_SHARDS})`);
+  if (e.DATABASE_URL && !e.AUTOHUB_SECRET_KEY) {
+    problems.push(
+      'AUTOHUB_SECRET_KEY: required with DATABASE_URL: every API and worker on that database must seal and open session ' +
+        'secrets with the same key (64 hex characters, e.g. from `openssl rand -hex 32`)',
+    );
   }
+  const tls = temporalTls(e, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -148,6 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
+      tls,
+      apiKey: e.TEMPORAL_API_KEY,
       cliPath: e.TEMPORAL_CLI_PATH,
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
@@ -158,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox: e.AUTOHUB_SANDBOX,
     sessionShards: e.SESSION_SHARDS,
     workerShards: shards,
+    workerId: e.WORKER_ID,
     workerShutdownGraceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS,
     pacingInlineWaitMs: e.PACING_INLINE_WAIT_SECONDS * 1000,
     uploadDir: path.resolve(e.AUTOHUB_UPLOAD_DIR ?? path.join(home, 'uploads')),
@@ -171,5 +207,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sourceTimeoutSeconds: e.DISCOVER_SOURCE_TIMEOUT_SECONDS,
       tgstatToken: e.TGSTAT_TOKEN,
     },
+  };
+}
+
+/** The TLS settings of an external Temporal server, their files read; problems are added to `problems`. */
+function temporalTls(e: z.infer<typeof EnvSchema>, problems: string[]): TemporalTls | undefined {
+  const secure = [e.TEMPORAL_TLS_CA_PATH, e.TEMPORAL_TLS_CERT_PATH, e.TEMPORAL_TLS_KEY_PATH, e.TEMPORAL_TLS_SERVER_NAME];
+  const given = e.TEMPORAL_TLS !== undefined || e.TEMPORAL_API_KEY !== undefined || secure.some((v) => v !== undefined);
+  if (given && !e.TEMPORAL_ADDRESS) {
+    problems.push('TEMPORAL_TLS*, TEMPORAL_API_KEY: apply to an external Temporal server only; set TEMPORAL_ADDRESS');
+    return undefined;
+  }
+  if (e.TEMPORAL_TLS === false) {
+    if (secure.some((v) => v !== undefined)) problems.push('TEMPORAL_TLS: false, but TLS files or a server name are given');
+    return undefined;
+  }
+  if (!e.TEMPORAL_TLS && e.TEMPORAL_API_KEY === undefined && secure.every((v) => v === undefined)) return undefined;
+  if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
+    problems.push('TEMPORAL_TLS_CERT_PATH, TEMPORAL_TLS_KEY_PATH: give both (the client certificate and its key) or neither');
+  }
+  const read = (name: string, file: string | undefined): Buffer | undefined => {
+    if (file === undefined) return undefined;
+    try {
+      const pem = readFileSync(file);
+      if (!pem.toString('utf8').includes('-----BEGIN ')) problems.push(`${name}: ${file} is not a PEM file`);
+      return pem;
+    } catch (err) {
+      problems.push(`${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      return undefined;
+    }
+  };
+  const ca = read('TEMPORAL_TLS_CA_PATH', e.TEMPORAL_TLS_CA_PATH);
+  const crt = read('TEMPORAL_TLS_CERT_PATH', e.TEMPORAL_TLS_CERT_PATH);
+  const key = read('TEMPORAL_TLS_KEY_PATH', e.TEMPORAL_TLS_KEY_PATH);
+  return {
+    ...(ca && { serverRootCACertificate: ca }),
+    ...(crt && key && { clientCertPair: { crt, key } }),
+    ...(e.TEMPORAL_TLS_SERVER_NAME && { serverNameOverride: e.TEMPORAL_TLS_SERVER_NAME }),
   };
 }

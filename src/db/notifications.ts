@@ -10,6 +10,8 @@ export const Channels = {
   apiKeys: 'autohub_api_keys',
   /** An operation on Temporal was enqueued (a workflow start); payload: its subject. */
   temporalOutbox: 'autohub_temporal_outbox',
+  /** A worker released session shard leases; payload: the Temporal namespace. */
+  shardLeases: 'autohub_shard_leases',
   /** An inbound event was injected into a sandbox account; payload: account id. */
   sandboxInbound: 'autohub_sandbox_inbound',
 } as const;

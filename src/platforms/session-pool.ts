@@ -18,6 +18,11 @@ export interface SessionPoolOptions {
   loadAccount: (accountId: string) => Promise<PoolAccount | undefined>;
   onInbound: InboundListener;
   logger: Logger;
+  /**
+   * Whether this worker serves the account (holds its shard's lease): a session is opened only
+   * then, so an account is never live in two workers. @default every account
+   */
+  isServed?: (accountId: string) => boolean;
 }
 
 /**
@@ -33,6 +38,10 @@ export class SessionPool {
   /** The account's live session, connecting it first if needed. */
   get(accountId: string): Promise<PlatformSession> {
     if (this.closing) return Promise.reject(new PlatformError('transient', 'session pool is shutting down'));
+    if (this.options.isServed && !this.options.isServed(accountId)) {
+      // Transient: the worker that holds the shard takes the retried activity.
+      return Promise.reject(new PlatformError('transient', `this worker does not serve the session shard of account ${accountId}`));
+    }
     let session = this.sessions.get(accountId);
     if (!session) {
       session = this.open(accountId);
@@ -71,9 +80,14 @@ export class SessionPool {
     await session.then((s) => s.disconnect()).catch(() => undefined);
   }
 
+  /** Disconnects the sessions of the accounts `which` selects (those of a shard this worker stopped serving). */
+  async dropWhere(which: (accountId: string) => boolean): Promise<void> {
+    await Promise.all([...this.sessions.keys()].filter(which).map((id) => this.drop(id)));
+  }
+
   async closeAll(): Promise<void> {
     this.closing = true;
-    await Promise.all([...this.sessions.keys()].map((id) => this.drop(id)));
+    await this.dropWhere(() => true);
   }
 
   private async open(accountId: string): Promise<PlatformSession> {
@@ -81,7 +95,8 @@ export class SessionPool {
     if (!account) throw new PlatformError('auth_revoked', `account ${accountId} does not exist`);
     const flavour = account.sandbox ? 'sandbox' : account.platform;
     const driver = this.options.drivers[flavour];
-    if (!driver) throw new PlatformError('auth_revoked', `no ${flavour} driver is enabled on this worker`);
+    // A worker's configuration is no reason to log the account out: the send is retried, the account stays as it is.
+    if (!driver) throw new PlatformError('transient', `no ${flavour} driver is enabled on this worker`);
     const session = await driver.connect(account);
     session.onInbound(this.options.onInbound);
     this.options.logger.info({ accountId, driver: driver.name }, 'session connected');

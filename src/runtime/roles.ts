@@ -66,7 +66,7 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
     });
   }
   if (options.api) {
-    const temporal = await connectTemporalClient(options.temporalAddress, config.temporal.namespace);
+    const temporal = await connectTemporalClient(options.temporalAddress, config.temporal);
     // Every workflow and schedule the API starts carries AutoHub's search attributes.
     await ensureSearchAttributes(temporal.connection, config.temporal.namespace);
     const auth = new Authenticator(db, logger.child({ module: 'auth' }));

@@ -1,5 +1,7 @@
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Knex } from 'knex';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { createBroadcastActivities } from '../activities/broadcast.activities';
 import { createLoginActivities, createLoginRecordActivities } from '../activities/login.activities';
@@ -16,6 +18,8 @@ import { readSessionSecret } from '../db/repos/sessions.repo';
 import { sessionTaskQueue, shardOf } from '../domain/sharding';
 import type { SecretBox } from '../db/secret-box';
 import { SessionPool } from '../platforms/session-pool';
+import { ShardLeases } from './shard-leases';
+import { temporalConnectionOptions } from '../temporal/client';
 import { MAIN_TASK_QUEUE } from '../workflows/shared';
 import { createDrivers, type DriverFactories } from './drivers';
 import { createInboundRouter } from './inbound-router';
@@ -51,6 +55,8 @@ export interface WorkerOptions {
 /** A running worker process role: Temporal workers, the session pool and its listeners. */
 export interface RunningWorker {
   pool: SessionPool;
+  /** The session shards this worker serves. */
+  leases: ShardLeases;
   /** The workflow code this worker runs; the replay tests check histories against it. */
   workflowBundle: WorkflowBundleWithSourceMap;
   /** Resolves when the workers stop; rejects if one fails. */
@@ -59,14 +65,28 @@ export interface RunningWorker {
 }
 
 /**
- * Starts the Temporal workers: one on the main queue (workflows, database activities) and one
- * per session shard this process serves, sharing one session pool.
+ * Starts the worker role: a Temporal worker on the main queue (workflows, database activities)
+ * and, for each session shard whose lease this process holds, a worker on that shard's queue;
+ * they share one session pool. Shards are taken over from dead workers and handed back on
+ * shutdown (see ShardLeases). Resolves once the first round of leases is served.
  */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const { config, db, logger } = options;
   const log = logger.child({ module: 'worker' });
-  const served = new Set(config.workerShards);
-  const isServed = (accountId: string) => served.has(shardOf(accountId, config.sessionShards));
+  const namespace = config.temporal.namespace;
+  const owner = config.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const shardOfAccount = (accountId: string) => shardOf(accountId, config.sessionShards);
+  // Shards are served (onAcquired) only once start() runs, after everything they need exists.
+  const leases: ShardLeases = new ShardLeases({
+    db,
+    namespace,
+    owner,
+    candidates: config.workerShards,
+    onAcquired: (shard) => serveShard(shard),
+    onLost: (shard) => stopServingShard(shard),
+    logger: log,
+  });
+  const isServed = (accountId: string) => leases.holds(shardOfAccount(accountId));
 
   const drivers = createDrivers({ config, db, secrets: options.secrets, logger: log, factories: options.driverFactories });
   const sandboxDriver = drivers.sandbox;
@@ -81,13 +101,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       return { id: account.id, platform: account.platform, phone: account.phone, sandbox: account.sandbox, sessionSecret };
     },
     onInbound: createInboundRouter({ db, logger }),
+    isServed,
     logger: log,
   });
 
   // Live sessions are what receive inbound events, so every connected account served here gets one.
-  const connectServedAccounts = async () => {
+  const connectAccounts = async (inShard: (shard: number) => boolean) => {
     for (const id of await listAccountIds(db, { status: 'connected' })) {
-      if (isServed(id)) await pool.get(id).catch((err) => log.warn({ err, accountId: id }, 'session did not connect'));
+      if (inShard(shardOfAccount(id)) && isServed(id)) {
+        await pool.get(id).catch((err) => log.warn({ err, accountId: id }, 'session did not connect'));
+      }
     }
   };
   const onAccountChanged = async (accountId: string) => {
@@ -98,65 +121,78 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
   const listener = listen(
     options.databaseUrl,
-    [Channels.accounts, Channels.sandboxInbound],
-    (channel, accountId) => {
+    [Channels.accounts, Channels.sandboxInbound, Channels.shardLeases],
+    (channel, payload) => {
+      if (channel === Channels.shardLeases) {
+        if (payload === namespace) leases.kick();
+        return;
+      }
       const work =
         channel === Channels.accounts
-          ? onAccountChanged(accountId)
-          : isServed(accountId)
-            ? pool.get(accountId).then(() => sandboxDriver?.deliverInbound(accountId))
+          ? onAccountChanged(payload)
+          : isServed(payload)
+            ? pool.get(payload).then(() => sandboxDriver?.deliverInbound(payload))
             : Promise.resolve();
-      work.catch((err) => log.warn({ err, accountId, channel }, 'notification not handled'));
+      work.catch((err) => log.warn({ err, accountId: payload, channel }, 'notification not handled'));
     },
-    { logger: log, onReconnect: () => void connectServedAccounts() },
+    { logger: log, onReconnect: () => void connectAccounts(() => true) },
   );
 
-  const connection = await NativeConnection.connect({ address: options.temporalAddress });
-  const namespace = config.temporal.namespace;
+  const connection = await NativeConnection.connect(temporalConnectionOptions(options.temporalAddress, config.temporal));
   // Aborted when shutdown begins: long activities hand their remaining work back to their
   // workflows at the next safe point, so in-flight work drains well within the grace time.
   const draining = new AbortController();
   const shutdownGraceTime = config.workerShutdownGraceSeconds * 1000;
   const pacing = { maxInlineWaitMs: config.pacingInlineWaitMs, draining: draining.signal };
-  const workers = [
-    await Worker.create({
+  const mainWorker = await Worker.create({
+    connection,
+    namespace,
+    identity: `${owner}/${MAIN_TASK_QUEUE}`,
+    taskQueue: MAIN_TASK_QUEUE,
+    workflowBundle: options.workflowBundle,
+    shutdownGraceTime,
+    activities: {
+      ...createBroadcastActivities({ db, sessionShards: config.sessionShards }),
+      ...createLoginRecordActivities({ db }),
+      ...createScanActivities({ db, tgstatToken: config.scan.tgstatToken }),
+    },
+  });
+  const sessionActivities = {
+    ...createSessionActivities({ db, pool, ...pacing }),
+    ...createScanSessionActivities({ db, pool, ...pacing }),
+    ...createProfileActivities({ db, pool }),
+    ...createLoginActivities({ db, pool, secrets: options.secrets, telegramLogins: drivers.telegramLogins, whatsapp: drivers.whatsapp, logger: log }),
+  };
+
+  /** The Temporal workers of the shards served now, and their run promises. */
+  const shardWorkers = new Map<number, { worker: Worker; running: Promise<void> }>();
+  const serveShard = async (shard: number) => {
+    const worker = await Worker.create({
       connection,
       namespace,
-      taskQueue: MAIN_TASK_QUEUE,
-      workflowBundle: options.workflowBundle,
+      identity: `${owner}/${sessionTaskQueue(shard)}`,
+      taskQueue: sessionTaskQueue(shard),
       shutdownGraceTime,
-      activities: {
-        ...createBroadcastActivities({ db, sessionShards: config.sessionShards }),
-        ...createLoginRecordActivities({ db }),
-        ...createScanActivities({ db, tgstatToken: config.scan.tgstatToken }),
-      },
-    }),
-    ...(await Promise.all(
-      [...served].map((shard) =>
-        Worker.create({
-          connection,
-          namespace,
-          taskQueue: sessionTaskQueue(shard),
-          shutdownGraceTime,
-          activities: {
-            ...createSessionActivities({ db, pool, ...pacing }),
-            ...createScanSessionActivities({ db, pool, ...pacing }),
-            ...createProfileActivities({ db, pool }),
-            ...createLoginActivities({
-              db,
-              pool,
-              secrets: options.secrets,
-              telegramLogins: drivers.telegramLogins,
-              whatsapp: drivers.whatsapp,
-              logger: log,
-            }),
-          },
-        }),
-      ),
-    )),
-  ];
-  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
-  void connectServedAccounts().catch((err) => log.warn({ err }, 'connecting sessions failed'));
+      activities: sessionActivities,
+    });
+    const running = worker.run().catch((err) => {
+      log.error({ err, shard }, 'session shard worker failed; serving the shard again');
+      if (!draining.signal.aborted) void leases.restart(shard);
+    });
+    shardWorkers.set(shard, { worker, running });
+    void connectAccounts((s) => s === shard).catch((err) => log.warn({ err, shard }, 'connecting sessions failed'));
+  };
+  const stopServingShard = async (shard: number) => {
+    const entry = shardWorkers.get(shard);
+    shardWorkers.delete(shard);
+    // Another worker may be taking the shard over: its sessions close first, so no account is live twice.
+    await pool.dropWhere((accountId) => shardOfAccount(accountId) === shard);
+    if (entry?.worker.getState() === 'RUNNING') entry.worker.shutdown();
+    await entry?.running;
+  };
+
+  const done = mainWorker.run();
+  await leases.start();
   // Received WhatsApp messages are kept for search only as long as INBOUND_RETENTION_DAYS says;
   // pacing slots only as long as their sends can still be under way.
   const prune = () => {
@@ -165,19 +201,26 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
   const pruner = setInterval(prune, 60 * 60_000).unref();
   prune();
-  log.info({ shards: [...served], sessionShards: config.sessionShards }, 'worker started');
+  log.info({ owner, candidates: config.workerShards, serving: leases.shards, sessionShards: config.sessionShards }, 'worker started');
 
   return {
     pool,
+    leases,
     workflowBundle: options.workflowBundle,
     done,
     async shutdown() {
+      // Drain while the leases are still held (they keep being renewed), then hand them over.
       draining.abort();
-      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
-      await done.catch((err) => log.error({ err }, 'worker stopped with an error'));
+      for (const worker of [mainWorker, ...[...shardWorkers.values()].map((e) => e.worker)]) {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      }
+      await Promise.all([done, ...[...shardWorkers.values()].map((e) => e.running)]).catch((err) =>
+        log.error({ err }, 'worker stopped with an error'),
+      );
       clearInterval(pruner);
       await listener.close();
       await pool.closeAll();
+      await leases.stop();
       await drivers.close();
       await connection.close();
     },

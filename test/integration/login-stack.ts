@@ -10,24 +10,16 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import type { Knex } from 'knex';
-import { Api } from 'telegram';
 import { loadConfig, type Config } from '../../src/config';
 import { createDb, migrateLatest } from '../../src/db/knex';
 import { createLogger } from '../../src/logger';
 import { bootstrapAdmin } from '../../src/runtime/bootstrap';
 import { runStops, startRoles, type RunningRoles } from '../../src/runtime/roles';
-import { isPaired } from '../../src/platforms/whatsapp/auth-state';
 import { loadBaileys } from '../../src/platforms/whatsapp/baileys';
 import { getStack } from '../support/stack';
-import { user } from '../unit/platforms/telegram/fixtures';
-import { stubFactory, type Responder, type StubClient } from '../unit/platforms/telegram/stub-client';
-import type { WhatsAppSocketFactory } from '../../src/platforms/whatsapp/socket';
-import { ME, StubSocket } from '../unit/platforms/whatsapp/stub-socket';
+import { stubPlatforms, type StubPlatforms } from '../support/stub-platforms';
 
-/** The Telegram user every stubbed Telegram session belongs to. */
-export const TELEGRAM_ME = user(5001, { username: 'alice', firstName: 'Alice', phone: '15550001111', self: true });
-/** The WhatsApp user every stubbed socket logs in as. */
-export const WHATSAPP_ME = ME;
+export { TELEGRAM_ME, WHATSAPP_ME } from '../support/stub-platforms';
 
 const ADMIN_KEY = 'ahk_login_stack_admin_key_for_tests';
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'error');
@@ -66,10 +58,8 @@ export interface LoginStack {
   config: Config;
   roles: RunningRoles;
   temporalAddress: string;
-  /** Telegram's side: answers every request of every stub client (the connect check aside). */
-  telegram: { respond: Responder; clients: StubClient[] };
-  /** WhatsApp's side: the groups each new socket reports, and every socket opened. */
-  whatsapp: { groups: StubSocket['groups']; sockets: StubSocket[] };
+  telegram: StubPlatforms['telegram'];
+  whatsapp: StubPlatforms['whatsapp'];
   /** Stops the API and worker and starts them again on the same database and namespace. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -105,31 +95,7 @@ export async function startLoginStack(): Promise<LoginStack> {
   });
   await bootstrapAdmin(scratch.db, config);
 
-  const telegram = {
-    respond: ((request) => {
-      throw new Error(`no Telegram answer scripted for ${request.className}`);
-    }) as Responder,
-    clients: [] as StubClient[],
-  };
-  const factory = stubFactory((request) => {
-    if (request instanceof Api.users.GetUsers && request.id[0] instanceof Api.InputUserSelf) return [TELEGRAM_ME];
-    return telegram.respond(request);
-  });
-  telegram.clients = factory.clients;
-
-  const whatsapp = { groups: {} as StubSocket['groups'], sockets: [] as StubSocket[] };
-  const whatsappSocket: WhatsAppSocketFactory = (input) => {
-    const socket = new StubSocket(baileys, input);
-    whatsapp.sockets.push(socket);
-    socket.groups = whatsapp.groups;
-    // After the stub's own "connecting" (next tick), like WhatsApp answering the new socket.
-    setImmediate(() => {
-      if (socket.ended) return;
-      if (isPaired(input.auth.creds)) socket.emitOpen(WHATSAPP_ME);
-      else socket.emitQr(`2@qr-${whatsapp.sockets.length}`);
-    });
-    return socket;
-  };
+  const { factories, telegram, whatsapp } = stubPlatforms(baileys);
 
   const start = () =>
     startRoles({
@@ -139,7 +105,7 @@ export async function startLoginStack(): Promise<LoginStack> {
       logger,
       api: true,
       worker: true,
-      driverFactories: { telegramClient: factory, whatsappSocket },
+      driverFactories: factories,
     });
   let roles = await start();
 

@@ -18,8 +18,9 @@ export interface ProcessInfo {
 }
 
 /**
- * `autohub start` (embedded PostgreSQL and Temporal included) as a separate process in its own
- * process group, as a terminal runs a foreground job, so a test can press Ctrl-C on it.
+ * An AutoHub command as a separate process in its own process group, as a terminal runs a
+ * foreground job, so a test can press Ctrl-C on it or kill it: by default `autohub start`
+ * (embedded PostgreSQL and Temporal included), ready once its API answers.
  */
 export class AutoHubStart {
   private child?: ChildProcess;
@@ -30,11 +31,13 @@ export class AutoHubStart {
     private readonly env: NodeJS.ProcessEnv,
     readonly baseUrl: string,
     private readonly adminKey: string,
+    /** The script and arguments node runs (through tsx). */
+    private readonly command: string[] = ['src/cli.ts', 'start'],
   ) {}
 
-  /** Starts it and resolves once its API answers. */
-  async start(timeoutMs = 120_000): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], {
+  /** Starts it and resolves once `ready` says so (by default: once its API answers). */
+  async start(timeoutMs = 120_000, ready: () => Promise<boolean> = () => this.listening()): Promise<void> {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...this.command], {
       cwd: path.resolve(__dirname, '../..'),
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,13 +50,27 @@ export class AutoHubStart {
     }
     await eventually(
       async () => {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`autohub start exited:\n${this.output}`);
-        const ok = await fetch(`${this.baseUrl}/api/openapi.json`).then((r) => r.ok, () => false);
-        return ok ? true : undefined;
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.command.join(' ')} exited:\n${this.output}`);
+        return (await ready()) ? true : undefined;
       },
       timeoutMs,
-      'autohub start to listen',
+      `${this.command.join(' ')} to be ready`,
     );
+  }
+
+  private listening(): Promise<boolean> {
+    return fetch(`${this.baseUrl}/api/openapi.json`).then((r) => r.ok, () => false);
+  }
+
+  /** Its JSON log lines (the output is JSON when not on a terminal), parsed. */
+  get logs(): Array<Record<string, any>> {
+    return this.lines.flatMap((line) => {
+      try {
+        return [JSON.parse(line.text) as Record<string, any>];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** Its process id, which is also its process group's. */

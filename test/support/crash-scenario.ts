@@ -113,6 +113,8 @@ export async function runCrashScenario(options: { targets: number; gapSeconds: n
     AUTOHUB_HOME: home,
     AUTOHUB_ADMIN_KEY: stack.adminKey,
     AUTOHUB_SECRET_KEY: randomBytes(32).toString('hex'),
+    // The restarted process is the same worker (a restarted pod): it takes its shard leases back at once.
+    WORKER_ID: `crash-worker-${namespace}`,
     LOG_LEVEL: 'warn',
   };
   const hub = new AutoHubProcess(env, `http://127.0.0.1:${port}`, stack.adminKey);

@@ -10,9 +10,9 @@ export interface Reply<T = any> {
 export async function request<T = any>(
   method: string,
   path: string,
-  options: { key?: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> } = {},
+  options: { key?: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string>; baseUrl?: string } = {},
 ): Promise<Reply<T>> {
-  const { baseUrl } = await getStack();
+  const baseUrl = options.baseUrl ?? (await getStack()).baseUrl;
   const headers: Record<string, string> = { ...options.headers };
   if (options.key) headers['X-API-Key'] = options.key;
   let body: string | Buffer | undefined = options.raw;
@@ -47,15 +47,15 @@ export async function postFile(
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** A client bound to one API key. */
-export function client(key: string) {
+/** A client bound to one API key, of the suite's API or of the one at `baseUrl`. */
+export function client(key: string, baseUrl?: string) {
   return {
     key,
-    get: <T = any>(path: string) => request<T>('GET', path, { key }),
-    post: <T = any>(path: string, body?: unknown) => request<T>('POST', path, { key, body }),
-    put: <T = any>(path: string, body?: unknown) => request<T>('PUT', path, { key, body }),
-    patch: <T = any>(path: string, body?: unknown) => request<T>('PATCH', path, { key, body }),
-    delete: <T = any>(path: string) => request<T>('DELETE', path, { key }),
+    get: <T = any>(path: string) => request<T>('GET', path, { key, baseUrl }),
+    post: <T = any>(path: string, body?: unknown) => request<T>('POST', path, { key, body, baseUrl }),
+    put: <T = any>(path: string, body?: unknown) => request<T>('PUT', path, { key, body, baseUrl }),
+    patch: <T = any>(path: string, body?: unknown) => request<T>('PATCH', path, { key, body, baseUrl }),
+    delete: <T = any>(path: string) => request<T>('DELETE', path, { key, baseUrl }),
   };
 }
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 
@@ -50,5 +52,78 @@ describe('loadConfig', () => {
 
   it('rejects worker shards beyond SESSION_SHARDS', () => {
     assert.throws(() => loadConfig({ SESSION_SHARDS: '2', WORKER_SHARDS: '0,2' }), /WORKER_SHARDS: shards 2/);
+  });
+
+  it('requires AUTOHUB_SECRET_KEY with an external database, naming it', () => {
+    assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://db/autohub' }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /AUTOHUB_SECRET_KEY: required with DATABASE_URL/);
+      return true;
+    });
+    const key = 'a'.repeat(64);
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://db/autohub', AUTOHUB_SECRET_KEY: key }).secretKey, key);
+    assert.equal(loadConfig({}).secretKey, undefined, 'the embedded mode generates its key');
+  });
+
+  describe('Temporal TLS and API key', () => {
+    let dir: string;
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const file = (name: string, content = pem) => {
+      const at = path.join(dir, name);
+      writeFileSync(at, content);
+      return at;
+    };
+    beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'autohub-tls-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    const external = { TEMPORAL_ADDRESS: 'temporal.example:7233' };
+
+    it('connects in plain text by default', () => {
+      const config = loadConfig(external);
+      assert.equal(config.temporal.tls, undefined);
+      assert.equal(config.temporal.apiKey, undefined);
+    });
+
+    it('reads the CA, the client certificate pair and the server name for mTLS', () => {
+      const config = loadConfig({
+        ...external,
+        TEMPORAL_TLS_CA_PATH: file('ca.pem'),
+        TEMPORAL_TLS_CERT_PATH: file('client.pem'),
+        TEMPORAL_TLS_KEY_PATH: file('client.key', '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n'),
+        TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
+      });
+      assert.equal(config.temporal.tls?.serverRootCACertificate?.toString(), pem);
+      assert.match(config.temporal.tls?.clientCertPair?.key.toString() ?? '', /PRIVATE KEY/);
+      assert.equal(config.temporal.tls?.serverNameOverride, 'temporal.internal');
+    });
+
+    it('turns TLS on with an API key (Temporal Cloud), unless TEMPORAL_TLS=false says otherwise', () => {
+      const cloud = loadConfig({ ...external, TEMPORAL_API_KEY: 'key-1' });
+      assert.deepEqual(cloud.temporal.tls, {});
+      assert.equal(cloud.temporal.apiKey, 'key-1');
+      const plain = loadConfig({ ...external, TEMPORAL_API_KEY: 'key-1', TEMPORAL_TLS: 'false' });
+      assert.equal(plain.temporal.tls, undefined);
+      assert.deepEqual(loadConfig({ ...external, TEMPORAL_TLS: 'true' }).temporal.tls, {});
+    });
+
+    it('lists every TLS problem: missing files, half a pair, no PEM, no external server', () => {
+      assert.throws(
+        () =>
+          loadConfig({
+            ...external,
+            TEMPORAL_TLS_CA_PATH: path.join(dir, 'missing.pem'),
+            TEMPORAL_TLS_CERT_PATH: file('not-pem.txt', 'hello'),
+          }),
+        (err: unknown) => {
+          assert.ok(err instanceof ConfigError);
+          assert.equal(err.problems.length, 3, err.message);
+          assert.match(err.message, /TEMPORAL_TLS_CA_PATH: cannot read .*missing\.pem \(ENOENT\)/);
+          assert.match(err.message, /TEMPORAL_TLS_CERT_PATH, TEMPORAL_TLS_KEY_PATH: give both/);
+          assert.match(err.message, /TEMPORAL_TLS_CERT_PATH: .*not-pem\.txt is not a PEM file/);
+          return true;
+        },
+      );
+      assert.throws(() => loadConfig({ TEMPORAL_API_KEY: 'key-1' }), /apply to an external Temporal server only/);
+      assert.throws(() => loadConfig({ ...external, TEMPORAL_TLS: 'false', TEMPORAL_TLS_CA_PATH: file('ca.pem') }), /TEMPORAL_TLS: false/);
+    });
   });
 });
