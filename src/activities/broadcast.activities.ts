@@ -32,6 +32,11 @@ export function createBroadcastActivities({ db, sessionShards }: BroadcastActivi
     async finishBroadcastRun(input: { runId: string; status: broadcasts.RunStatus; error?: string }): Promise<void> {
       await broadcasts.finishRun(db, input.runId, input.status, input.error);
     },
+
+    /** Fails the run of a workflow whose bookkeeping could not go on, with the reason. */
+    async failBroadcastRun(input: { broadcastId: string; workflowId: string; error: string }): Promise<void> {
+      await broadcasts.failRun(db, input);
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { failUnstartedRun, recordScheduleError } from '../db/repos/broadcasts.repo';
+import { failRun, recordScheduleError } from '../db/repos/broadcasts.repo';
 import {
   claimDueOperations,
   claimOperation,
@@ -11,7 +11,7 @@ import {
   type WorkflowStart,
 } from '../db/repos/temporal-outbox.repo';
 import { fromStoredSearchAttributes } from '../temporal/search-attributes';
-import { BROADCAST_RUN_WORKFLOW } from '../workflows/shared';
+import { BROADCAST_RUN_WORKFLOW, type BroadcastRunInput } from '../workflows/shared';
 import { syncBroadcastSchedule } from './broadcast-schedules';
 
 /** Operations claimed per sweep. */
@@ -150,7 +150,9 @@ export class TemporalOutbox {
 
 /** What becomes of the row a workflow was started for when its start is given up. */
 async function onStartAbandoned(trx: Knex, start: WorkflowStart, reason: string): Promise<void> {
-  if (start.workflowType === BROADCAST_RUN_WORKFLOW) await failUnstartedRun(trx, start.workflowId, reason);
+  if (start.workflowType !== BROADCAST_RUN_WORKFLOW) return;
+  const [input] = start.args as [BroadcastRunInput];
+  await failRun(trx, { broadcastId: input.broadcastId, workflowId: start.workflowId, error: reason });
 }
 
 /** An error's message followed by its causes', e.g. "Failed to start Workflow: 3 INVALID_ARGUMENT: …". */

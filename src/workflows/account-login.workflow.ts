@@ -19,6 +19,7 @@ import {
   type LoginFailureDetails,
   type LoginStep,
 } from './account-login.shared';
+import { BUG_ERROR_TYPES } from './shared';
 
 /** How long a new login waits for its first step; the API sends it right after starting the workflow. */
 const BEGIN_WAIT = '1 minute';
@@ -27,7 +28,7 @@ const STEP_WAIT = '10 minutes';
 
 const records = proxyActivities<LoginRecordActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: [...BUG_ERROR_TYPES] },
 });
 
 /**
@@ -51,14 +52,14 @@ export async function accountLoginWorkflow(input: AccountLoginInput): Promise<Ac
     // The caller waits on HTTP: a shard nobody serves must fail the step soon, not queue it.
     scheduleToStartTimeout: '30 seconds',
     startToCloseTimeout: '2 minutes',
-    retry: { maximumAttempts: 1 },
+    retry: { maximumAttempts: 1, nonRetryableErrorTypes: [...BUG_ERROR_TYPES] },
   });
   const watcher = proxyActivities<LoginActivities>({
     taskQueue: input.sessionTaskQueue,
     scheduleToStartTimeout: '30 seconds',
     startToCloseTimeout: '15 minutes',
     heartbeatTimeout: '30 seconds',
-    retry: { maximumAttempts: 1 },
+    retry: { maximumAttempts: 1, nonRetryableErrorTypes: [...BUG_ERROR_TYPES] },
   });
 
   let current: LoginStep | undefined;
@@ -156,7 +157,7 @@ export async function accountLogoutWorkflow(input: AccountLogoutInput): Promise<
     taskQueue: input.sessionTaskQueue,
     scheduleToStartTimeout: '30 seconds',
     startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', maximumAttempts: 3 },
+    retry: { initialInterval: '1 second', maximumAttempts: 3, nonRetryableErrorTypes: [...BUG_ERROR_TYPES] },
   });
   return steps.logOutAccount({ accountId: input.accountId });
 }

@@ -9,11 +9,18 @@ import {
 } from '@temporalio/workflow';
 import type { BroadcastActivities } from '../activities/broadcast.activities';
 import type { SessionActivities } from '../activities/session.activities';
-import { ACCOUNT_LEVEL_FAILURES, FailureTypes, type BroadcastRunInput, type BroadcastRunResult } from './shared';
+import { ACCOUNT_LEVEL_FAILURES, BUG_ERROR_TYPES, FailureTypes, type BroadcastRunInput, type BroadcastRunResult } from './shared';
 
+/** The run's records: retried for about five minutes of database trouble, never for a bug. */
 const ledger = proxyActivities<BroadcastActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 15,
+    nonRetryableErrorTypes: [...BUG_ERROR_TYPES],
+  },
 });
 
 /**
@@ -23,14 +30,12 @@ const ledger = proxyActivities<BroadcastActivities>({
  * A target that fails for good (forbidden, not found) fails alone; a FloodWait pauses the
  * account's sends and resumes after it (short waits inside the activity, long ones as a durable
  * timer here); an account-level failure (restricted, session revoked) fails the remaining targets
- * with that reason. Cancelling the workflow closes the run as `cancelled`.
+ * with that reason. Cancelling the workflow closes the run as `cancelled`. A run whose own records
+ * cannot be read or written after every retry ends failed, saying why.
  */
 export async function broadcastRunWorkflow(input: BroadcastRunInput): Promise<BroadcastRunResult> {
-  const plan = await ledger.beginBroadcastRun({
-    broadcastId: input.broadcastId,
-    workflowId: workflowInfo().workflowId,
-    runNumber: input.runNumber,
-  });
+  const { workflowId } = workflowInfo();
+  const plan = await bookkeeping(input, () => ledger.beginBroadcastRun({ broadcastId: input.broadcastId, workflowId, runNumber: input.runNumber }));
   if (!plan) return { runId: null, status: 'cancelled', sent: 0, failed: 0 };
 
   const session = proxyActivities<SessionActivities>({
@@ -42,7 +47,7 @@ export async function broadcastRunWorkflow(input: BroadcastRunInput): Promise<Br
       backoffCoefficient: 2,
       maximumInterval: '1 minute',
       maximumAttempts: 20,
-      nonRetryableErrorTypes: [...ACCOUNT_LEVEL_FAILURES, FailureTypes.DeliveryNotFound, FailureTypes.ImageNotFound],
+      nonRetryableErrorTypes: [...BUG_ERROR_TYPES, ...ACCOUNT_LEVEL_FAILURES, FailureTypes.DeliveryNotFound, FailureTypes.ImageNotFound],
     },
   });
 
@@ -73,8 +78,23 @@ export async function broadcastRunWorkflow(input: BroadcastRunInput): Promise<Br
   }
 
   const status = stopReason ? 'failed' : 'completed';
-  await ledger.finishBroadcastRun({ runId: plan.runId, status, error: stopReason });
+  await bookkeeping(input, () => ledger.finishBroadcastRun({ runId: plan.runId, status, error: stopReason }));
   return { runId: plan.runId, status, sent, failed: plan.targetKeys.length - sent };
+}
+
+/**
+ * Runs one of the run's bookkeeping activities. When it fails for good, the run is failed with
+ * the reason (if that can still be recorded) and the workflow fails with it too.
+ */
+async function bookkeeping<T>(input: BroadcastRunInput, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const error = `the run's records could not be kept: ${failureMessage(err)}`;
+    await ledger.failBroadcastRun({ broadcastId: input.broadcastId, workflowId: workflowInfo().workflowId, error }).catch(() => undefined);
+    throw ApplicationFailure.nonRetryable(error, FailureTypes.BookkeepingFailed);
+  }
 }
 
 function failureMessage(err: unknown): string {

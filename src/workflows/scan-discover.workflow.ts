@@ -11,6 +11,7 @@ import {
 } from '../domain/discovery';
 import { describeFailure, runScanJob, scanJobs, scanSession } from './scan-job';
 import type { DiscoverParams, ScanJobInput, ScanJobResult } from './scan.shared';
+import { BUG_ERROR_TYPES } from './shared';
 
 /** Most candidates whose members or type are looked up through the account (each is one platform request). */
 const RESOLVE_LIMIT = 20;
@@ -33,7 +34,7 @@ export async function discoverGroupsWorkflow(input: ScanJobInput<DiscoverParams>
   const once = {
     startToCloseTimeout: p.sourceTimeoutMs + 30_000,
     scheduleToCloseTimeout: p.sourceTimeoutMs + 60_000,
-    retry: { maximumAttempts: 1 },
+    retry: { maximumAttempts: 1, nonRetryableErrorTypes: [...BUG_ERROR_TYPES] },
   };
   const web = proxyActivities<ScanActivities>(once);
   const searchee = proxyActivities<ScanSessionActivities>({ ...once, taskQueue: input.sessionTaskQueue });

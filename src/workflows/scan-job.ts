@@ -9,11 +9,12 @@ import {
 import type { ScanActivities } from '../activities/scan.activities';
 import type { ScanSessionActivities } from '../activities/scan-session.activities';
 import { PERMANENT_PLATFORM_FAILURES, PlatformFailureTypes, ScanEndTypes, type ScanJobResult } from './scan.shared';
+import { BUG_ERROR_TYPES } from './shared';
 
 /** Database activities of scan jobs (task queue `autohub`). */
 export const scanJobs = proxyActivities<ScanActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: [...BUG_ERROR_TYPES] },
 });
 
 /**
@@ -31,7 +32,7 @@ export function scanSession(taskQueue: string) {
       backoffCoefficient: 2,
       maximumInterval: '1 minute',
       maximumAttempts: 10,
-      nonRetryableErrorTypes: [...PERMANENT_PLATFORM_FAILURES],
+      nonRetryableErrorTypes: [...BUG_ERROR_TYPES, ...PERMANENT_PLATFORM_FAILURES],
     },
   });
 }

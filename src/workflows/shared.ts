@@ -3,6 +3,13 @@
  * Importable from workflow code: no Node built-ins, no I/O.
  */
 
+/**
+ * Errors retrying cannot mend: a bug in AutoHub (or data it cannot read), not trouble with a
+ * service. Every activity's retry policy lists them as non-retryable, so a bug fails at once
+ * with its message instead of being retried for minutes.
+ */
+export const BUG_ERROR_TYPES: readonly string[] = ['TypeError', 'ReferenceError', 'SyntaxError', 'RangeError'];
+
 /** Task queue of every workflow and of activities that only touch the database. */
 export const MAIN_TASK_QUEUE = 'autohub';
 
@@ -33,6 +40,8 @@ export const FailureTypes = {
   AuthRevoked: 'AuthRevoked',
   DeliveryNotFound: 'DeliveryNotFound',
   ImageNotFound: 'ImageNotFound',
+  /** The run's own records could not be read or written (after every retry). */
+  BookkeepingFailed: 'BookkeepingFailed',
 } as const;
 
 /** Failures after which no further target of the run can succeed. */

@@ -1,7 +1,7 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import assert from 'node:assert/strict';
 import { eventually, finishedBroadcast, newSandboxAccount, newUser, userWithAccount, type Client } from '../support/http';
-import { getTemporalClient } from '../support/stack';
+import { getStack, getTemporalClient } from '../support/stack';
 
 const runsOf = async (api: Client, id: string): Promise<any[]> => (await api.get(`/api/v1/broadcast/${id}`)).body.broadcast.runs;
 
@@ -196,6 +196,39 @@ describe('recurring broadcasts (Temporal Schedules)', () => {
     const after = (await own.get(`/api/v1/accounts/${paced}/sandbox/outbox?limit=100`)).body.items.slice(3);
     assert.deepEqual(after.map((i: any) => [i.chat_key, i.text]), [['@channel2', 'changed Channel Two']]);
     await own.delete(`/api/v1/broadcast/${id}`);
+  });
+
+  it('fails a run whose records cannot be kept, at once and with the reason', async function () {
+    this.timeout(30_000);
+    const { db } = await getStack();
+    const created = await api.post('/api/v1/broadcast', {
+      account_id: accountId,
+      target_keys: ['@channel1'],
+      message: 'unreadable',
+      schedule_type: 'daily',
+      daily_time: '03:00',
+    });
+    const id = created.body.schedule_id;
+    // Data the run cannot read (as a bug would leave it): its targets are not a list.
+    await db('broadcasts').where({ id }).update({ target_keys: JSON.stringify('@channel1') });
+    const schedule = (await getTemporalClient()).schedule.getHandle(`broadcast-${id}`);
+    await schedule.trigger();
+    const run = await eventually(async () => (await runsOf(api, id).catch(() => []))[0], 20_000, 'the failed run');
+    await db('broadcasts').where({ id }).update({ target_keys: JSON.stringify(['@channel1']) });
+    assert.equal(run.status, 'failed');
+    assert.match(run.error, /the run's records could not be kept: .*map is not a function/);
+
+    const handle = (await getTemporalClient()).workflow.getHandle(run.workflow_id);
+    const described = await eventually(async () => {
+      const d = await handle.describe();
+      return d.status.name === 'RUNNING' ? undefined : d;
+    }, 10_000, 'the workflow to close');
+    assert.equal(described.status.name, 'FAILED');
+    const history = await handle.fetchHistory();
+    const begun = history.events!.filter((e) => e.activityTaskStartedEventAttributes);
+    assert.equal(begun.length, 2, 'beginning the run, then recording its failure');
+    assert.equal(begun[0]!.activityTaskStartedEventAttributes!.attempt, 1, 'a bug was retried');
+    await api.delete(`/api/v1/broadcast/${id}`);
   });
 
   it('changes message, targets and interval with PATCH, keeping the rules of creation', async () => {

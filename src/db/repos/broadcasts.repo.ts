@@ -290,10 +290,30 @@ export async function finishRun(db: Knex, runId: string, status: RunStatus, erro
   });
 }
 
-/** Fails the run of `workflowId` whose workflow could not be started, with the reason. */
-export async function failUnstartedRun(db: Knex, workflowId: string, reason: string): Promise<void> {
-  const run = await db('broadcast_runs').where({ workflow_id: workflowId }).first<{ id: string } | undefined>('id');
-  if (run) await finishRun(db, run.id, 'failed', reason);
+/**
+ * Fails the run of `workflowId` with the reason it could not go on (its workflow could not be
+ * started, or its records written). A run that was never opened (its schedule fired, then opening
+ * it failed) is recorded as a failed run of the broadcast, so the failure shows where runs do.
+ */
+export async function failRun(db: Knex, run: { broadcastId: string; workflowId: string; error: string }): Promise<void> {
+  await db.transaction(async (trx) => {
+    const existing = await trx('broadcast_runs').where({ workflow_id: run.workflowId }).first<{ id: string } | undefined>('id');
+    if (existing) return finishRun(trx, existing.id, 'failed', run.error);
+    const [broadcast] = await trx('broadcasts')
+      .where({ id: run.broadcastId })
+      .increment('run_count', 1)
+      .returning<{ run_count: number }[]>('run_count');
+    if (!broadcast) return;
+    await trx('broadcast_runs').insert({
+      broadcast_id: run.broadcastId,
+      run_number: broadcast.run_count,
+      workflow_id: run.workflowId,
+      status: 'failed',
+      message: '',
+      error: run.error,
+      finished_at: trx.fn.now(),
+    });
+  });
 }
 
 /** A run as the API shows it. */
