@@ -20,8 +20,8 @@ export type WorkflowKind = 'broadcast' | 'broadcast_dry_run' | 'schedule' | 'sca
 /** Who and what a workflow is for: the facts its memo and search attributes carry. */
 export interface WorkflowOwner {
   userId: string;
-  /** Absent for work that belongs to no account. */
-  accountId?: string;
+  /** Null for work that belongs to no account. */
+  accountId: string | null;
 }
 
 /** The typed search attributes of a workflow of `kind` for `owner`. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
 import { Api } from 'telegram';
 import { readSessionSecret } from '../../src/db/repos/sessions.repo';
+import { AutoHubKind } from '../../src/temporal/search-attributes';
 import { SecretBox } from '../../src/db/secret-box';
 import { ensureSecretKey } from '../../src/runtime/bootstrap';
 import { eventually } from '../support/http';
@@ -247,5 +248,19 @@ describe('Telegram login through HTTP, Temporal and the worker (stubbed Telegram
     assert.equal(session.destroyed, true);
     assert.equal(stack.roles.worker?.pool.has(id), false);
     assert.equal((await api.get(`/api/v1/accounts/${id}`)).status, 404);
+
+    // The Temporal UI finds the account's login and logout by its search attributes.
+    const connection = await Connection.connect({ address: stack.temporalAddress });
+    try {
+      const temporal = new Client({ connection, namespace: stack.config.temporal.namespace });
+      const kinds = await eventually(async () => {
+        const found: string[] = [];
+        for await (const w of temporal.workflow.list({ query: `AutoHubAccountId = "${id}"` })) found.push(String(w.typedSearchAttributes.get(AutoHubKind)));
+        return found.includes('login') && found.includes('logout') ? found.sort() : undefined;
+      }, 15_000, "the account's login and logout in the visibility store");
+      assert.deepEqual(kinds, ['login', 'logout']);
+    } finally {
+      await connection.close();
+    }
   });
 });

@@ -33,6 +33,7 @@ import type { ApiDeps, Caller } from '../context';
 import { present } from '../presenters';
 import { ok, route } from '../route';
 import { AccountLoginBody, loginMethodOf, loginProblem } from './account-login.schemas';
+import { searchAttributesFor } from '../../temporal/search-attributes';
 
 /** How long deleting an account waits for its session to be logged out before deleting anyway. */
 export const LOGOUT_WAIT_MS = 15_000;
@@ -125,6 +126,7 @@ export async function logOutAccount(deps: ApiDeps, account: Account): Promise<vo
       workflowId: logoutWorkflowId(account.id),
       args: [{ accountId: account.id, sessionTaskQueue: accountTaskQueue(account.id, deps.config.sessionShards) }],
       memo: { userId: account.userId, accountId: account.id },
+      typedSearchAttributes: searchAttributesFor('logout', { userId: account.userId, accountId: account.id }),
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
     const timeout = new Promise<'timeout'>((resolve) => {
@@ -151,6 +153,7 @@ async function beginLogin(deps: ApiDeps, account: Account, method: LoginMethod, 
     workflowId: loginWorkflowId(account.id),
     args: [input],
     memo: { userId: account.userId, accountId: account.id },
+    typedSearchAttributes: searchAttributesFor('login', { userId: account.userId, accountId: account.id }),
     workflowIdConflictPolicy: 'TERMINATE_EXISTING',
   });
   return loginStep(() => handle.executeUpdate(beginLoginUpdate));

@@ -15,6 +15,7 @@ import { PhotoBody, UpdateProfileBody, UsernameBody } from './profile.schemas';
 import { accountTaskQueue } from '../../domain/sharding';
 import { ServiceUnavailableError } from '../../errors';
 import { httpErrorFor } from './scan.jobs';
+import { searchAttributesFor } from '../../temporal/search-attributes';
 
 /** Profile management of an account: name, about, username, photo — through its session, on Temporal. */
 export function profileRoutes(deps: ApiDeps) {
@@ -99,6 +100,7 @@ async function runProfileOperation(deps: ApiDeps, account: Account, operation: P
       workflowId: profileWorkflowId(account.id, randomUUID()),
       args: [input],
       memo: { userId: account.userId, accountId: account.id, operation: operation.type },
+      typedSearchAttributes: searchAttributesFor('profile', { userId: account.userId, accountId: account.id }),
       workflowExecutionTimeout: PROFILE_TIMEOUT,
     })) as ProfileData;
   } catch (err) {

@@ -9,6 +9,7 @@ import { PlatformFailureTypes, ScanEndTypes, scanWorkflowId, type ScanJobInput }
 import { MAIN_TASK_QUEUE } from '../../workflows/shared';
 import type { ApiDeps, Caller } from '../context';
 import { ok } from '../route';
+import { searchAttributesFor } from '../../temporal/search-attributes';
 
 // Failure types whose messages come from a platform driver and are safe to show; a PlatformError
 // that exhausted its retries (connection trouble) keeps its class name as its type.
@@ -80,6 +81,7 @@ export async function startScanJob(deps: ApiDeps, request: ScanRequest): Promise
       workflowId,
       args: [input],
       memo: { userId: request.caller.user.id, accountId: request.account.id, jobId, kind: request.kind },
+      typedSearchAttributes: searchAttributesFor('scan', { userId: request.caller.user.id, accountId: request.account.id }),
     });
   } catch (err) {
     await failScanJob(db, jobId, 'the scan could not be started', null);
