@@ -76,8 +76,9 @@ async function startStack(): Promise<Stack> {
     AUTOHUB_SANDBOX: 'true',
     // The tests serve their image URLs from 127.0.0.1.
     IMAGE_URL_ALLOW_PRIVATE: 'true',
-    // Pacing waits over a second become durable timers, so the suite's short gaps take that path too.
-    PACING_INLINE_WAIT_SECONDS: '1',
+    // Pacing waits over a second become durable timers, so the suite's short gaps take that path too
+    // (benchmarks measuring real pacing set the production default).
+    PACING_INLINE_WAIT_SECONDS: process.env.PACING_INLINE_WAIT_SECONDS ?? '1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
   });
   const migrator = createDb(databaseUrl, { max: 1 });
