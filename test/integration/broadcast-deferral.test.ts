@@ -12,8 +12,9 @@ async function eventTypes(workflowId: string): Promise<number[]> {
 }
 
 /**
- * A FloodWait longer than the send activity may sleep (10 s) hands the rest of the run back to
- * the workflow, which waits on a durable timer: these runs are also the replay test's timer paths.
+ * A FloodWait longer than the send activity may sleep (PACING_INLINE_WAIT_SECONDS, 1 s in the
+ * suite) hands the rest of the run back to the workflow, which waits on a durable timer: these
+ * runs are also the replay test's timer paths.
  */
 describe('broadcast runs deferred by a long FloodWait', () => {
   let api: Client;
@@ -28,7 +29,9 @@ describe('broadcast runs deferred by a long FloodWait', () => {
     const accountId = await newSandboxAccount(api);
     const targets = await groupKeys(api, accountId, 2);
     assert.equal(targets.length, 2);
-    await api.put(`/api/v1/accounts/${accountId}/sandbox/faults`, { flood_wait_seconds: 11, flood_wait_sends: 1 });
+    const { config } = await getStack();
+    assert.ok(3_000 > config.pacingInlineWaitMs, 'the FloodWait is waited out inside the activity');
+    await api.put(`/api/v1/accounts/${accountId}/sandbox/faults`, { flood_wait_seconds: 3, flood_wait_sends: 1 });
     const faultAt = Date.now();
     const created = await api.post('/api/v1/broadcast', { account_id: accountId, target_keys: targets, message: 'deferred' });
     assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -37,7 +40,7 @@ describe('broadcast runs deferred by a long FloodWait', () => {
     assert.equal(broadcast.last_run.status, 'completed');
     const sent = (await outboxItems(api, accountId)).filter((i) => i.text === 'deferred');
     assert.deepEqual(sent.map((i) => i.chat_key), targets);
-    for (const item of sent) assert.ok(Date.parse(item.at) >= faultAt + 10_500, `${item.chat_key} was sent during the FloodWait`);
+    for (const item of sent) assert.ok(Date.parse(item.at) >= faultAt + 2_500, `${item.chat_key} was sent during the FloodWait`);
     const events = await eventTypes(created.body.workflow_id);
     assert.ok(events.includes(EventType.EVENT_TYPE_TIMER_FIRED), 'the run did not wait on a timer');
   });

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
-const result = spawnSync(process.execPath, [require.resolve('mocha/bin/mocha.js')], {
+const result = spawnSync('npm', ['test'], {
   cwd: root,
   env: { ...process.env, AUTOHUB_RECORD_HISTORIES: '1' },
   stdio: 'inherit',
