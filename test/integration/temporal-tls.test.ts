@@ -64,28 +64,21 @@ describe('Temporal connections with TLS and an API key', () => {
         { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
       ],
     });
-    const signer = { key: ca.private, cert: ca.cert };
-    const frontend = await generate([{ name: 'commonName', value: 'temporal.internal' }], {
-      keyType: 'ec',
-      algorithm: 'sha256',
-      ca: signer,
-      extensions: [
-        { name: 'basicConstraints', cA: false },
-        { name: 'keyUsage', digitalSignature: true, critical: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames: [{ type: 2, value: 'temporal.internal' }] },
-      ],
-    });
-    const worker = await generate([{ name: 'commonName', value: 'autohub-worker' }], {
-      keyType: 'ec',
-      algorithm: 'sha256',
-      ca: signer,
-      extensions: [
-        { name: 'basicConstraints', cA: false },
-        { name: 'keyUsage', digitalSignature: true, critical: true },
-        { name: 'extKeyUsage', clientAuth: true },
-      ],
-    });
+    // A certificate for `name`, signed by the CA, for a server or a client.
+    const issue = (name: string, usage: { serverAuth: true } | { clientAuth: true }) =>
+      generate([{ name: 'commonName', value: name }], {
+        keyType: 'ec',
+        algorithm: 'sha256',
+        ca: { key: ca.private, cert: ca.cert },
+        extensions: [
+          { name: 'basicConstraints', cA: false },
+          { name: 'keyUsage', digitalSignature: true, critical: true },
+          { name: 'extKeyUsage', ...usage },
+          ...('serverAuth' in usage ? [{ name: 'subjectAltName' as const, altNames: [{ type: 2 as const, value: name }] }] : []),
+        ],
+      });
+    const frontend = await issue('temporal.internal', { serverAuth: true });
+    const worker = await issue('autohub-worker', { clientAuth: true });
     pki = { ca: ca.cert, cert: frontend.cert, key: frontend.private, clientCert: worker.cert, clientKey: worker.private };
     server = await mtlsServer(pki);
     dir = mkdtempSync(path.join(tmpdir(), 'autohub-tls-'));
