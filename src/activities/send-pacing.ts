@@ -15,18 +15,12 @@ export interface PacedSendDeps {
   draining?: AbortSignal;
 }
 
-/** How a paced send activity waits for a send's slot. */
-export interface SlotWaitOptions {
-  /**
-   * Longest wait spent inside the activity; a slot further away is handed back to the workflow,
-   * which waits for it as a durable timer.
-   */
-  maxInlineWaitMs: number;
-  /** Aborted when the worker begins to shut down: the wait ends and the slot goes back to the workflow. */
-  draining?: AbortSignal;
-  /** What each heartbeat reports (the activity's progress), so waiting never hides it. */
-  heartbeatDetails?: unknown;
-}
+/** How a paced send activity waits for a send's slot (see {@link PacedSendDeps}). */
+export type SlotWaitOptions = Required<Pick<PacedSendDeps, 'maxInlineWaitMs'>> &
+  Pick<PacedSendDeps, 'draining'> & {
+    /** What each heartbeat reports (the activity's progress), so waiting never hides it. */
+    heartbeatDetails?: unknown;
+  };
 
 /** How often an activity heartbeats while it waits: well inside any heartbeat timeout we use. */
 const HEARTBEAT_EVERY_MS = 2_000;

@@ -59,8 +59,6 @@ export interface RunningWorker {
   leases: ShardLeases;
   /** The workflow code this worker runs; the replay tests check histories against it. */
   workflowBundle: WorkflowBundleWithSourceMap;
-  /** Resolves when the workers stop; rejects if one fails. */
-  done: Promise<void>;
   shutdown(): Promise<void>;
 }
 
@@ -207,7 +205,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     pool,
     leases,
     workflowBundle: options.workflowBundle,
-    done,
     async shutdown() {
       // Drain while the leases are still held (they keep being renewed), then hand them over.
       draining.abort();

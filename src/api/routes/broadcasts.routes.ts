@@ -63,6 +63,13 @@ export function broadcastRoutes(deps: ApiDeps) {
     return { workflowId, runNumber };
   };
 
+  /**
+   * Carries out a schedule sync the caller just committed and answers when the schedule fires
+   * next; null while Temporal cannot be reached (the sync is retried from the outbox).
+   */
+  const syncSchedule = async (sync: number, broadcastId: string): Promise<string | null> =>
+    (await outbox.carryOut(sync)) ? ((await nextRunAt(temporal, broadcastId))?.toISOString() ?? null) : null;
+
   const dryRun = async (
     body: CreateBroadcast,
     account: Account,
@@ -125,6 +132,7 @@ export function broadcastRoutes(deps: ApiDeps) {
     };
     let broadcast: broadcasts.Broadcast;
     let run: { workflowId: string } | undefined;
+    let nextRun: string | null = null;
     if (schedule) {
       // The schedule sync commits with the row; carried out at once, so the answer can say when it fires.
       let sync: number;
@@ -132,7 +140,7 @@ export function broadcastRoutes(deps: ApiDeps) {
         const created = await broadcasts.insertBroadcast(trx, { ...row, imageId: await imageIdOf(trx, caller, image) });
         return { broadcast: created, sync: await requestScheduleSync(trx, outbox.namespace, created.id) };
       }));
-      await outbox.carryOut(sync);
+      nextRun = await syncSchedule(sync, broadcast.id);
     } else {
       ({ broadcast, run } = await db.transaction(async (trx) => {
         const created = await broadcasts.insertBroadcast(trx, { ...row, imageId: await imageIdOf(trx, caller, image) });
@@ -147,7 +155,7 @@ export function broadcastRoutes(deps: ApiDeps) {
         platform,
         message: schedule ? `Broadcast scheduled for ${platform}.` : `Broadcast triggered for ${platform}.`,
         ...(run && { workflow_id: run.workflowId }),
-        ...(schedule && { next_run_at: (await nextRunAt(temporal, broadcast.id))?.toISOString() ?? null }),
+        ...(schedule && { next_run_at: nextRun }),
       },
       201,
     );
@@ -248,8 +256,8 @@ export function broadcastRoutes(deps: ApiDeps) {
           const changed = await broadcasts.updateBroadcast(trx, broadcast.id, { ...next, imageId, name: body.name, enabled: body.enabled });
           return { updated: changed, sync: schedule ? await requestScheduleSync(trx, outbox.namespace, changed.id) : undefined };
         });
-        if (sync !== undefined) await outbox.carryOut(sync);
-        return ok({ broadcast: { ...presentBroadcast(updated), next_run_at: (await nextRunAt(temporal, updated.id))?.toISOString() ?? null } });
+        const nextRun = sync === undefined ? null : await syncSchedule(sync, updated.id);
+        return ok({ broadcast: { ...presentBroadcast(updated), next_run_at: nextRun } });
       },
     }),
     route({
