@@ -11,6 +11,7 @@ import { runStops, startRoles } from './runtime/roles';
 import { serviceAddresses, startServices } from './runtime/services';
 import { version } from './runtime/version';
 import { TemporalCliNotFoundError } from './temporal/dev-server';
+import { SearchAttributesMissingError } from './temporal/search-attributes';
 import { installTemporalRuntime } from './temporal/runtime';
 
 const USAGE = `autohub ${version}
@@ -196,7 +197,8 @@ class UsageError extends Error {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof UsageError || err instanceof TemporalCliNotFoundError) {
+  const explained = [ConfigError, UsageError, TemporalCliNotFoundError, SearchAttributesMissingError];
+  if (err instanceof Error && explained.some((type) => err instanceof type)) {
     console.error(err.message);
     if (err instanceof UsageError) console.error(`\n${USAGE}`);
   } else {

@@ -162,13 +162,12 @@ export async function beginRun(
 ): Promise<RunPlan | undefined> {
   return db.transaction(async (trx) => {
     // Numbering a schedule-fired run takes the broadcast's row lock, so two runs never share a number.
-    const broadcast = await trx<BroadcastRow>('broadcasts').where({ id: broadcastId }).forUpdate().first('run_count');
+    const broadcast = await trx('broadcasts').where({ id: broadcastId }).forUpdate().first('id');
     if (!broadcast) return undefined;
     const existing = await findRunPlan(trx, workflowId);
     if (existing) return existing;
     // A number reserved by an API that did not open the run yet (before runs were opened on acceptance).
-    const runNumber = reservedRunNumber ?? broadcast.run_count + 1;
-    if (reservedRunNumber === undefined) await trx('broadcasts').where({ id: broadcastId }).update({ run_count: runNumber });
+    const runNumber = reservedRunNumber ?? (await reserveRunNumber(trx, broadcastId));
     return openRun(trx, broadcastId, workflowId, runNumber);
   });
 }
@@ -299,14 +298,10 @@ export async function failRun(db: Knex, run: { broadcastId: string; workflowId: 
   await db.transaction(async (trx) => {
     const existing = await trx('broadcast_runs').where({ workflow_id: run.workflowId }).first<{ id: string } | undefined>('id');
     if (existing) return finishRun(trx, existing.id, 'failed', run.error);
-    const [broadcast] = await trx('broadcasts')
-      .where({ id: run.broadcastId })
-      .increment('run_count', 1)
-      .returning<{ run_count: number }[]>('run_count');
-    if (!broadcast) return;
+    if (!(await trx('broadcasts').where({ id: run.broadcastId }).first('id'))) return;
     await trx('broadcast_runs').insert({
       broadcast_id: run.broadcastId,
-      run_number: broadcast.run_count,
+      run_number: await reserveRunNumber(trx, run.broadcastId),
       workflow_id: run.workflowId,
       status: 'failed',
       message: '',
