@@ -51,7 +51,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     },
   });
   mountRoutes(router, registry, deps, routes, bodyParser);
-  mountDocs(router, registry, deps.version);
+  mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });
 
   app.use(async (ctx, next) => {
     ctx.state.requestId = ctx.get('x-request-id') || randomUUID();

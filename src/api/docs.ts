@@ -1,8 +1,9 @@
-import { OpenApiGeneratorV3, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { ApiState } from './context';
+import { buildDocument } from './openapi';
 
 // Only these files of swagger-ui-dist are served; nothing else of node_modules is reachable.
 const ASSETS: Record<string, string> = {
@@ -30,18 +31,10 @@ const PAGE = `<!doctype html>
 </html>`;
 
 /** Serves the OpenAPI document built from the routes' zod schemas, and a docs page for it. */
-export function mountDocs(router: Router<ApiState>, registry: OpenAPIRegistry, version: string): void {
-  registry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
+export function mountDocs(router: Router<ApiState>, registry: OpenAPIRegistry, options: { version: string; publicUrl: string }): void {
   let document: object | undefined;
   router.get('/api/openapi.json', (ctx) => {
-    document ??= new OpenApiGeneratorV3(registry.definitions).generateDocument({
-      openapi: '3.0.3',
-      info: {
-        title: 'AutoHub API',
-        version,
-        description: 'Telegram and WhatsApp automation. Authenticate with X-API-Key, Authorization: Bearer, or ?api_key=.',
-      },
-    });
+    document ??= buildDocument(registry, options);
     ctx.body = document;
   });
   router.get('/docs', (ctx) => {

@@ -1,4 +1,4 @@
-import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import type { RouterMiddleware } from '@koa/router';
 import type { ParameterizedContext } from 'koa';
@@ -10,8 +10,15 @@ import { requestHash, withIdempotency } from './idempotency';
 import type { ApiDeps, ApiState, Caller } from './context';
 import { requireAdmin } from './middleware/auth';
 import { MAX_JSON_BODY_BYTES } from './middleware/errors';
+import { documentRoute } from './openapi';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Statuses a handler answers on success. */
+export type SuccessStatus = 200 | 201 | 202 | 204;
+
+/** Statuses of `{"error": "..."}` answers. */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503;
 
 /** What a handler gets: the validated request and the caller. */
 export interface RouteRequest<Body, Query> {
@@ -61,6 +68,12 @@ export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.Zo
   multipart?: MultipartOptions;
   /** Honours an `Idempotency-Key` header: the same key and body within 24 hours replays the first answer. */
   idempotent?: boolean;
+  /** The operation's name in the OpenAPI document: unique, camelCase, verbNoun (`createBroadcast`). */
+  operationId?: string;
+  /** The body schema of each success status the handler answers. */
+  responses?: Partial<Record<SuccessStatus, z.ZodType>>;
+  /** Error statuses the handler itself answers, beyond those every route of its kind can (see `errorStatuses`). */
+  errors?: ErrorStatus[];
   handler: (request: RouteRequest<z.infer<B>, z.infer<Q>>) => RouteResult;
 }
 
@@ -111,43 +124,8 @@ export function mountRoutes(
         await Promise.all(Object.values(files).map((f) => rm(f.path, { force: true })));
       }
     });
-    registry.registerPath({
-      method: def.method,
-      path: def.path.replace(/:(\w+)/g, '{$1}'),
-      summary: def.summary,
-      tags: [def.tag],
-      security: [{ ApiKey: [] }],
-      request: {
-        params: pathParams(def.path),
-        query: def.query instanceof z.ZodObject ? def.query : undefined,
-        body: requestBodyDoc(def),
-      },
-      parameters: def.idempotent
-        ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'Replays the first answer for 24 hours' }]
-        : undefined,
-      responses: {
-        200: { description: 'Success: `{"success": true, ...}`' },
-        400: { description: 'Invalid request: `{"error": "..."}`' },
-        401: { description: 'Missing or invalid API key' },
-        404: { description: 'Not found, or not yours' },
-      },
-    });
+    documentRoute(registry, def);
   }
-}
-
-function requestBodyDoc(def: RouteDefinition) {
-  if (!def.body && !def.multipart) return undefined;
-  const content: Record<string, { schema: z.ZodType }> = {};
-  if (def.body) content['application/json'] = { schema: def.body };
-  if (def.multipart) {
-    const { files: names, maxFileBytes } = def.multipart;
-    const fields = def.body instanceof z.ZodObject ? def.body.shape : {};
-    const files = Object.fromEntries(
-      names.map((name) => [name, z.string().meta({ format: 'binary', description: `at most ${maxFileBytes} bytes` })]),
-    );
-    content['multipart/form-data'] = { schema: z.object({ ...fields, ...files }).partial() };
-  }
-  return { content };
 }
 
 /** A body parser for JSON and for multipart with `options`' files, mapping upload failures to 400/413. */
@@ -208,12 +186,6 @@ interface FormidableFile {
   size: number;
   mimetype?: string | null;
   originalFilename?: string | null;
-}
-
-function pathParams(path: string): z.ZodObject | undefined {
-  const names = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
-  if (names.length === 0) return undefined;
-  return z.object(Object.fromEntries(names.map((n) => [n, z.string()])));
 }
 
 /** A `success: true` body. */

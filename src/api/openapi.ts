@@ -1,0 +1,122 @@
+import { OpenApiGeneratorV31, type OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import type { ErrorStatus, RouteDefinition } from './route';
+
+/** The body of every error answer. */
+export const ErrorBody = z.object({ error: z.string() }).strict().meta({ id: 'Error' });
+
+const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
+  400: 'Invalid request; the message names the field',
+  401: 'Missing or invalid API key',
+  403: 'The key may not do this',
+  404: 'Not found, or not yours',
+  405: 'Method not allowed on this path',
+  409: 'Conflicts with the current state',
+  413: 'Body or upload too large',
+  415: 'Unsupported content type or encoding',
+  422: 'Understood but cannot be carried out',
+  429: 'Too many requests',
+  500: 'Internal error',
+  502: 'An upstream service failed',
+  503: 'A service AutoHub depends on is unavailable',
+};
+
+const SUCCESS_DESCRIPTIONS: Record<number, string> = {
+  200: 'Success',
+  201: 'Created',
+  202: 'Accepted; carried out in the background',
+  204: 'Done; no body',
+};
+
+/** The three ways to present an API key, each a security scheme; any one of them authenticates. */
+const SECURITY_SCHEMES = {
+  ApiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+  BearerAuth: { type: 'http', scheme: 'bearer', description: 'The API key as a bearer token' },
+  ApiKeyQuery: { type: 'apiKey', in: 'query', name: 'api_key' },
+} as const;
+
+/**
+ * The error statuses `def` can answer: those of its own handler plus those its kind of route
+ * always can (401 for any route behind a key, 400 for one that validates input, 413/415 for one
+ * that reads a body, 403 for admin routes, 404 for one that names a resource in its path, 500).
+ */
+export function errorStatuses(def: RouteDefinition): ErrorStatus[] {
+  const statuses = new Set<ErrorStatus>([401, 500, ...(def.errors ?? [])]);
+  if (def.body || def.query || def.multipart) statuses.add(400);
+  if (def.body || def.multipart) {
+    statuses.add(413);
+    statuses.add(415);
+  }
+  if (def.access === 'admin') statuses.add(403);
+  if (pathParamNames(def.path).length > 0) statuses.add(404);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+/** Records `def` as an operation of the OpenAPI document. */
+export function documentRoute(registry: OpenAPIRegistry, def: RouteDefinition): void {
+  const responses: RouteConfig['responses'] = {};
+  for (const [status, schema] of Object.entries(def.responses ?? { 200: z.object({ success: z.literal(true) }).passthrough() })) {
+    responses[status] = { description: SUCCESS_DESCRIPTIONS[Number(status)] ?? 'Success', content: { 'application/json': { schema: schema! } } };
+  }
+  for (const status of errorStatuses(def)) {
+    responses[status] = { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: ErrorBody } } };
+  }
+  registry.registerPath({
+    method: def.method,
+    path: def.path.replace(/:(\w+)/g, '{$1}'),
+    operationId: def.operationId,
+    summary: def.summary,
+    tags: [def.tag],
+    security: Object.keys(SECURITY_SCHEMES).map((name) => ({ [name]: [] })),
+    request: {
+      params: pathParams(def.path),
+      query: def.query instanceof z.ZodObject ? def.query : undefined,
+      body: requestBodyDoc(def),
+    },
+    parameters: def.idempotent
+      ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'Replays the first answer for 24 hours' }]
+      : undefined,
+    responses,
+  });
+}
+
+/** The OpenAPI 3.1 document of every route recorded in `registry`. */
+export function buildDocument(registry: OpenAPIRegistry, options: { version: string; publicUrl: string }): object {
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) registry.registerComponent('securitySchemes', name, scheme);
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'AutoHub API',
+      version: options.version,
+      description: 'Telegram and WhatsApp automation. Authenticate with X-API-Key, Authorization: Bearer, or ?api_key=.',
+      license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
+    },
+    servers: [{ url: options.publicUrl, description: 'This AutoHub' }],
+    tags: [...new Set(registry.definitions.flatMap((d) => (d.type === 'route' ? (d.route.tags ?? []) : [])))].map((name) => ({ name })),
+  });
+}
+
+function requestBodyDoc(def: RouteDefinition) {
+  if (!def.body && !def.multipart) return undefined;
+  const content: Record<string, { schema: z.ZodType }> = {};
+  if (def.body) content['application/json'] = { schema: def.body };
+  if (def.multipart) {
+    const { files: names, maxFileBytes } = def.multipart;
+    const fields = def.body instanceof z.ZodObject ? def.body.shape : {};
+    const files = Object.fromEntries(
+      names.map((name) => [name, z.string().meta({ format: 'binary', description: `at most ${maxFileBytes} bytes` })]),
+    );
+    content['multipart/form-data'] = { schema: z.object({ ...fields, ...files }).partial() };
+  }
+  return { content };
+}
+
+function pathParamNames(path: string): string[] {
+  return [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+}
+
+function pathParams(path: string): z.ZodObject | undefined {
+  const names = pathParamNames(path);
+  if (names.length === 0) return undefined;
+  return z.object(Object.fromEntries(names.map((n) => [n, z.string()])));
+}
