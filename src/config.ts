@@ -44,6 +44,8 @@ const EnvSchema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
     .optional(),
   AUTOHUB_SANDBOX: boolean.default(true),
+  /** Check every answer against its route's declared schema (the test suite turns it on). */
+  AUTOHUB_VALIDATE_RESPONSES: boolean.default(false),
   SESSION_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
   /** Comma-separated shard numbers this worker serves; all shards when unset. */
   WORKER_SHARDS: z
@@ -98,6 +100,8 @@ export interface Config {
   adminKey: string | undefined;
   secretKey: string | undefined;
   sandbox: boolean;
+  /** Answers that do not match their route's declared schema fail with 500 (and a log line naming the drift). */
+  validateResponses: boolean;
   sessionShards: number;
   workerShards: number[];
   /** The worker's name as its shard leases' owner; a fresh `host-pid-random` when unset. */
@@ -191,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminKey: e.AUTOHUB_ADMIN_KEY,
     secretKey: e.AUTOHUB_SECRET_KEY,
     sandbox: e.AUTOHUB_SANDBOX,
+    validateResponses: e.AUTOHUB_VALIDATE_RESPONSES,
     sessionShards: e.SESSION_SHARDS,
     workerShards: shards,
     workerId: e.WORKER_ID,

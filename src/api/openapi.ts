@@ -2,6 +2,9 @@ import { OpenApiGeneratorV31, type OpenAPIRegistry, type RouteConfig } from '@as
 import { z } from 'zod';
 import type { ErrorStatus, RouteDefinition } from './route';
 
+/** A response of raw bytes (an image's content), documented with its media type instead of JSON. */
+export const BinaryContent = z.string().meta({ format: 'binary', description: 'The bytes, with their own content type' });
+
 /** The body of every error answer. */
 export const ErrorBody = z.object({ error: z.string() }).strict().meta({ id: 'Error' });
 
@@ -28,6 +31,21 @@ const SUCCESS_DESCRIPTIONS: Record<number, string> = {
   204: 'Done; no body',
 };
 
+/** What each tag of the document groups; a route's `tag` must be one of these. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  System: 'Version, limits, endpoints and the caller\'s status',
+  Admin: 'Users and API keys (admins only)',
+  Accounts: 'Telegram and WhatsApp accounts, their logins and send budgets',
+  Sandbox: 'The simulated platform of sandbox accounts: injected inbound events, the outbox, faults',
+  Profile: "An account's profile: names, about, username, photo",
+  Groups: 'Chats known from scans',
+  Templates: 'Message templates with per-target variables',
+  Images: 'The image library broadcasts send from',
+  Broadcasts: 'Broadcasts now, every N minutes or daily, with their runs and per-target results',
+  Scan: 'Chat scans, message search, search-and-reply and group discovery',
+  Legacy: 'The routes of the legacy dashboard, kept as the reference shows them',
+};
+
 /** The three ways to present an API key, each a security scheme; any one of them authenticates. */
 const SECURITY_SCHEMES = {
   ApiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
@@ -38,10 +56,12 @@ const SECURITY_SCHEMES = {
 /**
  * The error statuses `def` can answer: those of its own handler plus those its kind of route
  * always can (401 for any route behind a key, 400 for one that validates input, 413/415 for one
- * that reads a body, 403 for admin routes, 404 for one that names a resource in its path, 500).
+ * that reads a body, 403 for admin routes, 404 for one that names a resource in its path, 409
+ * for one that honours an Idempotency-Key, 500).
  */
 export function errorStatuses(def: RouteDefinition): ErrorStatus[] {
   const statuses = new Set<ErrorStatus>([401, 500, ...(def.errors ?? [])]);
+  if (def.idempotent) statuses.add(409);
   if (def.body || def.query || def.multipart) statuses.add(400);
   if (def.body || def.multipart) {
     statuses.add(413);
@@ -55,12 +75,14 @@ export function errorStatuses(def: RouteDefinition): ErrorStatus[] {
 /** Records `def` as an operation of the OpenAPI document. */
 export function documentRoute(registry: OpenAPIRegistry, def: RouteDefinition): void {
   const responses: RouteConfig['responses'] = {};
-  for (const [status, schema] of Object.entries(def.responses ?? { 200: z.object({ success: z.literal(true) }).passthrough() })) {
-    responses[status] = { description: SUCCESS_DESCRIPTIONS[Number(status)] ?? 'Success', content: { 'application/json': { schema: schema! } } };
+  for (const [status, schema] of Object.entries(def.responses)) {
+    const mediaType = schema === BinaryContent ? '*/*' : 'application/json';
+    responses[status] = { description: SUCCESS_DESCRIPTIONS[Number(status)] ?? 'Success', content: { [mediaType]: { schema: schema! } } };
   }
   for (const status of errorStatuses(def)) {
     responses[status] = { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: ErrorBody } } };
   }
+  if (!TAG_DESCRIPTIONS[def.tag]) throw new Error(`route ${def.method.toUpperCase()} ${def.path}: tag ${def.tag} has no description in openapi.ts`);
   registry.registerPath({
     method: def.method,
     path: def.path.replace(/:(\w+)/g, '{$1}'),
@@ -92,7 +114,7 @@ export function buildDocument(registry: OpenAPIRegistry, options: { version: str
       license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
     },
     servers: [{ url: options.publicUrl, description: 'This AutoHub' }],
-    tags: [...new Set(registry.definitions.flatMap((d) => (d.type === 'route' ? (d.route.tags ?? []) : [])))].map((name) => ({ name })),
+    tags: Object.entries(TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description })),
   });
 }
 

@@ -11,6 +11,7 @@ import type { ApiDeps, ApiState, Caller } from './context';
 import { requireAdmin } from './middleware/auth';
 import { MAX_JSON_BODY_BYTES } from './middleware/errors';
 import { documentRoute } from './openapi';
+import { checkResponse } from './response-check';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -69,9 +70,9 @@ export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.Zo
   /** Honours an `Idempotency-Key` header: the same key and body within 24 hours replays the first answer. */
   idempotent?: boolean;
   /** The operation's name in the OpenAPI document: unique, camelCase, verbNoun (`createBroadcast`). */
-  operationId?: string;
+  operationId: string;
   /** The body schema of each success status the handler answers. */
-  responses?: Partial<Record<SuccessStatus, z.ZodType>>;
+  responses: Partial<Record<SuccessStatus, z.ZodType>>;
   /** Error statuses the handler itself answers, beyond those every route of its kind can (see `errorStatuses`). */
   errors?: ErrorStatus[];
   handler: (request: RouteRequest<z.infer<B>, z.infer<Q>>) => RouteResult;
@@ -113,6 +114,7 @@ export function mountRoutes(
       const result = idempotencyKey
         ? await withIdempotency(deps.db, caller.user.id, idempotencyKey, requestHash(ctx.method, ctx.path, ctx.request.body), run)
         : await run();
+      if (deps.config.validateResponses) checkResponse(def, result.status, result.body);
       ctx.status = result.status;
       ctx.body = result.body;
     };

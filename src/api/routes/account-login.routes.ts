@@ -34,6 +34,7 @@ import { present } from '../presenters';
 import { ok, route } from '../route';
 import { AccountLoginBody, loginMethodOf, loginProblem } from './account-login.schemas';
 import { searchAttributesFor } from '../../temporal/search-attributes';
+import { AccountResponses } from './accounts.responses';
 
 /** How long deleting an account waits for its session to be logged out before deleting anyway. */
 export const LOGOUT_WAIT_MS = 15_000;
@@ -53,6 +54,9 @@ export function accountLoginRoutes(deps: ApiDeps) {
       path: '/api/v1/accounts/:id/login',
       summary: 'Log a real account in: {code}, then {password} with 2FA; or {login, phone?} to start again',
       tag: 'Accounts',
+      operationId: 'stepAccountLogin',
+      responses: { 200: AccountResponses.loginStep },
+      errors: [429],
       body: AccountLoginBody,
       handler: async ({ params, body, caller }) => {
         const account = await visibleAccount(db, params, caller);

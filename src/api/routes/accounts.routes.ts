@@ -15,6 +15,7 @@ import { requestBroadcastRemoval } from '../../services/broadcast-schedules';
 import { LOGIN_METHODS, PhoneNumber, refineAccountLogin } from './account-login.schemas';
 import { getPacing } from '../../db/repos/pacing.repo';
 import { presentBudget } from './limits.routes';
+import { AccountResponses } from './accounts.responses';
 
 const CreateAccountBody = z
   .object({
@@ -36,6 +37,9 @@ export function accountRoutes(deps: ApiDeps) {
       path: '/api/v1/accounts',
       summary: 'Connect an account: real ones begin their login, sandbox accounts connect at once',
       tag: 'Accounts',
+      operationId: 'createAccount',
+      responses: { 201: AccountResponses.created },
+      errors: [429],
       body: CreateAccountBody,
       handler: async ({ body, caller }) => {
         if (!body.sandbox) return createRealAccount(deps, body, caller);
@@ -55,6 +59,8 @@ export function accountRoutes(deps: ApiDeps) {
       path: '/api/v1/accounts',
       summary: "The caller's Telegram and WhatsApp accounts",
       tag: 'Accounts',
+      operationId: 'listAccounts',
+      responses: { 200: AccountResponses.list },
       handler: async ({ caller }) => {
         const accounts = (await accountsCache.get(caller.user.id, () => listAccounts(db, caller.scope, { ownOnly: true })))!;
         return ok({ accounts: accounts.map(present.account), count: accounts.length });
@@ -65,6 +71,8 @@ export function accountRoutes(deps: ApiDeps) {
       path: '/api/v1/accounts/:id',
       summary: 'One account',
       tag: 'Accounts',
+      operationId: 'getAccount',
+      responses: { 200: AccountResponses.one },
       handler: async ({ params, caller }) => {
         const account = await visibleAccount(db, params, caller);
         const pacing = await getPacing(db, account.id);
@@ -77,6 +85,8 @@ export function accountRoutes(deps: ApiDeps) {
       path: '/api/v1/accounts/:id',
       summary: 'Remove an account with its broadcasts and known chats',
       tag: 'Accounts',
+      operationId: 'deleteAccount',
+      responses: { 200: AccountResponses.deleted },
       handler: async ({ params, caller }) => {
         const account = await visibleAccount(db, params, caller);
         await logOutAccount(deps, account);
@@ -100,6 +110,8 @@ export function accountRoutes(deps: ApiDeps) {
       path: '/api/accounts',
       summary: 'Raw account objects (legacy); admins see every user’s accounts',
       tag: 'Legacy',
+      operationId: 'listAccountsLegacy',
+      responses: { 200: AccountResponses.legacyList },
       handler: async ({ caller }) => {
         const accounts = await listAccounts(db, caller.scope);
         return ok({ accounts: accounts.map(present.rawAccount), count: accounts.length });

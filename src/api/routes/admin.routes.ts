@@ -5,6 +5,7 @@ import { NotFoundError } from '../../errors';
 import type { ApiDeps } from '../context';
 import { present } from '../presenters';
 import { idParam, ok, route } from '../route';
+import { AdminResponses } from './resources.responses';
 
 const CreateUserBody = z.object({
   name: z.string().trim().min(1).max(100),
@@ -19,6 +20,8 @@ export function adminRoutes({ db, auth }: ApiDeps) {
       path: '/api/admin/users',
       summary: 'Create a user and its first API key (shown once)',
       tag: 'Admin',
+      operationId: 'createUser',
+      responses: { 201: AdminResponses.userCreated },
       access: 'admin',
       body: CreateUserBody,
       handler: async ({ body }) => {
@@ -32,6 +35,8 @@ export function adminRoutes({ db, auth }: ApiDeps) {
       path: '/api/admin/users',
       summary: 'List users with their keys (prefixes only)',
       tag: 'Admin',
+      operationId: 'listUsers',
+      responses: { 200: AdminResponses.users },
       access: 'admin',
       handler: async () => {
         const users = await listUsers(db);
@@ -46,6 +51,8 @@ export function adminRoutes({ db, auth }: ApiDeps) {
       path: '/api/admin/users/:id/keys',
       summary: 'Issue another API key for a user (shown once)',
       tag: 'Admin',
+      operationId: 'issueApiKey',
+      responses: { 201: AdminResponses.keyIssued },
       access: 'admin',
       handler: async ({ params }) => {
         const user = await findUser(db, idParam(params));
@@ -60,6 +67,8 @@ export function adminRoutes({ db, auth }: ApiDeps) {
       path: '/api/admin/keys/:id',
       summary: 'Revoke an API key; it fails from the next request on',
       tag: 'Admin',
+      operationId: 'revokeApiKey',
+      responses: { 200: AdminResponses.keyRevoked },
       access: 'admin',
       handler: async ({ params }) => {
         const keyId = idParam(params);

@@ -31,6 +31,7 @@ import {
   PatchBroadcastBody,
   type CreateBroadcast,
 } from './broadcasts.schemas';
+import { BroadcastResponses } from './broadcasts.responses';
 
 /** How many runs `GET /api/v1/broadcast/:id` lists. */
 const RUNS_SHOWN = 20;
@@ -173,6 +174,9 @@ export function broadcastRoutes(deps: ApiDeps) {
       path: '/api/v1/broadcast',
       summary: 'Create a broadcast: now (default), every interval_minutes, or daily at daily_time',
       tag: 'Broadcasts',
+      operationId: 'createBroadcast',
+      responses: { 200: BroadcastResponses.dryRun, 201: BroadcastResponses.created },
+      errors: [404, 409],
       body: CreateBroadcastBody,
       idempotent: true,
       handler: ({ body, caller }) => create(body, caller),
@@ -182,6 +186,8 @@ export function broadcastRoutes(deps: ApiDeps) {
       path: '/api/v1/broadcasts',
       summary: "The caller's broadcasts",
       tag: 'Broadcasts',
+      operationId: 'listBroadcasts',
+      responses: { 200: BroadcastResponses.list },
       query: ListBroadcastsQuery,
       handler: async ({ query, caller }) => {
         const list = await broadcasts.listBroadcasts(db, caller.user.id, query);
@@ -195,6 +201,8 @@ export function broadcastRoutes(deps: ApiDeps) {
       path: '/api/v1/broadcast/:id',
       summary: 'A broadcast: its schedule, next run, last run with per-target results, and recent runs',
       tag: 'Broadcasts',
+      operationId: 'getBroadcast',
+      responses: { 200: BroadcastResponses.one },
       handler: async ({ params, caller }) => {
         const broadcast = await ownBroadcast(params, caller);
         const [lastRun, runs, next] = await Promise.all([
@@ -217,6 +225,9 @@ export function broadcastRoutes(deps: ApiDeps) {
       path: '/api/v1/broadcast/:id/run',
       summary: 'Run a broadcast now, whatever its schedule',
       tag: 'Broadcasts',
+      operationId: 'runBroadcast',
+      responses: { 201: BroadcastResponses.run },
+      errors: [409],
       handler: async ({ params, caller }) => {
         const broadcast = await ownBroadcast(params, caller);
         await checkBroadcast(db, caller, { ...broadcast, platform: broadcast.platform, withImage: broadcast.imageId !== null });
@@ -230,6 +241,9 @@ export function broadcastRoutes(deps: ApiDeps) {
       path: '/api/v1/broadcast/:id',
       summary: 'Change a broadcast: enabled (pause/resume), name, message or template, targets, schedule',
       tag: 'Broadcasts',
+      operationId: 'updateBroadcast',
+      responses: { 200: BroadcastResponses.patched },
+      errors: [409],
       body: PatchBroadcastBody,
       handler: async ({ params, caller, body }) => {
         const broadcast = await ownBroadcast(params, caller);
@@ -265,6 +279,8 @@ export function broadcastRoutes(deps: ApiDeps) {
       path: '/api/v1/broadcast/:id',
       summary: 'Delete a broadcast: its schedule, any running run, and the broadcast itself',
       tag: 'Broadcasts',
+      operationId: 'deleteBroadcast',
+      responses: { 200: BroadcastResponses.deleted },
       handler: async ({ params, caller }) => {
         const broadcast = await ownBroadcast(params, caller);
         const sync = await db.transaction(async (trx) => {
@@ -281,6 +297,8 @@ export function broadcastRoutes(deps: ApiDeps) {
       path: '/api/schedules',
       summary: 'Telegram broadcast schedules in the legacy dashboard format',
       tag: 'Legacy',
+      operationId: 'listSchedulesLegacy',
+      responses: { 200: BroadcastResponses.legacyList },
       handler: async ({ caller }) => {
         const list = await broadcasts.listBroadcasts(db, caller.user.id, { platform: 'telegram', scheduled: true });
         return ok({ schedules: list.map(presentLegacySchedule), count: list.length });
@@ -291,6 +309,9 @@ export function broadcastRoutes(deps: ApiDeps) {
       path: '/api/schedules',
       summary: 'Create a Telegram broadcast schedule (legacy format; groups = target_keys)',
       tag: 'Legacy',
+      operationId: 'createScheduleLegacy',
+      responses: { 200: BroadcastResponses.dryRun, 201: BroadcastResponses.created },
+      errors: [404, 409],
       body: LegacyScheduleBody,
       idempotent: true,
       handler: ({ body, caller }) => create(body, caller, 'telegram'),

@@ -34,9 +34,8 @@ function atMostOneImage(b: Partial<Record<(typeof IMAGE_FIELDS)[number], unknown
   return given;
 }
 
-/** `POST /api/v1/broadcast`: every rule of the reference's field table and limits. */
-export const CreateBroadcastBody = z
-  .object({
+/** The fields of a new broadcast, before the rules that relate them. */
+const CreateBroadcastFields = z.object({
     account_id: z.string().trim().min(1),
     target_keys: TargetKeys,
     message: Message.optional(),
@@ -56,25 +55,34 @@ export const CreateBroadcastBody = z
     enabled: z.boolean().default(true),
     /** Answers what the broadcast would do, sending and storing nothing. */
     dry_run: z.boolean().default(false),
-  })
-  .superRefine((b, ctx) => {
-    const images = atMostOneImage(b, ctx);
-    const texts = [b.message, b.template_id].filter((t) => t !== undefined).length;
-    // With an image the text is its caption, and may be left out.
-    if (images === 0 && texts !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of message or template_id, or an image' });
-    if (images > 0 && texts > 1) ctx.addIssue({ code: 'custom', message: 'give at most one of message or template_id' });
-  });
+});
+
+/** The rules between a new broadcast's fields: one text (or an image), at most one image. */
+function broadcastRules(b: { message?: string; template_id?: string } & Partial<Record<(typeof IMAGE_FIELDS)[number], unknown>>, ctx: z.RefinementCtx): void {
+  const images = atMostOneImage(b, ctx);
+  const texts = [b.message, b.template_id].filter((t) => t !== undefined).length;
+  // With an image the text is its caption, and may be left out.
+  if (images === 0 && texts !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of message or template_id, or an image' });
+  if (images > 0 && texts > 1) ctx.addIssue({ code: 'custom', message: 'give at most one of message or template_id' });
+}
+
+/** `POST /api/v1/broadcast`: every rule of the reference's field table and limits. */
+export const CreateBroadcastBody = CreateBroadcastFields.superRefine(broadcastRules);
 
 export type CreateBroadcast = z.infer<typeof CreateBroadcastBody>;
 
-/** `POST /api/schedules`: the v1 fields, with `groups` accepted for `target_keys`. */
-export const LegacyScheduleBody = z.preprocess((raw) => {
-  if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'groups' in raw && !('target_keys' in raw)) {
-    const { groups, ...rest } = raw as Record<string, unknown>;
-    return { ...rest, target_keys: groups };
-  }
-  return raw;
-}, CreateBroadcastBody);
+/** `POST /api/schedules`: the v1 fields, with the legacy `groups` for `target_keys` (either one). */
+export const LegacyScheduleBody = CreateBroadcastFields.extend({
+  groups: TargetKeys.optional().meta({ description: 'The legacy name of target_keys' }),
+  target_keys: TargetKeys.optional(),
+})
+  .superRefine((b, ctx) => {
+    if ((b.groups === undefined) === (b.target_keys === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['groups'], message: 'give the targets as groups (or target_keys), once' });
+    }
+    broadcastRules(b, ctx);
+  })
+  .transform(({ groups, target_keys, ...rest }): CreateBroadcast => ({ ...rest, target_keys: (groups ?? target_keys)! }));
 
 /** `PATCH /api/v1/broadcast/:id`: any of these, with the rules of creation. */
 export const PatchBroadcastBody = z

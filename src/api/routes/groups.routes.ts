@@ -4,6 +4,7 @@ import { PLATFORMS } from '../../platforms/types';
 import type { ApiDeps } from '../context';
 import { present } from '../presenters';
 import { isId, ok, route } from '../route';
+import { SystemResponses } from './resources.responses';
 
 const GroupsQuery = z.object({
   platform: z.enum(PLATFORMS).optional(),
@@ -19,6 +20,8 @@ export function groupRoutes({ db }: ApiDeps) {
       path: '/api/v1/groups',
       summary: 'Groups, channels and contacts of the caller’s accounts',
       tag: 'Groups',
+      operationId: 'listGroups',
+      responses: { 200: SystemResponses.groups },
       query: GroupsQuery,
       handler: async ({ query, caller }) => {
         // An account id that is not an id matches nothing, like one that is not the caller's.

@@ -7,6 +7,8 @@ import type { ApiDeps, Caller } from '../context';
 import { libraryImage } from '../image-library';
 import { present } from '../presenters';
 import { idParam, ok, route } from '../route';
+import { ImageResponses } from './resources.responses';
+import { BinaryContent } from '../openapi';
 
 const AddImageBody = z
   .object({
@@ -32,6 +34,8 @@ export function imageRoutes(deps: ApiDeps) {
       path: '/api/v1/images',
       summary: `Add an image: multipart field image, or JSON url (http/https) or path inside AUTOHUB_UPLOAD_DIR; JPEG or PNG, at most ${MAX_IMAGE_BYTES / 1024 / 1024} MiB. The same bytes again answer the stored image.`,
       tag: 'Images',
+      operationId: 'addImage',
+      responses: { 201: ImageResponses.one },
       body: AddImageBody,
       multipart: { files: ['image'], maxFileBytes: MAX_IMAGE_BYTES },
       handler: async ({ body, files, caller }) => {
@@ -50,6 +54,8 @@ export function imageRoutes(deps: ApiDeps) {
       path: '/api/v1/images',
       summary: "The caller's images, newest first (without their bytes)",
       tag: 'Images',
+      operationId: 'listImages',
+      responses: { 200: ImageResponses.list },
       handler: async ({ caller }) => {
         const images = await listImages(db, caller.user.id);
         return ok({ images: images.map(present.image), count: images.length });
@@ -60,6 +66,8 @@ export function imageRoutes(deps: ApiDeps) {
       path: '/api/v1/images/:id',
       summary: 'An image: type, size, SHA-256, where it was fetched from',
       tag: 'Images',
+      operationId: 'getImage',
+      responses: { 200: ImageResponses.one },
       handler: async ({ params, caller }) => ok({ image: present.image(await ownImage(params, caller)) }),
     }),
     route({
@@ -67,6 +75,8 @@ export function imageRoutes(deps: ApiDeps) {
       path: '/api/v1/images/:id/content',
       summary: "The image's bytes, with its content type",
       tag: 'Images',
+      operationId: 'getImageContent',
+      responses: { 200: BinaryContent },
       handler: async ({ ctx, params, caller }) => {
         const image = await ownImage(params, caller);
         const content = await findImageContent(db, image.id);
@@ -80,6 +90,9 @@ export function imageRoutes(deps: ApiDeps) {
       path: '/api/v1/images/:id',
       summary: 'Delete an image no broadcast (or run of one) uses',
       tag: 'Images',
+      operationId: 'deleteImage',
+      responses: { 200: ImageResponses.deleted },
+      errors: [409],
       handler: async ({ params, caller }) => {
         const image = await ownImage(params, caller);
         try {

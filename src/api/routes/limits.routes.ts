@@ -5,6 +5,7 @@ import { getPacing, updatePacingLimits, type Pacing } from '../../db/repos/pacin
 import { visibleAccount } from '../account-access';
 import type { ApiDeps } from '../context';
 import { ok, route } from '../route';
+import { AccountResponses } from './accounts.responses';
 
 const LimitsBody = z
   .object({
@@ -39,6 +40,8 @@ export function limitsRoutes({ db }: ApiDeps) {
       path: '/api/v1/accounts/:id/limits',
       summary: 'Change the account’s send budget (0 = no limit / no gap)',
       tag: 'Accounts',
+      operationId: 'setAccountLimits',
+      responses: { 200: AccountResponses.limits },
       body: LimitsBody,
       handler: async ({ params, caller, body }) => {
         const account = await visibleAccount(db, params, caller);

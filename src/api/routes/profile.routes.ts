@@ -16,6 +16,7 @@ import { accountTaskQueue } from '../../domain/sharding';
 import { ServiceUnavailableError } from '../../errors';
 import { httpErrorFor } from './scan.jobs';
 import { searchAttributesFor } from '../../temporal/search-attributes';
+import { ProfileResponses } from './accounts.responses';
 
 /** Profile management of an account: name, about, username, photo — through its session, on Temporal. */
 export function profileRoutes(deps: ApiDeps) {
@@ -29,6 +30,9 @@ export function profileRoutes(deps: ApiDeps) {
       path: '/api/v1/accounts/:id/profile',
       summary: "The account's profile: name, username, phone, about, whether it has a photo",
       tag: 'Profile',
+      operationId: 'getProfile',
+      responses: { 200: ProfileResponses.profile },
+      errors: [409, 429, 503],
       handler: async ({ params, caller }) => answer(await runProfileOperation(deps, await account(params, caller), { type: 'get' })),
     }),
     route({
@@ -36,6 +40,9 @@ export function profileRoutes(deps: ApiDeps) {
       path: '/api/v1/accounts/:id/profile',
       summary: 'Update first_name (1-64), last_name (0-64), about (0-70); at least one',
       tag: 'Profile',
+      operationId: 'updateProfile',
+      responses: { 200: ProfileResponses.profile },
+      errors: [409, 429, 503],
       body: UpdateProfileBody,
       handler: async ({ params, caller, body }) => {
         const changes = { firstName: body.first_name, lastName: body.last_name, about: body.about };
@@ -47,6 +54,9 @@ export function profileRoutes(deps: ApiDeps) {
       path: '/api/v1/accounts/:id/username',
       summary: 'Set the @username (5-32 of a-z, 0-9, _; "" removes it); 409 when taken',
       tag: 'Profile',
+      operationId: 'setUsername',
+      responses: { 200: ProfileResponses.username },
+      errors: [409, 429, 503],
       body: UsernameBody,
       handler: async ({ params, caller, body }) => {
         const profile = await runProfileOperation(deps, await account(params, caller), { type: 'setUsername', username: body.username });
@@ -58,6 +68,9 @@ export function profileRoutes(deps: ApiDeps) {
       path: '/api/v1/accounts/:id/photo',
       summary: 'Set the profile photo: multipart field photo, or JSON photo_path inside AUTOHUB_UPLOAD_DIR; JPEG or PNG, at most 10 MiB',
       tag: 'Profile',
+      operationId: 'setProfilePhoto',
+      responses: { 200: ProfileResponses.profile },
+      errors: [409, 429, 503],
       body: PhotoBody,
       multipart: { files: ['photo'], maxFileBytes: MAX_IMAGE_BYTES },
       handler: async ({ params, caller, body, files }) => {
@@ -80,6 +93,9 @@ export function profileRoutes(deps: ApiDeps) {
       path: '/api/v1/accounts/:id/photo',
       summary: 'Delete every profile photo of the account',
       tag: 'Profile',
+      operationId: 'deleteProfilePhoto',
+      responses: { 200: ProfileResponses.profile },
+      errors: [409, 429, 503],
       handler: async ({ params, caller }) => answer(await runProfileOperation(deps, await account(params, caller), { type: 'deletePhoto' })),
     }),
   ];

@@ -7,6 +7,7 @@ import type { StoredInbound } from '../../platforms/sandbox/sandbox-driver';
 import { visibleAccount } from '../account-access';
 import type { ApiDeps, Caller } from '../context';
 import { ok, route } from '../route';
+import { SandboxResponses } from './accounts.responses';
 
 const Person = z.object({
   id: z.string().trim().min(1).max(64),
@@ -57,6 +58,8 @@ export function sandboxRoutes({ db }: ApiDeps) {
       path: '/api/v1/accounts/:id/sandbox/outbox',
       summary: 'Every operation the simulated platform performed for the account',
       tag: 'Sandbox',
+      operationId: 'listSandboxOutbox',
+      responses: { 200: SandboxResponses.outbox },
       query: OutboxQuery,
       handler: async ({ params, caller, query }) => {
         const account = await sandboxAccount(params, caller);
@@ -81,6 +84,8 @@ export function sandboxRoutes({ db }: ApiDeps) {
       path: '/api/v1/accounts/:id/sandbox/inbound',
       summary: 'Inject an inbound message, or a member join or leave',
       tag: 'Sandbox',
+      operationId: 'injectSandboxInbound',
+      responses: { 201: SandboxResponses.inbound },
       body: InboundBody,
       handler: async ({ params, caller, body }) => {
         const account = await sandboxAccount(params, caller);
@@ -114,6 +119,8 @@ export function sandboxRoutes({ db }: ApiDeps) {
       path: '/api/v1/accounts/:id/sandbox/faults',
       summary: 'Inject faults: FloodWait on the next sends, forbidden targets, a disconnect, PEER_FLOOD',
       tag: 'Sandbox',
+      operationId: 'setSandboxFaults',
+      responses: { 200: SandboxResponses.faults },
       body: FaultsBody,
       handler: async ({ params, caller, body }) => {
         const account = await sandboxAccount(params, caller);

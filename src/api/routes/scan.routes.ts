@@ -25,6 +25,7 @@ import {
   SearchReplyBody,
   searchReplyParams,
 } from './scan.schemas';
+import { ScanResponses } from './scan.responses';
 
 /** Scanning, message search, keyword auto-reply and group discovery; each runs as a Temporal workflow. */
 export function scanRoutes(deps: ApiDeps) {
@@ -48,6 +49,9 @@ export function scanRoutes(deps: ApiDeps) {
       path: '/api/v1/scan',
       summary: "Scan an account's chats, groups, channels and contacts; results are stored",
       tag: 'Scan',
+      operationId: 'scanChats',
+      responses: ScanResponses.chats,
+      errors: [404, 409, 429, 503],
       body: ScanBody,
       handler: async ({ body, caller }) => {
         const account = await ownConnectedAccount(db, body.account_id, caller);
@@ -60,6 +64,9 @@ export function scanRoutes(deps: ApiDeps) {
       path: '/api/v1/scan/results',
       summary: 'Stored scan results; filter by account_id and type (groups, channels, contacts)',
       tag: 'Scan',
+      operationId: 'getScanResults',
+      responses: ScanResponses.results,
+      errors: [404],
       query: ScanResultsFilter,
       handler: ({ query, caller }) => results(query, caller),
     }),
@@ -68,6 +75,9 @@ export function scanRoutes(deps: ApiDeps) {
       path: '/api/v1/scan/results',
       summary: 'Stored scan results, filters in a JSON body',
       tag: 'Scan',
+      operationId: 'queryScanResults',
+      responses: ScanResponses.results,
+      errors: [404],
       body: ScanResultsFilter,
       handler: ({ body, caller }) => results(body, caller),
     }),
@@ -76,6 +86,9 @@ export function scanRoutes(deps: ApiDeps) {
       path: '/api/v1/scan/messages',
       summary: "Search the account's chats for messages with a keyword or phrase",
       tag: 'Scan',
+      operationId: 'searchMessages',
+      responses: ScanResponses.messages,
+      errors: [404, 409, 429, 503],
       body: ScanMessagesBody,
       handler: async ({ body, caller }) => {
         const account = await ownConnectedAccount(db, body.account_id, caller);
@@ -88,6 +101,9 @@ export function scanRoutes(deps: ApiDeps) {
       path: '/api/v1/scan/search-reply',
       summary: 'Reply privately to users whose messages contain keywords; never twice within the window',
       tag: 'Scan',
+      operationId: 'searchAndReply',
+      responses: ScanResponses.searchReply,
+      errors: [404, 409, 429, 503],
       body: SearchReplyBody,
       handler: async ({ body, caller }) => {
         const account = await ownConnectedAccount(db, body.account_id, caller);
@@ -100,6 +116,9 @@ export function scanRoutes(deps: ApiDeps) {
       path: '/api/v1/scan/discover',
       summary: 'Discover public groups and channels: platform search plus TGStat, web and SearcheeBot',
       tag: 'Scan',
+      operationId: 'discoverGroups',
+      responses: ScanResponses.discover,
+      errors: [404, 409, 429, 503],
       body: DiscoverBody,
       handler: async ({ body, caller }) => {
         const account = await ownConnectedAccount(db, body.account_id, caller);
@@ -112,6 +131,8 @@ export function scanRoutes(deps: ApiDeps) {
       path: '/api/v1/scan/jobs/:id',
       summary: 'A scan job answered 202: status running, completed or failed, and its result when done',
       tag: 'Scan',
+      operationId: 'getScanJob',
+      responses: ScanResponses.job,
       handler: async ({ params, caller }) => {
         const job = await findScanJob(db, idParam(params), caller.scope);
         if (!job) throw new NotFoundError();

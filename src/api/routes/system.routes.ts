@@ -5,6 +5,7 @@ import type { ApiDeps } from '../context';
 import { MAX_JSON_BODY_BYTES } from '../middleware/errors';
 import { present } from '../presenters';
 import { ok, route, type RouteDefinition } from '../route';
+import { SystemResponses } from './resources.responses';
 
 /** System information and status; `endpoints` lists every mounted route. */
 export function systemRoutes({ db, config, version }: ApiDeps, endpoints: () => RouteDefinition[]) {
@@ -14,6 +15,8 @@ export function systemRoutes({ db, config, version }: ApiDeps, endpoints: () => 
       path: '/api/v1/system-info',
       summary: 'Version, platforms, limits, the caller and every endpoint',
       tag: 'System',
+      operationId: 'getSystemInfo',
+      responses: { 200: SystemResponses.systemInfo },
       handler: ({ caller }) =>
         ok({
           name: 'AutoHub',
@@ -38,6 +41,8 @@ export function systemRoutes({ db, config, version }: ApiDeps, endpoints: () => 
       path: '/api/status',
       summary: 'Connected accounts and active automations of the caller',
       tag: 'System',
+      operationId: 'getStatus',
+      responses: { 200: SystemResponses.status },
       handler: async ({ caller }) => {
         const accounts = await listAccounts(db, caller.scope, { ownOnly: true });
         const running = await db('broadcast_runs as r')

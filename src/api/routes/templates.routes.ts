@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError } from '../../errors';
 import type { ApiDeps, Caller } from '../context';
 import { present } from '../presenters';
 import { idParam, ok, route } from '../route';
+import { TemplateResponses } from './resources.responses';
 
 const TemplateName = z.string().trim().min(1).max(100);
 const TemplateContent = z
@@ -47,6 +48,8 @@ export function templateRoutes({ db }: ApiDeps) {
       path: '/api/v1/templates',
       summary: "The caller's message templates",
       tag: 'Templates',
+      operationId: 'listTemplates',
+      responses: { 200: TemplateResponses.list },
       handler: ({ caller }) => list(caller.user.id),
     }),
     route({
@@ -54,6 +57,8 @@ export function templateRoutes({ db }: ApiDeps) {
       path: '/api/templates',
       summary: "The caller's message templates (legacy path)",
       tag: 'Legacy',
+      operationId: 'listTemplatesLegacy',
+      responses: { 200: TemplateResponses.list },
       handler: ({ caller }) => list(caller.user.id),
     }),
     route({
@@ -61,6 +66,8 @@ export function templateRoutes({ db }: ApiDeps) {
       path: '/api/templates',
       summary: `Create a message template; variables: ${Object.keys(TEMPLATE_VARIABLES).map((v) => `{{${v}}}`).join(', ')}`,
       tag: 'Templates',
+      operationId: 'createTemplate',
+      responses: { 201: TemplateResponses.created },
       body: CreateTemplateBody,
       idempotent: true,
       handler: async ({ body, caller }) => {
@@ -73,6 +80,8 @@ export function templateRoutes({ db }: ApiDeps) {
       path: '/api/templates/:id',
       summary: 'Change a template’s name or content',
       tag: 'Templates',
+      operationId: 'updateTemplate',
+      responses: { 200: TemplateResponses.one },
       body: UpdateTemplateBody,
       handler: async ({ params, body, caller }) => {
         const template = await ownTemplate(params, caller);
@@ -84,6 +93,9 @@ export function templateRoutes({ db }: ApiDeps) {
       path: '/api/templates/:id',
       summary: 'Delete a template no broadcast uses',
       tag: 'Templates',
+      operationId: 'deleteTemplate',
+      responses: { 200: TemplateResponses.deleted },
+      errors: [409],
       handler: async ({ params, caller }) => {
         const template = await ownTemplate(params, caller);
         try {
