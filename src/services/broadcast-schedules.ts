@@ -9,6 +9,7 @@ import {
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
+  ServiceError,
   WorkflowNotFoundError,
   type Client,
   type ScheduleOptionsStartWorkflowAction,
@@ -150,14 +151,17 @@ export async function requestBroadcastRemoval(trx: Knex, namespace: string, broa
   return enqueueScheduleSync(trx, namespace, { broadcastId, cancelWorkflowIds }, SCHEDULE_SYNC_CLAIM_MS);
 }
 
-/** When the schedule fires next; null when paused or unknown. */
+/**
+ * When the schedule fires next; null when paused or unknown — also while Temporal cannot answer,
+ * since the time is only shown beside a broadcast whose row Postgres holds either way.
+ */
 export async function nextRunAt(temporal: Client, broadcastId: string): Promise<Date | null> {
   try {
     const description = await temporal.schedule.getHandle(broadcastScheduleId(broadcastId)).describe();
     if (description.state.paused) return null;
     return description.info.nextActionTimes[0] ?? null;
   } catch (err) {
-    if (err instanceof ScheduleNotFoundError) return null;
+    if (err instanceof ScheduleNotFoundError || err instanceof ServiceError) return null;
     throw err;
   }
 }

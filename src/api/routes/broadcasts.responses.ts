@@ -9,7 +9,7 @@ const broadcastFields = {
   account_id: z.uuid(),
   platform: z.enum(['telegram', 'whatsapp']),
   schedule_type: z.enum(['now', 'interval', 'daily']),
-  interval_minutes: z.number().int().nullable(),
+  interval_minutes: z.number().nullable(),
   daily_time: z.string().nullable(),
   timezone: z.string().nullable(),
   message: z.string().nullable(),

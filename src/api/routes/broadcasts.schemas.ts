@@ -77,8 +77,9 @@ export const LegacyScheduleBody = CreateBroadcastFields.extend({
   target_keys: TargetKeys.optional(),
 })
   .superRefine((b, ctx) => {
-    if ((b.groups === undefined) === (b.target_keys === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['groups'], message: 'give the targets as groups (or target_keys), once' });
+    if (b.groups === undefined && b.target_keys === undefined) ctx.addIssue({ code: 'custom', message: 'groups is required' });
+    if (b.groups !== undefined && b.target_keys !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['groups'], message: 'give groups or target_keys, not both' });
     }
     broadcastRules(b, ctx);
   })
