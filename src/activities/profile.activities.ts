@@ -4,8 +4,8 @@ import { deletePhotoUpload, findPhotoUpload } from '../db/repos/profile-photos.r
 import type { SessionPool } from '../platforms/session-pool';
 import type { PlatformSession, Profile } from '../platforms/types';
 import type { ProfileData, ProfileOperation } from '../workflows/profile.shared';
-import { PlatformFailureTypes } from '../workflows/scan.shared';
-import { rethrowPlatformFailure } from './scan-failures';
+import { FailureTypes } from '../workflows/shared';
+import { rethrowPlatformFailure } from './send-failures';
 
 export interface ProfileActivityDeps {
   db: Knex;
@@ -41,7 +41,7 @@ async function perform(db: Knex, accountId: string, session: PlatformSession, op
       return session.getProfile();
     case 'setPhoto': {
       const photo = await findPhotoUpload(db, op.uploadId, accountId);
-      if (!photo) throw ApplicationFailure.nonRetryable('the uploaded photo is no longer staged; upload it again', PlatformFailureTypes.UploadMissing);
+      if (!photo) throw ApplicationFailure.nonRetryable('the uploaded photo is no longer staged; upload it again', FailureTypes.UploadMissing);
       await session.setPhoto(photo);
       await deletePhotoUpload(db, op.uploadId);
       return session.getProfile();

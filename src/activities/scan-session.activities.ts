@@ -1,20 +1,22 @@
-import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { findAccount } from '../db/repos/accounts.repo';
 import { upsertChats } from '../db/repos/chats.repo';
-import { pauseSends, reserveSlot } from '../db/repos/pacing.repo';
-import { waitForSlot, type PacedSendDeps } from './send-pacing';
+import type { PacedSendDeps } from './send-pacing';
 import { completeScanJob } from '../db/repos/scan.repo';
-import { findSearchReply, markSearchReplyFailed, markSearchReplySent, reserveSearchReplies } from '../db/repos/scan-replies.repo';
+import { findSearchReplies } from '../db/repos/scan-replies.repo';
 import type { DiscoveryCandidate, ResolvedCandidate, SourceReport } from '../domain/discovery';
 import { parseSearcheeReplies } from '../domain/discovery-sources';
 import { filterChatsByActivity, selectChatsToSearch } from '../domain/scan-filters';
 import { chatScanView, foundMessagesView } from '../domain/scan-results';
-import { pickReplyCandidates } from '../domain/search-reply';
+import { messageKey, pickReplyCandidates } from '../domain/search-reply';
 import type { SessionPool } from '../platforms/session-pool';
-import { isPlatformError, PERMANENT_TARGET_ERRORS, PlatformError, type MessageInfo, type MessageSearch, type PlatformSession } from '../platforms/types';
-import { PlatformFailureTypes, type ChatScanParams, type MessageScanParams, type ScanJobInput, type SearchReplyParams } from '../workflows/scan.shared';
-import { rethrowPlatformFailure } from './scan-failures';
+import { isPlatformError, PlatformError, type MessageInfo, type MessageSearch, type PlatformSession } from '../platforms/types';
+import { enqueueSearchReplies } from '../services/search-replies';
+import type { ChatScanParams, MessageScanParams, ScanJobInput, SearchReplyParams } from '../workflows/scan.shared';
+import { FailureTypes } from '../workflows/shared';
+import { rethrowPlatformFailure } from './send-failures';
+import { createSendActivities } from './send.activities';
 import { describeSourceError } from './scan-sources';
 
 export interface ScanSessionActivityDeps extends PacedSendDeps {
@@ -31,7 +33,7 @@ const SEARCHEE_BOT = '@SearcheeBot';
 /** How often the SearcheeBot source looks for the bot's answer. */
 const SEARCHEE_POLL_MS = 1_000;
 
-/** What a batch of search-replies sent, and what is left for after `deferUntil`. */
+/** What a batch of search-replies sent, and what is left for after `deferUntil` (workflows from before the one send path). */
 export interface ReplyBatchResult {
   remaining: number[];
   /** ISO time before which the remaining replies may not go out (pacing, FloodWait). */
@@ -39,7 +41,9 @@ export interface ReplyBatchResult {
 }
 
 /** Scan, search, search-reply and discovery work on an account's live session (task queues `sessions-<shard>`). */
-export function createScanSessionActivities({ db, pool, maxInlineWaitMs = 10_000, draining }: ScanSessionActivityDeps) {
+export function createScanSessionActivities(deps: ScanSessionActivityDeps) {
+  const { db, pool } = deps;
+  const send = createSendActivities(deps);
   const onSession = async <T>(accountId: string, work: (session: PlatformSession) => Promise<T>): Promise<T> => {
     try {
       return await pool.use(accountId, work);
@@ -95,14 +99,17 @@ export function createScanSessionActivities({ db, pool, maxInlineWaitMs = 10_000
 
     /**
      * Searches the chosen chats for each keyword (at most `perChatLimit` messages per chat and
-     * keyword), picks one message per user that contains a keyword, and reserves a reply to each
-     * user not replied to for these keywords within the window. Returns the ids of the replies
-     * still to send.
+     * keyword), picks one message per user that contains a keyword, and enqueues a send run of
+     * the replies: one to each user whose message was never answered and who was not replied to
+     * within the window (see `enqueueSearchReplies`). Returns the run and its targets to deliver
+     * (`deliverMessages`), and, for workflows from before the one send path, the reply ids.
      */
-    async collectSearchReplies(input: ScanJobInput<SearchReplyParams>): Promise<{ matched: number; replyIds: number[] }> {
+    async collectSearchReplies(
+      input: ScanJobInput<SearchReplyParams>,
+    ): Promise<{ matched: number; replyIds: number[]; runId: string; targetKeys: string[] }> {
       const p = input.params;
       const account = await findAccount(db, input.accountId);
-      if (!account) throw ApplicationFailure.nonRetryable(`account ${input.accountId} no longer exists`, PlatformFailureTypes.NotFound);
+      if (!account) throw ApplicationFailure.nonRetryable(`account ${input.accountId} no longer exists`, FailureTypes.NotFound);
       const self = await onSession(input.accountId, (s) => s.getProfile());
       const chatKeys = selectChatsToSearch(await onSession(input.accountId, (s) => s.listChats()), p.targetType, p.maxChats).map((c) => c.key);
       const matching = new Map<string, MessageInfo>();
@@ -111,58 +118,34 @@ export function createScanSessionActivities({ db, pool, maxInlineWaitMs = 10_000
         const found = await searchChats(input.accountId, chatKeys, { query: keyword, perChatLimit: p.perChatLimit, since: null, until: null }, (m) =>
           m.text.toLowerCase().includes(keyword),
         );
-        for (const m of found) matching.set(`${m.chatKey}\n${m.messageId}`, m);
+        for (const m of found) matching.set(messageKey(m), m);
       }
       const candidates = pickReplyCandidates([...matching.values()], p.keywordList, { platform: account.platform, selfId: self.id });
-      const reserved = await reserveSearchReplies(db, {
+      const { runId, replies } = await enqueueSearchReplies(db, {
         accountId: input.accountId,
-        keywordsKey: p.keywordsKey,
         jobId: input.jobId,
+        keywordsKey: p.keywordsKey,
+        replyText: p.replyText,
         windowDays: p.windowDays,
+        allowRepeat: p.allowRepeat ?? false,
         candidates,
       });
-      return { matched: candidates.length, replyIds: reserved.filter((r) => r.status === 'pending').map((r) => r.id) };
+      const pending = replies.filter((r) => r.status === 'pending');
+      return { matched: candidates.length, replyIds: pending.map((r) => r.id), runId, targetKeys: pending.map((r) => r.targetKey) };
     },
 
     /**
-     * Sends reserved replies in order, each through the account's send budget and once only: a
-     * settled reply is skipped, and its client message id lets the platform drop a repeat whose
-     * result a crash lost. A user who cannot be written to fails alone. A wait longer than the
-     * inline limit (pacing or FloodWait) is handed back to the workflow as `deferUntil`.
+     * Sends reserved replies through the one send path (`deliverMessages` on their send run).
+     * Kept only for search-reply workflows started before the `one-send-path` patch, which still
+     * schedule it; remove it with that patch once none of them is running.
      */
     async sendSearchReplies(input: { replyIds: number[]; replyText: string }): Promise<ReplyBatchResult> {
-      const ctx = Context.current();
-      for (let i = 0; i < input.replyIds.length; i++) {
-        ctx.heartbeat({ settled: i });
-        const reply = await findSearchReply(db, input.replyIds[i]!);
-        if (!reply || reply.status !== 'pending') continue;
-
-        if (draining?.aborted) return { remaining: input.replyIds.slice(i) };
-        const slot = await reserveSlot(db, reply.accountId, reply.clientMessageId);
-        const deferUntil = await waitForSlot(ctx, slot.at, { maxInlineWaitMs, draining, heartbeatDetails: { settled: i } });
-        if (deferUntil) return { remaining: input.replyIds.slice(i), deferUntil: deferUntil.toISOString() };
-
-        try {
-          const sent = await pool.use(reply.accountId, (s) =>
-            s.sendMessage({ targetKey: reply.targetKey, text: input.replyText, clientMessageId: reply.clientMessageId }),
-          );
-          await markSearchReplySent(db, reply.id, sent.sentAt);
-        } catch (err) {
-          if (isPlatformError(err, 'rate_limited')) {
-            const until = new Date(Date.now() + (err.retryAfterSeconds ?? 1) * 1000);
-            await pauseSends(db, reply.accountId, until);
-            if (until.getTime() - Date.now() > maxInlineWaitMs) return { remaining: input.replyIds.slice(i), deferUntil: until.toISOString() };
-            i--; // the same user again, once the pause has passed
-            continue;
-          }
-          if (isPlatformError(err, ...PERMANENT_TARGET_ERRORS)) {
-            await markSearchReplyFailed(db, reply.id, err.message);
-            continue;
-          }
-          await rethrowPlatformFailure(err, { db, accountId: reply.accountId, retryRateLimits: true });
-        }
-      }
-      return { remaining: [] };
+      const replies = await findSearchReplies(db, input.replyIds);
+      const [first] = replies;
+      if (!first) return { remaining: [] };
+      const batch = await send.deliverMessages({ runId: first.runId, targetKeys: replies.map((r) => r.targetKey) });
+      const remaining = new Set(batch.remaining);
+      return { remaining: replies.filter((r) => remaining.has(r.targetKey)).map((r) => r.id), deferUntil: batch.deferUntil };
     },
 
     /**

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as scans from '../db/repos/scan.repo';
-import { listJobReplies, markSearchReplyFailed } from '../db/repos/scan-replies.repo';
+import { listJobReplies } from '../db/repos/scan-replies.repo';
+import { finishSendRun, findSendRunId } from '../db/repos/send-runs.repo';
 import type { ExternalDiscoverySource, SourceReport } from '../domain/discovery';
 import { askSource, createHttpDiscoverySources, type DiscoverySourceAdapter } from './scan-sources';
 
@@ -18,6 +19,14 @@ export function createScanActivities({ db, tgstatToken, sources }: ScanActivityD
     ...createHttpDiscoverySources({ tgstatToken }),
     ...sources,
   };
+  /** Closes the send run of a search-reply job, if it has one still running. */
+  const closeJobSendRun = async (jobId: string, status: 'completed' | 'failed', error?: string) => {
+    await db.transaction(async (trx) => {
+      // Job ids are unique, so the job's run is found by origin and job id alone.
+      const runId = await findSendRunId(trx, { origin: 'search_reply', businessKey: jobId });
+      if (runId) await finishSendRun(trx, runId, status, error);
+    });
+  };
   return {
     async completeScanJob(input: { jobId: string; result: object }): Promise<void> {
       await scans.completeScanJob(db, input.jobId, input.result);
@@ -30,9 +39,10 @@ export function createScanActivities({ db, tgstatToken, sources }: ScanActivityD
     /**
      * Completes a search-reply job from its ledger: who was replied to (in the order they were
      * reserved), how many matched users had been replied to within the window already, and the
-     * replies that failed.
+     * replies that failed. The job's send run closes with it.
      */
     async finishSearchReplyJob(input: { jobId: string; accountId: string; keywords: string; matched: number }): Promise<void> {
+      await closeJobSendRun(input.jobId, 'completed');
       const replies = await listJobReplies(db, input.jobId);
       const sent = replies.filter((r) => r.status === 'sent');
       const failed = replies.filter((r) => r.status === 'failed');
@@ -51,11 +61,9 @@ export function createScanActivities({ db, tgstatToken, sources }: ScanActivityD
       });
     },
 
-    /** Fails the job's replies that were never sent (the account stopped being able to send). */
+    /** Fails the job's replies that were never sent (the account stopped being able to send), closing its send run. */
     async failPendingSearchReplies(input: { jobId: string; error: string }): Promise<void> {
-      for (const reply of await listJobReplies(db, input.jobId)) {
-        if (reply.status === 'pending') await markSearchReplyFailed(db, reply.id, input.error);
-      }
+      await closeJobSendRun(input.jobId, 'failed', input.error);
     },
 
     /** Which of `usernames` the account already knows (its scanned chats), lower-cased. */

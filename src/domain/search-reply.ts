@@ -75,3 +75,20 @@ export function pickReplyCandidates(
   }
   return [...byUser.values()];
 }
+
+/** The key a message is known by when the "never the same message twice" rule looks it up. */
+export function messageKey(m: { chatKey: string; messageId: number }): string {
+  return `${m.chatKey}\n${m.messageId}`;
+}
+
+/**
+ * The candidates to reply to now: those whose message was never answered (`answeredMessages`,
+ * by {@link messageKey}) and who were not replied to within the window (`recentUsers`, by user
+ * key), in candidate order.
+ */
+export function pickNewReplies(
+  candidates: ReplyCandidate[],
+  seen: { answeredMessages: ReadonlySet<string>; recentUsers: ReadonlySet<string> },
+): ReplyCandidate[] {
+  return candidates.filter((c) => !seen.answeredMessages.has(messageKey(c)) && !seen.recentUsers.has(c.userKey));
+}

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { insertEvent } from '../db/repos/events.repo';
+import { recordAccountEvent } from '../db/repos/events.repo';
 import type { InboundEvent } from '../platforms/types';
 
 const EVENT_TYPES = { message: 'inbound.message', join: 'member.joined', leave: 'member.left' } as const;
@@ -12,10 +12,8 @@ const EVENT_TYPES = { message: 'inbound.message', join: 'member.joined', leave: 
 export function createInboundRouter({ db, logger }: { db: Knex; logger: Logger }) {
   return (event: InboundEvent): void => {
     void (async () => {
-      const account = await db('accounts').where({ id: event.accountId }).first<{ user_id: string } | undefined>('user_id');
-      if (!account) return;
       const { type, accountId, ...data } = event;
-      await insertEvent(db, { userId: account.user_id, accountId, type: EVENT_TYPES[type], data });
+      await recordAccountEvent(db, { accountId, type: EVENT_TYPES[type], data });
     })().catch((err) => logger.error({ err, accountId: event.accountId }, 'inbound event not recorded'));
   };
 }

@@ -8,8 +8,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BroadcastActivities } from '../activities/broadcast.activities';
-import type { SessionActivities } from '../activities/session.activities';
-import { ACCOUNT_LEVEL_FAILURES, BUG_ERROR_TYPES, FailureTypes, type BroadcastRunInput, type BroadcastRunResult } from './shared';
+import { sendActivities } from './send-path';
+import { BUG_ERROR_TYPES, FailureTypes, type BroadcastRunInput, type BroadcastRunResult } from './shared';
 
 /** The run's records: retried for about five minutes of database trouble, never for a bug. */
 const ledger = proxyActivities<BroadcastActivities>({
@@ -38,18 +38,7 @@ export async function broadcastRunWorkflow(input: BroadcastRunInput): Promise<Br
   const plan = await bookkeeping(input, () => ledger.beginBroadcastRun({ broadcastId: input.broadcastId, workflowId, runNumber: input.runNumber }));
   if (!plan) return { runId: null, status: 'cancelled', sent: 0, failed: 0 };
 
-  const session = proxyActivities<SessionActivities>({
-    taskQueue: plan.sessionTaskQueue,
-    startToCloseTimeout: '15 minutes',
-    heartbeatTimeout: '10 seconds',
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: 20,
-      nonRetryableErrorTypes: [...BUG_ERROR_TYPES, ...ACCOUNT_LEVEL_FAILURES, FailureTypes.DeliveryNotFound, FailureTypes.ImageNotFound],
-    },
-  });
+  const session = sendActivities(plan.sessionTaskQueue);
 
   let sent = 0;
   let stopReason: string | undefined;

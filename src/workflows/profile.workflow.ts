@@ -2,8 +2,7 @@ import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { ProfileActivities } from '../activities/profile.activities';
 import type { ProfileData, ProfileInput } from './profile.shared';
 import { describeFailure } from './scan-job';
-import { PERMANENT_PLATFORM_FAILURES, PlatformFailureTypes } from './scan.shared';
-import { BUG_ERROR_TYPES } from './shared';
+import { BUG_ERROR_TYPES, FailureTypes, PERMANENT_PLATFORM_FAILURES } from './shared';
 
 /**
  * One profile operation (read, update, username, photo) on the account's session task queue,
@@ -18,7 +17,7 @@ export async function profileWorkflow(input: ProfileInput): Promise<ProfileData>
       initialInterval: '1 second',
       backoffCoefficient: 2,
       maximumAttempts: 3,
-      nonRetryableErrorTypes: [...BUG_ERROR_TYPES, ...PERMANENT_PLATFORM_FAILURES, PlatformFailureTypes.RateLimited],
+      nonRetryableErrorTypes: [...BUG_ERROR_TYPES, ...PERMANENT_PLATFORM_FAILURES, FailureTypes.RateLimited],
     },
   });
   try {

@@ -8,8 +8,8 @@ import {
 } from '@temporalio/workflow';
 import type { ScanActivities } from '../activities/scan.activities';
 import type { ScanSessionActivities } from '../activities/scan-session.activities';
-import { PERMANENT_PLATFORM_FAILURES, PlatformFailureTypes, ScanEndTypes, type ScanJobResult } from './scan.shared';
-import { BUG_ERROR_TYPES } from './shared';
+import { ScanEndTypes, type ScanJobResult } from './scan.shared';
+import { BUG_ERROR_TYPES, FailureTypes, PERMANENT_PLATFORM_FAILURES } from './shared';
 
 /** Database activities of scan jobs (task queue `autohub`). */
 export const scanJobs = proxyActivities<ScanActivities>({
@@ -41,7 +41,7 @@ export function scanSession(taskQueue: string) {
 export function describeFailure(err: unknown): { message: string; type: string | null } {
   const failure = err instanceof ActivityFailure ? err.cause : err;
   if (failure instanceof ApplicationFailure) return { message: failure.message, type: failure.type ?? null };
-  if (failure instanceof TimeoutFailure) return { message: "the account's session did not answer in time", type: PlatformFailureTypes.SessionTimeout };
+  if (failure instanceof TimeoutFailure) return { message: "the account's session did not answer in time", type: FailureTypes.SessionTimeout };
   if (failure instanceof Error) return { message: failure.message, type: null };
   return { message: String(failure), type: null };
 }

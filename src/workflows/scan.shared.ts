@@ -54,8 +54,10 @@ export interface SearchReplyParams {
   targetType: TargetType;
   maxChats: number;
   perChatLimit: number;
-  /** The same user is not replied to twice for the same keywords within this many days. */
+  /** The same user is not replied to twice within this many days, whatever the keywords… */
   windowDays: number;
+  /** …unless the caller allows it (a message is still never answered twice); absent before it existed. */
+  allowRepeat?: boolean;
 }
 
 /** `POST /api/v1/scan/discover`. */
@@ -82,25 +84,6 @@ export interface ScanJobResult {
   status: 'completed';
 }
 
-/**
- * Failure types of scan and profile activities. The API answers them with 400 (invalid,
- * not found, forbidden), 409 (username taken, account unusable), 429 (rate limited), 503 (the
- * session out of reach).
- */
-export const PlatformFailureTypes = {
-  Invalid: 'PlatformInvalid',
-  NotFound: 'PlatformNotFound',
-  Forbidden: 'PlatformForbidden',
-  UsernameTaken: 'UsernameTaken',
-  RateLimited: 'RateLimited',
-  AccountRestricted: 'AccountRestricted',
-  AuthRevoked: 'AuthRevoked',
-  /** A staged upload that is gone (the request that staged it died). */
-  UploadMissing: 'UploadMissing',
-  /** The session did not answer within its activity's time limit (raised by workflows, not activities). */
-  SessionTimeout: 'SessionTimeout',
-} as const;
-
 /** Failure types of scan jobs that ended without a platform failure. */
 export const ScanEndTypes = {
   /** The workflow was cancelled (from the Temporal UI, say). */
@@ -108,14 +91,3 @@ export const ScanEndTypes = {
   /** The workflow ended without recording an outcome (terminated, timed out). */
   Aborted: 'ScanAborted',
 } as const;
-
-/** Failures retrying cannot fix; rate limits are retried after the platform's wait instead. */
-export const PERMANENT_PLATFORM_FAILURES: readonly string[] = [
-  PlatformFailureTypes.Invalid,
-  PlatformFailureTypes.NotFound,
-  PlatformFailureTypes.Forbidden,
-  PlatformFailureTypes.UsernameTaken,
-  PlatformFailureTypes.AccountRestricted,
-  PlatformFailureTypes.AuthRevoked,
-  PlatformFailureTypes.UploadMissing,
-];

@@ -33,18 +33,61 @@ export function broadcastRunWorkflowId(broadcastId: string, runNumber: number): 
   return `broadcast-${broadcastId}-run-${runNumber}`;
 }
 
-/** Failure types session activities raise; workflows stop a run on the account-level ones. */
+/**
+ * The failure types every activity raises: the one vocabulary of AutoHub's activity failures
+ * (`src/activities/send-failures.ts` maps platform errors onto them). The API answers the
+ * platform ones of scan and profile jobs with 400 (invalid, not found, forbidden, upload missing),
+ * 409 (username taken, account unusable), 429 (rate limited), 503 (session out of reach).
+ */
 export const FailureTypes = {
+  /** The platform refused the request as malformed. */
+  Invalid: 'PlatformInvalid',
+  /** The chat, user or message does not exist on the platform. */
+  NotFound: 'PlatformNotFound',
+  /** The account may not do this there (write, read, join). */
+  Forbidden: 'PlatformForbidden',
+  UsernameTaken: 'UsernameTaken',
+  /** The platform asked to wait (FloodWait); the wait in seconds is the failure's detail. */
   RateLimited: 'RateLimited',
   AccountRestricted: 'AccountRestricted',
   AuthRevoked: 'AuthRevoked',
+  /** A staged upload that is gone (the request that staged it died). */
+  UploadMissing: 'UploadMissing',
+  /** The session did not answer within its activity's time limit (raised by workflows, not activities). */
+  SessionTimeout: 'SessionTimeout',
+  /** A send was asked for a target its send run has no ledger row for (a bug). */
   DeliveryNotFound: 'DeliveryNotFound',
+  /** The image a send run sends was deleted under it. */
   ImageNotFound: 'ImageNotFound',
   /** The run's own records could not be read or written (after every retry). */
   BookkeepingFailed: 'BookkeepingFailed',
 } as const;
 
-/** Failures after which no further target of the run can succeed. */
+/** Failures that come from a platform (their messages are the platform's and safe to show). */
+export const PLATFORM_FAILURES: readonly string[] = [
+  FailureTypes.Invalid,
+  FailureTypes.NotFound,
+  FailureTypes.Forbidden,
+  FailureTypes.UsernameTaken,
+  FailureTypes.RateLimited,
+  FailureTypes.AccountRestricted,
+  FailureTypes.AuthRevoked,
+  FailureTypes.UploadMissing,
+  FailureTypes.SessionTimeout,
+];
+
+/** Failures after which no further send of the account can succeed. */
 export const ACCOUNT_LEVEL_FAILURES: readonly string[] = [FailureTypes.AccountRestricted, FailureTypes.AuthRevoked];
+
+/** Failures retrying cannot fix; rate limits are retried after the platform's wait instead. */
+export const PERMANENT_PLATFORM_FAILURES: readonly string[] = [
+  FailureTypes.Invalid,
+  FailureTypes.NotFound,
+  FailureTypes.Forbidden,
+  FailureTypes.UsernameTaken,
+  FailureTypes.AccountRestricted,
+  FailureTypes.AuthRevoked,
+  FailureTypes.UploadMissing,
+];
 
 export const BROADCAST_DRY_RUN_WORKFLOW = 'broadcastDryRunWorkflow';

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
-import { createSessionActivities, type DeliveryBatchResult } from '../../src/activities/session.activities';
+import type { DeliveryBatchResult } from '../../src/activities/send.activities';
+import { createSessionActivities } from '../../src/activities/session.activities';
 import * as broadcasts from '../../src/db/repos/broadcasts.repo';
+import { findDelivery } from '../../src/db/repos/send-runs.repo';
 import { SandboxDriver } from '../../src/platforms/sandbox/sandbox-driver';
 import { SessionPool } from '../../src/platforms/session-pool';
 import { newSandboxAccount, newUser } from '../support/http';
@@ -65,15 +67,15 @@ describe('delivery ledger (deliverMessage activity)', () => {
 
   it('is de-duplicated by the platform when a crash lost the ledger update after the send', async () => {
     const plan = await openRun(['@channel2'], 'crash between send and record');
-    const delivery = await broadcasts.findDelivery(stack.db, plan.runId, '@channel2');
+    const delivery = await findDelivery(stack.db, plan.runId, '@channel2');
     // The send went out, then the worker died before recording it: the ledger still says pending.
     const session = await pool.get(accountId);
     await session.sendMessage({ targetKey: '@channel2', text: delivery!.message, clientMessageId: delivery!.clientMessageId });
-    assert.equal((await broadcasts.findDelivery(stack.db, plan.runId, '@channel2'))!.status, 'pending');
+    assert.equal((await findDelivery(stack.db, plan.runId, '@channel2'))!.status, 'pending');
 
     assert.deepEqual((await deliver(plan.runId, ['@channel2'])).outcomes, [{ targetKey: '@channel2', status: 'sent' }]);
     assert.equal(await outboxCount('crash between send and record'), 1);
-    assert.equal((await broadcasts.findDelivery(stack.db, plan.runId, '@channel2'))!.status, 'sent');
+    assert.equal((await findDelivery(stack.db, plan.runId, '@channel2'))!.status, 'sent');
   });
 
   it('keeps one ledger row per run and target when the run is begun twice', async () => {

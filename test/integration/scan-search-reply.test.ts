@@ -92,10 +92,72 @@ describe('POST /api/v1/scan/search-reply', () => {
     assert.equal((await sentWith(api, accountId, 'Second wording')).length, 0);
   });
 
-  it('replies again for other keywords', async () => {
-    const reply = await api.post('/api/v1/scan/search-reply', { account_id: accountId, keywords: 'koalabuy', reply_text: 'Koala only' });
-    assert.equal(reply.body.replied_to, 1);
-    assert.deepEqual((await sentWith(api, accountId, 'Koala only')).map((i) => i.chat_key), ['@bob_sr']);
+  it('does not reply to a user twice within the window when other keywords match the same message', async () => {
+    const dave = { id: '8070', username: 'dave_sr' };
+    await inject(api, accountId, groups[7].key, dave, 'any dugongsale or dugongprice?');
+    const first = await api.post('/api/v1/scan/search-reply', { account_id: accountId, keywords: 'dugongsale', reply_text: 'Dugong sale reply' });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal(first.body.replied_to, 1);
+    assert.deepEqual((await sentWith(api, accountId, 'Dugong sale reply')).map((i) => i.chat_key), ['@dave_sr']);
+
+    const second = await api.post('/api/v1/scan/search-reply', { account_id: accountId, keywords: 'dugongprice', reply_text: 'Dugong price reply' });
+    assert.equal(second.status, 200, JSON.stringify(second.body));
+    assert.equal(second.body.replied_to, 0);
+    assert.deepEqual(second.body.details, []);
+    assert.equal(second.body.already_replied, 1);
+    const outbox = await api.get(`/api/v1/accounts/${accountId}/sandbox/outbox?chat_key=${encodeURIComponent('@dave_sr')}&type=message`);
+    assert.equal(outbox.status, 200);
+    assert.deepEqual(outbox.body.items.map((i: any) => i.text), ['Dugong sale reply'], 'exactly one reply to the user');
+  });
+
+  it('replies to a user again within the window only when allow_repeat is set, and never to the same message twice', async () => {
+    const erin = { id: '8071', username: 'erin_sr' };
+    await inject(api, accountId, groups[7].key, erin, 'manateedeal for me');
+    const first = await api.post('/api/v1/scan/search-reply', { account_id: accountId, keywords: 'manateedeal', reply_text: 'Manatee one' });
+    assert.equal(first.body.replied_to, 1);
+    await inject(api, accountId, groups[8].key, erin, 'another manateedeal please');
+
+    const refused = await api.post('/api/v1/scan/search-reply', { account_id: accountId, keywords: 'manateedeal', reply_text: 'Manatee two' });
+    assert.equal(refused.status, 200);
+    assert.equal(refused.body.replied_to, 0);
+    const allowed = await api.post('/api/v1/scan/search-reply', {
+      account_id: accountId,
+      keywords: 'manateedeal',
+      reply_text: 'Manatee two',
+      allow_repeat: true,
+    });
+    assert.equal(allowed.status, 200, JSON.stringify(allowed.body));
+    assert.deepEqual(allowed.body.details, [{ user: 'erin_sr', chat: groups[8].title, matched_text: 'another manateedeal please' }]);
+    const again = await api.post('/api/v1/scan/search-reply', {
+      account_id: accountId,
+      keywords: 'manateedeal',
+      reply_text: 'Manatee three',
+      allow_repeat: true,
+    });
+    assert.equal(again.body.replied_to, 0, 'the newest message was answered already');
+    assert.deepEqual((await sentWith(api, accountId, 'Manatee two')).map((i) => i.chat_key), ['@erin_sr']);
+    assert.equal((await sentWith(api, accountId, 'Manatee three')).length, 0);
+  });
+
+  it('sends nothing from an account the platform restricted', async () => {
+    const stack = await getStack();
+    const search = { keywords: 'narwhaldeal', reply_text: 'Narwhal reply' };
+    const open = await newSandboxAccount(api);
+    const restricted = await newSandboxAccount(api);
+    for (const account of [open, restricted]) {
+      const [group] = await chatsOf(api, account, 'groups');
+      await inject(api, account, group.key, { id: '8080', username: 'nara_sr' }, 'narwhaldeal anyone?');
+    }
+    const sent = await api.post('/api/v1/scan/search-reply', { account_id: open, ...search });
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    assert.equal(sent.body.replied_to, 1, 'the same search replies from an account that may send');
+    assert.equal((await sentWith(api, open, search.reply_text)).length, 1);
+
+    await stack.db('accounts').where({ id: restricted }).update({ status: 'restricted' });
+    const stopped = await api.post('/api/v1/scan/search-reply', { account_id: restricted, ...search });
+    assert.equal(stopped.status, 409, JSON.stringify(stopped.body));
+    assert.match(stopped.body.error, /restricted/);
+    assert.equal((await sentWith(api, restricted, search.reply_text)).length, 0);
   });
 
   it('works as the reference example is written', async () => {
@@ -230,6 +292,7 @@ describe('POST /api/v1/scan/search-reply', () => {
 
   it('answers 400 naming the field for invalid parameters', async () => {
     const cases: Array<[unknown, RegExp]> = [
+      [{ account_id: accountId, keywords: 'a', reply_text: 'x', allow_repeat: 'yes' }, /allow_repeat/],
       [{ account_id: accountId, reply_text: 'x' }, /keywords is required/],
       [{ account_id: accountId, keywords: ' , ,', reply_text: 'x' }, /keywords: give at least one keyword/],
       [{ account_id: accountId, keywords: 'a' }, /reply_text is required/],

@@ -5,15 +5,15 @@ import type { Account } from '../../db/repos/accounts.repo';
 import { failScanJob, findScanJob, insertScanJob, type ScanJob, type ScanKind } from '../../db/repos/scan.repo';
 import { accountTaskQueue } from '../../domain/sharding';
 import { BadRequestError, ConflictError, HttpError, ServiceUnavailableError, TooManyRequestsError } from '../../errors';
-import { PlatformFailureTypes, ScanEndTypes, scanWorkflowId, type ScanJobInput } from '../../workflows/scan.shared';
-import { MAIN_TASK_QUEUE } from '../../workflows/shared';
+import { ScanEndTypes, scanWorkflowId, type ScanJobInput } from '../../workflows/scan.shared';
+import { FailureTypes, MAIN_TASK_QUEUE, PLATFORM_FAILURES } from '../../workflows/shared';
 import type { ApiDeps, Caller } from '../context';
 import { ok } from '../route';
 import { searchAttributesFor } from '../../temporal/search-attributes';
 
 // Failure types whose messages come from a platform driver and are safe to show; a PlatformError
 // that exhausted its retries (connection trouble) keeps its class name as its type.
-const PLATFORM_MESSAGE_TYPES = new Set<string>([...Object.values(PlatformFailureTypes), 'PlatformError']);
+const PLATFORM_MESSAGE_TYPES = new Set<string>([...PLATFORM_FAILURES, 'PlatformError']);
 
 /**
  * The HTTP error for a failure a scan or profile workflow ended with: the platform refusing the
@@ -21,7 +21,7 @@ const PLATFORM_MESSAGE_TYPES = new Set<string>([...Object.values(PlatformFailure
  * (409), a rate limit (429), a session out of reach (503). Anything else is an internal error whose message is not shown.
  */
 export function httpErrorFor(type: string | null, message: string): HttpError | Error {
-  const t = PlatformFailureTypes;
+  const t = FailureTypes;
   switch (type) {
     case t.Invalid:
     case t.NotFound:

@@ -60,6 +60,8 @@ export const SearchReplyBody = z.object({
   target_type: z.enum(TARGET_TYPES).default('all'),
   max_chats: z.number().int().min(1).max(500).default(120),
   per_chat_limit: z.number().int().min(1).max(500).default(120),
+  /** Reply to users answered within the window too (never to the same message twice). */
+  allow_repeat: z.boolean().default(false),
   wait_seconds: waitSeconds,
 });
 
@@ -117,6 +119,7 @@ export function searchReplyParams(b: z.infer<typeof SearchReplyBody>, windowDays
     maxChats: b.max_chats,
     perChatLimit: b.per_chat_limit,
     windowDays,
+    allowRepeat: b.allow_repeat,
   };
 }
 

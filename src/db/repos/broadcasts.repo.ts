@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import type { Platform } from '../../platforms/types';
 import { ownedBy, type Scope } from './scope';
+import { finishSendRun, insertSendRun, type DeliveryStatus } from './send-runs.repo';
 
 export type ScheduleType = 'now' | 'interval' | 'daily';
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
-export type DeliveryStatus = 'pending' | 'sent' | 'failed';
 
 export interface Broadcast {
   id: string;
@@ -131,21 +131,30 @@ export async function openRun(trx: Knex, broadcastId: string, workflowId: string
     const template = await trx('templates').where({ id: broadcast.template_id }).first<{ content: string }>();
     message = template.content;
   }
-  const [run] = await trx('broadcast_runs')
-    .insert({
-      broadcast_id: broadcastId,
-      run_number: runNumber,
-      workflow_id: workflowId,
-      status: 'running',
-      message: message ?? '',
-      from_template: broadcast.template_id !== null,
-      image_id: broadcast.image_id,
-    })
-    .returning<{ id: string }[]>('id');
-  await trx('deliveries').insert(
-    broadcast.target_keys.map((key, position) => ({ run_id: run!.id, position, target_key: key, status: 'pending' })),
-  );
-  return { runId: run!.id, accountId: broadcast.account_id, targetKeys: broadcast.target_keys };
+  const sendRun = await insertSendRun(trx, {
+    userId: broadcast.user_id,
+    accountId: broadcast.account_id,
+    origin: 'broadcast',
+    businessKey: workflowId,
+    messages: broadcast.target_keys.map((targetKey) => ({
+      targetKey,
+      text: message ?? '',
+      fromTemplate: broadcast.template_id !== null,
+      imageId: broadcast.image_id,
+    })),
+  });
+  // The broadcast run is its send run's broadcast facts, under the same id.
+  await trx('broadcast_runs').insert({
+    id: sendRun.id,
+    broadcast_id: broadcastId,
+    run_number: runNumber,
+    workflow_id: workflowId,
+    status: 'running',
+    message: message ?? '',
+    from_template: broadcast.template_id !== null,
+    image_id: broadcast.image_id,
+  });
+  return { runId: sendRun.id, accountId: broadcast.account_id, targetKeys: sendRun.deliveries.map((d) => d.targetKey) };
 }
 
 /**
@@ -172,117 +181,14 @@ export async function beginRun(
   });
 }
 
-/** A ledger row with what sending it needs. */
-export interface Delivery {
-  runId: string;
-  targetKey: string;
-  status: DeliveryStatus;
-  clientMessageId: string;
-  error: string | null;
-  message: string;
-  /** True when the message came from a template, whose variables are rendered per target. */
-  fromTemplate: boolean;
-  /** The image the run sends, the message being its caption. */
-  imageId: string | null;
-  accountId: string;
-  accountName: string;
-  accountStatus: string;
-}
-
-/** The ledger rows of `targetKeys` in a run, by target key, with what sending them needs. */
-export async function findDeliveries(db: Knex, runId: string, targetKeys: string[]): Promise<Map<string, Delivery>> {
-  const rows: Array<{
-    target_key: string;
-    status: DeliveryStatus;
-    client_message_id: string;
-    error: string | null;
-    message: string;
-    from_template: boolean;
-    image_id: string | null;
-    account_id: string;
-    account_name: string;
-    account_status: string;
-  }> = await db('deliveries as d')
-    .join('broadcast_runs as r', 'r.id', 'd.run_id')
-    .join('broadcasts as b', 'b.id', 'r.broadcast_id')
-    .join('accounts as a', 'a.id', 'b.account_id')
-    .where('d.run_id', runId)
-    .whereIn('d.target_key', targetKeys)
-    .select(
-      'd.target_key',
-      'd.status',
-      'd.client_message_id',
-      'd.error',
-      'r.message',
-      'r.from_template',
-      'r.image_id',
-      'b.account_id',
-      'a.name as account_name',
-      'a.status as account_status',
-    );
-  return new Map(
-    rows.map((row) => [
-      row.target_key,
-      {
-        runId,
-        targetKey: row.target_key,
-        status: row.status,
-        clientMessageId: row.client_message_id,
-        error: row.error,
-        message: row.message,
-        fromTemplate: row.from_template,
-        imageId: row.image_id,
-        accountId: row.account_id,
-        accountName: row.account_name,
-        accountStatus: row.account_status,
-      },
-    ]),
-  );
-}
-
-export async function findDelivery(db: Knex, runId: string, targetKey: string): Promise<Delivery | undefined> {
-  return (await findDeliveries(db, runId, [targetKey])).get(targetKey);
-}
-
-export async function markDeliverySent(
-  db: Knex,
-  runId: string,
-  targetKey: string,
-  sent: { platformMessageId: string; sentAt: Date },
-): Promise<void> {
-  await db('deliveries')
-    .where({ run_id: runId, target_key: targetKey })
-    .update({ status: 'sent', platform_message_id: sent.platformMessageId, sent_at: sent.sentAt, error: null, updated_at: db.fn.now() });
-}
-
-/** Fails a target that has not been sent; a sent target stays sent. */
-export async function markDeliveryFailed(db: Knex, runId: string, targetKey: string, error: string): Promise<void> {
-  await db('deliveries')
-    .where({ run_id: runId, target_key: targetKey })
-    .whereNot({ status: 'sent' })
-    .update({ status: 'failed', error, updated_at: db.fn.now() });
-}
-
 /**
- * Closes a running run with its counts from the ledger; pending targets of a run that ended are
- * failed. A run already closed stays as it was closed.
+ * Closes a running run with its counts from the ledger (its send run closes with it); pending
+ * targets of a run that ended are failed. A run already closed stays as it was closed.
  */
 export async function finishRun(db: Knex, runId: string, status: RunStatus, error?: string): Promise<void> {
   await db.transaction(async (trx) => {
-    const run = await trx('broadcast_runs').where({ id: runId, status: 'running' }).forUpdate().first<{ id: string } | undefined>('id');
-    if (!run) return;
-    if (status !== 'completed') {
-      await trx('deliveries')
-        .where({ run_id: runId, status: 'pending' })
-        .update({ status: 'failed', error: error ?? `run ${status}`, updated_at: trx.fn.now() });
-    }
-    const counts = await trx('deliveries')
-      .where({ run_id: runId })
-      .select(
-        trx.raw("count(*) filter (where status = 'sent')::int as sent"),
-        trx.raw("count(*) filter (where status = 'failed')::int as failed"),
-      )
-      .first<{ sent: number; failed: number }>();
+    const counts = await finishSendRun(trx, runId, status, error);
+    if (!counts) return;
     await trx('broadcast_runs')
       .where({ id: runId })
       .update({ status, sent: counts.sent, failed: counts.failed, error: error ?? null, finished_at: trx.fn.now() });
@@ -298,8 +204,18 @@ export async function failRun(db: Knex, run: { broadcastId: string; workflowId: 
   await db.transaction(async (trx) => {
     const existing = await trx('broadcast_runs').where({ workflow_id: run.workflowId }).first<{ id: string } | undefined>('id');
     if (existing) return finishRun(trx, existing.id, 'failed', run.error);
-    if (!(await trx('broadcasts').where({ id: run.broadcastId }).first('id'))) return;
+    const broadcast = await trx('broadcasts').where({ id: run.broadcastId }).first<{ user_id: string; account_id: string } | undefined>('user_id', 'account_id');
+    if (!broadcast) return;
+    const sendRun = await insertSendRun(trx, {
+      userId: broadcast.user_id,
+      accountId: broadcast.account_id,
+      origin: 'broadcast',
+      businessKey: run.workflowId,
+      messages: [],
+    });
+    await finishSendRun(trx, sendRun.id, 'failed', run.error);
     await trx('broadcast_runs').insert({
+      id: sendRun.id,
       broadcast_id: run.broadcastId,
       run_number: await reserveRunNumber(trx, run.broadcastId),
       workflow_id: run.workflowId,

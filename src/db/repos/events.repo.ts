@@ -1,11 +1,16 @@
 import type { Knex } from 'knex';
 
-/** Records a domain event (analytics, webhooks and reports read them). */
-export async function insertEvent(
-  db: Knex,
-  event: { userId: string | null; accountId: string | null; type: string; data: object },
-): Promise<void> {
-  await db('events').insert({ user_id: event.userId, account_id: event.accountId, type: event.type, data: event.data });
+/**
+ * Records an event of an account for the account's owner (`account.restricted`, `inbound.message`
+ * …): the one writer of account events, so every one names the same user. Answers false, writing
+ * nothing, when the account no longer exists.
+ */
+export async function recordAccountEvent(db: Knex, event: { accountId: string; type: string; data: object }): Promise<boolean> {
+  const result = await db.raw(
+    `insert into events (user_id, account_id, type, data) select user_id, id, ?, ?::jsonb from accounts where id = ?`,
+    [event.type, JSON.stringify(event.data), event.accountId],
+  );
+  return (result as { rowCount: number }).rowCount > 0;
 }
 
 export async function listEvents(

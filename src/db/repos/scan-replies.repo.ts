@@ -1,15 +1,15 @@
 import type { Knex } from 'knex';
-import type { ReplyCandidate } from '../../domain/search-reply';
+import { messageKey, type ReplyCandidate } from '../../domain/search-reply';
+import type { DeliveryStatus } from './send-runs.repo';
 
-/** Where a search-reply stands. */
-export type SearchReplyStatus = 'pending' | 'sent' | 'failed';
-
-/** A private reply of search-reply: reserved for one job, then sent or failed. */
+/**
+ * A private reply of search-reply: the search-reply facts (who, which message made them one) of
+ * a delivery of the job's send run, whose status it shows.
+ */
 export interface SearchReply {
   id: number;
   accountId: string;
   userKey: string;
-  keywordsKey: string;
   jobId: string | null;
   targetKey: string;
   username: string | null;
@@ -18,18 +18,18 @@ export interface SearchReply {
   chatTitle: string;
   messageId: number;
   matchedText: string;
-  clientMessageId: string;
-  status: SearchReplyStatus;
+  /** The send run the reply's delivery belongs to. */
+  runId: string;
+  status: DeliveryStatus;
   error: string | null;
   reservedAt: Date;
   sentAt: Date | null;
 }
 
 interface SearchReplyRow {
-  id: number;
+  id: string;
   account_id: string;
   user_key: string;
-  keywords_key: string;
   job_id: string | null;
   target_key: string;
   username: string | null;
@@ -38,18 +38,17 @@ interface SearchReplyRow {
   chat_title: string;
   message_id: number;
   matched_text: string;
-  client_message_id: string;
-  status: SearchReplyStatus;
+  run_id: string;
+  status: DeliveryStatus;
   error: string | null;
   reserved_at: Date;
   sent_at: Date | null;
 }
 
 const mapReply = (r: SearchReplyRow): SearchReply => ({
-  id: r.id,
+  id: Number(r.id),
   accountId: r.account_id,
   userKey: r.user_key,
-  keywordsKey: r.keywords_key,
   jobId: r.job_id,
   targetKey: r.target_key,
   username: r.username,
@@ -58,71 +57,90 @@ const mapReply = (r: SearchReplyRow): SearchReply => ({
   chatTitle: r.chat_title,
   messageId: r.message_id,
   matchedText: r.matched_text,
-  clientMessageId: r.client_message_id,
+  runId: r.run_id,
   status: r.status,
   error: r.error,
   reservedAt: r.reserved_at,
   sentAt: r.sent_at,
 });
 
+/** Search-replies with their deliveries' status. */
+function replies(db: Knex) {
+  return db('search_replies as sr')
+    .join('deliveries as d', 'd.id', 'sr.delivery_id')
+    .select('sr.*', 'd.run_id', 'd.status', 'd.error', 'd.sent_at');
+}
+
 /**
- * Reserves a reply to each candidate for `jobId`, unless the account already replied to that
- * user for the same keywords within `windowDays` (a failed reply does not count). Reserving
- * again for the same job changes nothing, so a retried activity keeps its client message ids.
- * Returns every reply reserved for the job, in candidate order.
+ * Which of `messages` the account has answered already or is answering (a failed reply does not
+ * count), by their `messageKey`.
  */
-export async function reserveSearchReplies(
-  db: Knex,
-  input: { accountId: string; keywordsKey: string; jobId: string; windowDays: number; candidates: ReplyCandidate[] },
-): Promise<SearchReply[]> {
-  if (input.candidates.length > 0) {
-    const rows = input.candidates.map((c) => ({
-      account_id: input.accountId,
-      user_key: c.userKey,
-      keywords_key: input.keywordsKey,
-      job_id: input.jobId,
-      target_key: c.targetKey,
-      username: c.username,
-      user_name: c.name,
-      chat_key: c.chatKey,
-      chat_title: c.chatTitle,
-      message_id: c.messageId,
-      matched_text: c.matchedText,
-      client_message_id: db.fn.uuid(),
-      status: 'pending',
-    }));
-    const columns = Object.keys(rows[0]!).filter((c) => !['account_id', 'user_key', 'keywords_key'].includes(c));
-    const { sql, bindings } = db('search_replies').insert(rows).toSQL();
-    // Taken over only when it belongs to another job and is outside the window, or failed.
-    await db.raw(
-      `${sql} on conflict (account_id, user_key, keywords_key) do update set
-         ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}, error = null, reserved_at = now(), sent_at = null
-       where search_replies.job_id is distinct from excluded.job_id
-         and (search_replies.status = 'failed'
-              or coalesce(search_replies.sent_at, search_replies.reserved_at) < now() - (? * interval '1 day'))`,
-      [...bindings, input.windowDays],
-    );
-  }
-  const reserved = await listJobReplies(db, input.jobId);
-  const order = new Map(input.candidates.map((c, i) => [c.userKey, i]));
-  return reserved.sort((a, b) => (order.get(a.userKey) ?? Infinity) - (order.get(b.userKey) ?? Infinity));
+export async function findAnsweredMessages(db: Knex, accountId: string, messages: Array<{ chatKey: string; messageId: number }>): Promise<Set<string>> {
+  if (messages.length === 0) return new Set();
+  const rows: Array<{ chat_key: string; message_id: number }> = await replies(db)
+    .where('sr.account_id', accountId)
+    .whereNot('d.status', 'failed')
+    .whereIn(['sr.chat_key', 'sr.message_id'], messages.map((m) => [m.chatKey, m.messageId]))
+    .clearSelect()
+    .select('sr.chat_key', 'sr.message_id');
+  return new Set(rows.map((r) => messageKey({ chatKey: r.chat_key, messageId: r.message_id })));
 }
 
-export async function findSearchReply(db: Knex, id: number): Promise<SearchReply | undefined> {
-  const row: SearchReplyRow | undefined = await db('search_replies').where({ id }).first();
-  return row && mapReply(row);
+/**
+ * Which of `userKeys` the account replied to (or is replying to) within the last `windowDays`,
+ * whatever the keywords; a failed reply does not count.
+ */
+export async function findRecentlyRepliedUsers(db: Knex, accountId: string, userKeys: string[], windowDays: number): Promise<Set<string>> {
+  if (userKeys.length === 0) return new Set();
+  const rows: Array<{ user_key: string }> = await replies(db)
+    .where('sr.account_id', accountId)
+    .whereIn('sr.user_key', userKeys)
+    .whereNot('d.status', 'failed')
+    .whereRaw(`coalesce(d.sent_at, sr.reserved_at) >= now() - (? * interval '1 day')`, [windowDays])
+    .clearSelect()
+    .distinct('sr.user_key');
+  return new Set(rows.map((r) => r.user_key));
 }
 
-export async function markSearchReplySent(db: Knex, id: number, sentAt: Date): Promise<void> {
-  await db('search_replies').where({ id }).update({ status: 'sent', sent_at: sentAt, error: null });
+/**
+ * Records each candidate as the search-reply of its delivery (by target key) for `jobId`. A
+ * message whose earlier reply failed is taken over by the new one; the caller has made sure no
+ * other reply to these messages is pending or sent.
+ */
+export async function insertSearchReplies(
+  trx: Knex,
+  input: { accountId: string; jobId: string; keywordsKey: string; candidates: ReplyCandidate[]; deliveryIds: Map<string, number> },
+): Promise<void> {
+  if (input.candidates.length === 0) return;
+  const rows = input.candidates.map((c) => ({
+    account_id: input.accountId,
+    user_key: c.userKey,
+    keywords_key: input.keywordsKey,
+    job_id: input.jobId,
+    target_key: c.targetKey,
+    username: c.username,
+    user_name: c.name,
+    chat_key: c.chatKey,
+    chat_title: c.chatTitle,
+    message_id: c.messageId,
+    matched_text: c.matchedText,
+    delivery_id: input.deliveryIds.get(c.targetKey),
+  }));
+  await trx('search_replies')
+    .insert(rows)
+    .onConflict(['account_id', 'chat_key', 'message_id'])
+    .merge(['user_key', 'keywords_key', 'job_id', 'target_key', 'username', 'user_name', 'chat_title', 'matched_text', 'delivery_id', 'reserved_at']);
 }
 
-export async function markSearchReplyFailed(db: Knex, id: number, error: string): Promise<void> {
-  await db('search_replies').where({ id, status: 'pending' }).update({ status: 'failed', error });
-}
-
-/** The replies reserved for a job, oldest reservation first. */
+/** The replies of a job, oldest first. */
 export async function listJobReplies(db: Knex, jobId: string): Promise<SearchReply[]> {
-  const rows: SearchReplyRow[] = await db('search_replies').where({ job_id: jobId }).orderBy('id');
+  const rows: SearchReplyRow[] = await replies(db).where('sr.job_id', jobId).orderBy('sr.id');
   return rows.map(mapReply);
+}
+
+/** The replies of `ids`, in that order (those that exist). */
+export async function findSearchReplies(db: Knex, ids: number[]): Promise<SearchReply[]> {
+  const rows: SearchReplyRow[] = await replies(db).whereIn('sr.id', ids);
+  const byId = new Map(rows.map((r) => [Number(r.id), mapReply(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }

@@ -9,7 +9,7 @@
 import type { Knex } from 'knex';
 import type { SecretBox } from '../secret-box';
 import { updateAccountStatus, type AccountStatus } from './accounts.repo';
-import { insertEvent } from './events.repo';
+import { recordAccountEvent } from './events.repo';
 
 /** How an account logs in. */
 export type LoginMethod = 'phone' | 'qr' | 'pairing_code';
@@ -184,8 +184,7 @@ export async function recordSessionStatus(
     if (status === 'connected') await trx('account_logins').where({ account_id: accountId }).delete();
     const changed = await setStatus(trx, accountId, status);
     if (changed && status !== 'connected') {
-      const owner: { user_id: string } | undefined = await trx('accounts').where({ id: accountId }).first('user_id');
-      await insertEvent(trx, { userId: owner?.user_id ?? null, accountId, type: `account.${status}`, data: { reason } });
+      await recordAccountEvent(trx, { accountId, type: `account.${status}`, data: { reason } });
     }
     return changed;
   });

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { keywordsKey, matchKeyword, parseKeywords, pickReplyCandidates, privateChatKey } from '../../../src/domain/search-reply';
+import {
+  keywordsKey,
+  matchKeyword,
+  messageKey,
+  parseKeywords,
+  pickNewReplies,
+  pickReplyCandidates,
+  privateChatKey,
+  type ReplyCandidate,
+} from '../../../src/domain/search-reply';
 import type { MessageInfo } from '../../../src/platforms/types';
 
 const message = (over: Partial<MessageInfo>): MessageInfo => ({
@@ -75,5 +84,33 @@ describe('pickReplyCandidates', () => {
   it('keeps at most 500 characters of the matched text', () => {
     const [picked] = pickReplyCandidates([message({ text: `price ${'x'.repeat(600)}` })], ['price'], { platform: 'telegram', selfId: null });
     assert.equal(picked!.matchedText.length, 500);
+  });
+});
+
+describe('pickNewReplies', () => {
+  const candidate = (userKey: string, chatKey: string, messageId: number): ReplyCandidate => ({
+    userKey,
+    targetKey: `@${userKey}`,
+    username: userKey,
+    name: null,
+    chatKey,
+    chatTitle: chatKey,
+    messageId,
+    matchedText: 'price?',
+  });
+  const candidates = [candidate('alice', '@g1', 1), candidate('bob', '@g1', 2), candidate('carol', '@g2', 1)];
+
+  it('keeps every candidate when nothing was answered and nobody replied to', () => {
+    assert.deepEqual(pickNewReplies(candidates, { answeredMessages: new Set(), recentUsers: new Set() }), candidates);
+  });
+
+  it('drops a candidate whose message was answered, whoever the user', () => {
+    const kept = pickNewReplies(candidates, { answeredMessages: new Set([messageKey({ chatKey: '@g1', messageId: 2 })]), recentUsers: new Set() });
+    assert.deepEqual(kept.map((c) => c.userKey), ['alice', 'carol']);
+  });
+
+  it('drops a user replied to within the window, and tells messages of different chats apart', () => {
+    const kept = pickNewReplies(candidates, { answeredMessages: new Set([messageKey({ chatKey: '@g2', messageId: 2 })]), recentUsers: new Set(['alice']) });
+    assert.deepEqual(kept.map((c) => c.userKey), ['bob', 'carol']);
   });
 });

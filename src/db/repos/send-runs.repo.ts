@@ -1,0 +1,215 @@
+import type { Knex } from 'knex';
+
+/** Every feature that sends a message; the `send_runs.origin` CHECK constraint lists the same. */
+export const SEND_ORIGINS = ['broadcast', 'search_reply', 'auto_reply', 'welcome', 'antispam', 'drip', 'ab_test', 'webhook'] as const;
+
+/** The feature a send run belongs to. */
+export type SendOrigin = (typeof SEND_ORIGINS)[number];
+
+export type SendRunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+
+/** One message a send run is to deliver. */
+export interface OutgoingMessage {
+  targetKey: string;
+  /** The text, or a template's content whose variables are rendered per target when `fromTemplate`. */
+  text: string;
+  /** @default false */
+  fromTemplate?: boolean;
+  /** An image of the owner's library sent with the text as its caption. */
+  imageId?: string | null;
+}
+
+/** A send run to open. */
+export interface NewSendRun {
+  userId: string;
+  accountId: string;
+  origin: SendOrigin;
+  /** What makes a repeated trigger the same run: unique per account and origin. */
+  businessKey: string;
+  messages: OutgoingMessage[];
+}
+
+/** A ledger row as its run's owner sees it. */
+export interface LedgerRow {
+  id: number;
+  targetKey: string;
+  status: DeliveryStatus;
+  error: string | null;
+  sentAt: Date | null;
+}
+
+/** A send run and its ledger rows in order; `created` is false when the trigger was a repeat. */
+export interface SendRun {
+  id: string;
+  accountId: string;
+  created: boolean;
+  deliveries: LedgerRow[];
+}
+
+/**
+ * Opens a send run with one pending ledger row per message, unless the account already has a run
+ * of this origin and business key: then that run is answered as it is and nothing is added. Run it
+ * inside the caller's transaction so the run and the change that caused it commit together.
+ */
+export async function insertSendRun(trx: Knex, run: NewSendRun): Promise<SendRun> {
+  const [inserted] = await trx('send_runs')
+    .insert({ user_id: run.userId, account_id: run.accountId, origin: run.origin, business_key: run.businessKey })
+    .onConflict(['account_id', 'origin', 'business_key'])
+    .ignore()
+    .returning<{ id: string }[]>('id');
+  if (!inserted) {
+    const existing = await trx('send_runs')
+      .where({ account_id: run.accountId, origin: run.origin, business_key: run.businessKey })
+      .first<{ id: string }>('id');
+    return { id: existing.id, accountId: run.accountId, created: false, deliveries: await listLedger(trx, existing.id) };
+  }
+  if (run.messages.length > 0) {
+    await trx('deliveries').insert(
+      run.messages.map((m, position) => ({
+        run_id: inserted.id,
+        position,
+        target_key: m.targetKey,
+        text: m.text,
+        from_template: m.fromTemplate ?? false,
+        image_id: m.imageId ?? null,
+        status: 'pending',
+      })),
+    );
+  }
+  return { id: inserted.id, accountId: run.accountId, created: true, deliveries: await listLedger(trx, inserted.id) };
+}
+
+/** The id of the send run of an origin and a business key unique to one account (a job id, a workflow id). */
+export async function findSendRunId(db: Knex, key: { origin: SendOrigin; businessKey: string }): Promise<string | undefined> {
+  const row = await db('send_runs')
+    .where({ origin: key.origin, business_key: key.businessKey })
+    .first<{ id: string } | undefined>('id');
+  return row?.id;
+}
+
+/** The ledger rows of a send run, in the order they were enqueued. */
+export async function listLedger(db: Knex, runId: string): Promise<LedgerRow[]> {
+  const rows: Array<{ id: string; target_key: string; status: DeliveryStatus; error: string | null; sent_at: Date | null }> = await db('deliveries')
+    .where({ run_id: runId })
+    .orderBy('position')
+    .select('id', 'target_key', 'status', 'error', 'sent_at');
+  return rows.map((r) => ({ id: Number(r.id), targetKey: r.target_key, status: r.status, error: r.error, sentAt: r.sent_at }));
+}
+
+/** A ledger row with what sending it needs. */
+export interface Delivery {
+  runId: string;
+  targetKey: string;
+  status: DeliveryStatus;
+  clientMessageId: string;
+  error: string | null;
+  message: string;
+  /** True when the message came from a template, whose variables are rendered per target. */
+  fromTemplate: boolean;
+  /** The image sent with the message, the message being its caption. */
+  imageId: string | null;
+  accountId: string;
+  accountName: string;
+  accountStatus: string;
+}
+
+/** The ledger rows of `targetKeys` in a send run, by target key, with what sending them needs. */
+export async function findDeliveries(db: Knex, runId: string, targetKeys: string[]): Promise<Map<string, Delivery>> {
+  const rows: Array<{
+    target_key: string;
+    status: DeliveryStatus;
+    client_message_id: string;
+    error: string | null;
+    text: string;
+    from_template: boolean;
+    image_id: string | null;
+    account_id: string;
+    account_name: string;
+    account_status: string;
+  }> = await db('deliveries as d')
+    .join('send_runs as r', 'r.id', 'd.run_id')
+    .join('accounts as a', 'a.id', 'r.account_id')
+    .where('d.run_id', runId)
+    .whereIn('d.target_key', targetKeys)
+    .select(
+      'd.target_key',
+      'd.status',
+      'd.client_message_id',
+      'd.error',
+      'd.text',
+      'd.from_template',
+      'd.image_id',
+      'r.account_id',
+      'a.name as account_name',
+      'a.status as account_status',
+    );
+  return new Map(
+    rows.map((row) => [
+      row.target_key,
+      {
+        runId,
+        targetKey: row.target_key,
+        status: row.status,
+        clientMessageId: row.client_message_id,
+        error: row.error,
+        message: row.text,
+        fromTemplate: row.from_template,
+        imageId: row.image_id,
+        accountId: row.account_id,
+        accountName: row.account_name,
+        accountStatus: row.account_status,
+      },
+    ]),
+  );
+}
+
+/** The ledger row of one target of a send run. */
+export async function findDelivery(db: Knex, runId: string, targetKey: string): Promise<Delivery | undefined> {
+  return (await findDeliveries(db, runId, [targetKey])).get(targetKey);
+}
+
+export async function markDeliverySent(
+  db: Knex,
+  runId: string,
+  targetKey: string,
+  sent: { platformMessageId: string; sentAt: Date },
+): Promise<void> {
+  await db('deliveries')
+    .where({ run_id: runId, target_key: targetKey })
+    .update({ status: 'sent', platform_message_id: sent.platformMessageId, sent_at: sent.sentAt, error: null, updated_at: db.fn.now() });
+}
+
+/** Fails a target that has not been sent; a sent target stays sent. */
+export async function markDeliveryFailed(db: Knex, runId: string, targetKey: string, error: string): Promise<void> {
+  await db('deliveries')
+    .where({ run_id: runId, target_key: targetKey })
+    .whereNot({ status: 'sent' })
+    .update({ status: 'failed', error, updated_at: db.fn.now() });
+}
+
+/**
+ * Closes a running send run with its counts from the ledger; pending rows of a run that did not
+ * complete are failed with `error`. A run already closed stays as it was. Answers the counts, or
+ * undefined when the run was not running.
+ */
+export async function finishSendRun(
+  trx: Knex,
+  runId: string,
+  status: SendRunStatus,
+  error?: string,
+): Promise<{ sent: number; failed: number } | undefined> {
+  const run = await trx('send_runs').where({ id: runId, status: 'running' }).forUpdate().first<{ id: string } | undefined>('id');
+  if (!run) return undefined;
+  if (status !== 'completed') {
+    await trx('deliveries')
+      .where({ run_id: runId, status: 'pending' })
+      .update({ status: 'failed', error: error ?? `run ${status}`, updated_at: trx.fn.now() });
+  }
+  const counts = await trx('deliveries')
+    .where({ run_id: runId })
+    .select(trx.raw("count(*) filter (where status = 'sent')::int as sent"), trx.raw("count(*) filter (where status = 'failed')::int as failed"))
+    .first<{ sent: number; failed: number }>();
+  await trx('send_runs').where({ id: runId }).update({ status, sent: counts.sent, failed: counts.failed, error: error ?? null, finished_at: trx.fn.now() });
+  return counts;
+}
