@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import { findAccount } from '../db/repos/accounts.repo';
+import { findAnyAccount } from '../db/repos/accounts.repo';
 import { upsertChats } from '../db/repos/chats.repo';
 import { pauseSends, reserveSlot } from '../db/repos/pacing.repo';
 import { waitForSlot, type PacedSendDeps } from './send-pacing';
@@ -101,7 +101,7 @@ export function createScanSessionActivities({ db, pool, maxInlineWaitMs = 10_000
      */
     async collectSearchReplies(input: ScanJobInput<SearchReplyParams>): Promise<{ matched: number; replyIds: number[] }> {
       const p = input.params;
-      const account = await findAccount(db, input.accountId);
+      const account = await findAnyAccount(db, input.accountId);
       if (!account) throw ApplicationFailure.nonRetryable(`account ${input.accountId} no longer exists`, PlatformFailureTypes.NotFound);
       const self = await onSession(input.accountId, (s) => s.getProfile());
       const chatKeys = selectChatsToSearch(await onSession(input.accountId, (s) => s.listChats()), p.targetType, p.maxChats).map((c) => c.key);

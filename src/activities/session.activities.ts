@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { updateAccountStatus } from '../db/repos/accounts.repo';
 import * as broadcasts from '../db/repos/broadcasts.repo';
 import { insertEvent } from '../db/repos/events.repo';
-import { findImageContent } from '../db/repos/images.repo';
+import { findAnyImageContent } from '../db/repos/images.repo';
 import { pauseSends, reserveSlot } from '../db/repos/pacing.repo';
 import { renderTemplate, timeValues, usesTargetVariables } from '../domain/templates';
 import type { SessionPool } from '../platforms/session-pool';
@@ -51,7 +51,7 @@ export function createSessionActivities({ db, pool, maxInlineWaitMs = 10_000, dr
       let media: OutgoingMedia | undefined;
       const mediaOf = async (delivery: broadcasts.Delivery) => {
         if (delivery.imageId === null) return undefined;
-        media ??= await findImageContent(db, delivery.imageId);
+        media ??= await findAnyImageContent(db, delivery.imageId);
         if (!media) throw ApplicationFailure.nonRetryable(`image ${delivery.imageId} of run ${input.runId} is gone`, FailureTypes.ImageNotFound);
         return media;
       };

@@ -51,7 +51,7 @@ export function imageRoutes(deps: ApiDeps) {
       summary: "The caller's images, newest first (without their bytes)",
       tag: 'Images',
       handler: async ({ caller }) => {
-        const images = await listImages(db, caller.user.id);
+        const images = await listImages(db, caller.scope);
         return ok({ images: images.map(present.image), count: images.length });
       },
     }),
@@ -69,7 +69,7 @@ export function imageRoutes(deps: ApiDeps) {
       tag: 'Images',
       handler: async ({ ctx, params, caller }) => {
         const image = await ownImage(params, caller);
-        const content = await findImageContent(db, image.id);
+        const content = await findImageContent(db, image.id, caller.scope);
         if (!content) throw new NotFoundError();
         ctx.type = content.mimeType;
         return { body: content.data };
@@ -83,7 +83,7 @@ export function imageRoutes(deps: ApiDeps) {
       handler: async ({ params, caller }) => {
         const image = await ownImage(params, caller);
         try {
-          await deleteImage(db, image.id);
+          if (!(await deleteImage(db, caller.scope, image.id))) throw new NotFoundError();
         } catch (err) {
           if (isStillReferenced(err)) {
             throw new ConflictError('image is used by a broadcast or one of its runs; change or delete the broadcast first');
