@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { eventually, finishedBroadcast, groupKeys, newSandboxAccount, newUser, outboxItems, userWithAccount, type Client } from '../support/http';
 import { pauseSends, reserveSlot } from '../../src/db/repos/pacing.repo';
 import { getStack, getTemporalClient } from '../support/stack';
+import { nonEmpty } from '../support/assertions';
 
 async function sentTexts(api: Client, accountId: string, text: string): Promise<any[]> {
   return (await outboxItems(api, accountId)).filter((i: any) => i.text === text);
@@ -182,7 +183,7 @@ describe('per-account pacing', () => {
     assert.equal(broadcast.last_run.sent, 0);
     assert.equal(broadcast.last_run.failed, 3);
     assert.match(broadcast.last_run.error, /restricted.*PEER_FLOOD/);
-    assert.ok(broadcast.last_run.results.every((r: any) => r.status === 'failed' && /restricted|PEER_FLOOD/.test(r.error)));
+    assert.ok(nonEmpty(broadcast.last_run.results).every((r: any) => r.status === 'failed' && /restricted|PEER_FLOOD/.test(r.error)));
     assert.equal((await sentTexts(api, accountId, 'restricted')).length, 0);
     const account = (await api.get(`/api/v1/accounts/${accountId}`)).body.account;
     assert.equal(account.status, 'restricted');
