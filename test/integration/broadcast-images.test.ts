@@ -122,11 +122,19 @@ describe('image library: /api/v1/images', () => {
 
   it("shows nobody else's images", async () => {
     const mine = await postFile(key, '/api/v1/images', 'image', PNG);
+    assert.equal(mine.status, 201);
     const other = await newUser();
-    assert.equal((await other.api.get(`/api/v1/images/${mine.body.image.id}`)).status, 404);
-    assert.equal((await other.api.get(`/api/v1/images/${mine.body.image.id}/content`)).status, 404);
-    assert.equal((await other.api.delete(`/api/v1/images/${mine.body.image.id}`)).status, 404);
-    assert.equal((await other.api.get('/api/v1/images')).body.count, 0);
+    const id = mine.body.image.id;
+    for (const reply of [await other.api.get(`/api/v1/images/${id}`), await other.api.get(`/api/v1/images/${id}/content`), await other.api.delete(`/api/v1/images/${id}`)]) {
+      assert.equal(reply.status, 404);
+      assert.deepEqual(reply.body, { error: 'not found' });
+    }
+    const theirList = await other.api.get('/api/v1/images');
+    assert.equal(theirList.status, 200);
+    assert.equal(theirList.body.count, 0);
+    const own = await api.get(`/api/v1/images/${id}`);
+    assert.equal(own.status, 200, 'the other user must not have deleted it');
+    assert.deepEqual(own.body.image, mine.body.image);
   });
 
   it('is documented with a binary image field for multipart', async () => {

@@ -39,7 +39,12 @@ describe('per-account pacing', () => {
       assert.equal((await api.put(`/api/v1/accounts/${accountId}/limits`, body)).status, 400, JSON.stringify(body));
     }
     const other = await newUser();
-    assert.equal((await other.api.put(`/api/v1/accounts/${accountId}/limits`, { per_day: 1 })).status, 404);
+    const foreign = await other.api.put(`/api/v1/accounts/${accountId}/limits`, { per_day: 1 });
+    assert.equal(foreign.status, 404);
+    assert.deepEqual(foreign.body, { error: 'not found' });
+    const own = await api.get(`/api/v1/accounts/${accountId}`);
+    assert.equal(own.status, 200);
+    assert.deepEqual(own.body.account.budget.limits, changed.body.budget.limits, 'the other user must not have changed the budget');
   });
 
   it('sends in target order with at least the minimum gap between sends', async function () {
