@@ -12,7 +12,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
-import { findAccount, type Account } from '../db/repos/accounts.repo';
+import { findAnyAccount, type Account } from '../db/repos/accounts.repo';
 import type { SecretBox } from '../db/secret-box';
 import {
   clearSessionSecret,
@@ -74,7 +74,7 @@ export function createLoginActivities(deps: LoginActivityDeps) {
   const log = deps.logger?.child({ module: 'login' });
 
   const realAccount = async (accountId: string): Promise<Account> => {
-    const account = await findAccount(db, accountId);
+    const account = await findAnyAccount(db, accountId);
     if (!account) throw ended(new PlatformError('not_found', `account ${accountId} does not exist`));
     if (account.sandbox) throw ended(new PlatformError('invalid', 'a sandbox account is connected from the start and has no login'));
     return account;
@@ -354,7 +354,7 @@ export function createLoginActivities(deps: LoginActivityDeps) {
      * Platform failures are reported, not thrown: the account is being deleted either way.
      */
     async logOutAccount(input: { accountId: string }): Promise<AccountLogoutResult> {
-      const account = await findAccount(db, input.accountId);
+      const account = await findAnyAccount(db, input.accountId);
       if (!account || account.sandbox) return { loggedOut: false, error: account ? 'sandbox accounts have no login' : 'no such account' };
       let error: string | null = null;
       try {

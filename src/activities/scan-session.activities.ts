@@ -1,6 +1,6 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import { findAccount } from '../db/repos/accounts.repo';
+import { findAnyAccount } from '../db/repos/accounts.repo';
 import { upsertChats } from '../db/repos/chats.repo';
 import type { PacedSendDeps } from './send-pacing';
 import { completeScanJob } from '../db/repos/scan.repo';
@@ -108,7 +108,7 @@ export function createScanSessionActivities(deps: ScanSessionActivityDeps) {
       input: ScanJobInput<SearchReplyParams>,
     ): Promise<{ matched: number; replyIds: number[]; runId: string; targetKeys: string[] }> {
       const p = input.params;
-      const account = await findAccount(db, input.accountId);
+      const account = await findAnyAccount(db, input.accountId);
       if (!account) throw ApplicationFailure.nonRetryable(`account ${input.accountId} no longer exists`, FailureTypes.NotFound);
       const self = await onSession(input.accountId, (s) => s.getProfile());
       const chatKeys = selectChatsToSearch(await onSession(input.accountId, (s) => s.listChats()), p.targetType, p.maxChats).map((c) => c.key);

@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import { findImageContent } from '../db/repos/images.repo';
+import { findAnyImageContent } from '../db/repos/images.repo';
 import { pauseSends, reserveSlot } from '../db/repos/pacing.repo';
 import * as ledger from '../db/repos/send-runs.repo';
 import { renderTemplate, timeValues, usesTargetVariables } from '../domain/templates';
@@ -55,7 +55,7 @@ export function createSendActivities({ db, pool, maxInlineWaitMs = 10_000, drain
       const images = new Map<string, OutgoingMedia>();
       const mediaOf = async (delivery: ledger.Delivery) => {
         if (delivery.imageId === null) return undefined;
-        const media = images.get(delivery.imageId) ?? (await findImageContent(db, delivery.imageId));
+        const media = images.get(delivery.imageId) ?? (await findAnyImageContent(db, delivery.imageId));
         if (!media) throw ApplicationFailure.nonRetryable(`image ${delivery.imageId} of run ${input.runId} is gone`, FailureTypes.ImageNotFound);
         images.set(delivery.imageId, media);
         return media;

@@ -1,26 +1,18 @@
 import type { Knex } from 'knex';
-import { findAccount, type Account } from '../db/repos/accounts.repo';
-import { ConflictError, NotFoundError } from '../errors';
+import type { Account } from '../db/repos/accounts.repo';
+import { ownConnectedAccount as ownConnected, visibleAccount as visible } from '../services/accounts';
 import type { Caller } from './context';
-import { idParam, isId } from './route';
+import { idParam } from './route';
 
 /** The account of path parameter `:id` as the caller may see it (admins see all); else 404. */
 export async function visibleAccount(db: Knex, params: Record<string, string>, caller: Caller): Promise<Account> {
-  const account = await findAccount(db, idParam(params), caller.scope);
-  if (!account) throw new NotFoundError();
-  return account;
+  return visible(db, caller.scope, idParam(params));
 }
 
 /**
- * The caller's own account `id` — acting as an account is for its owner, admins included —
- * that is connected. Another user's account, or no account, answers 404 with `notFound`; an
- * account that is not connected answers 409.
+ * The caller's own account `id` that is connected (see services/accounts ownConnectedAccount):
+ * another user's account, or no account, answers 404 with `notFound`; one not connected 409.
  */
 export async function ownConnectedAccount(db: Knex, id: string, caller: Caller, notFound = 'account not found'): Promise<Account> {
-  const account = isId(id) ? await findAccount(db, id.toLowerCase(), { ...caller.scope, admin: false }) : undefined;
-  if (!account) throw new NotFoundError(notFound);
-  if (account.status !== 'connected') {
-    throw new ConflictError(`account ${account.id} is ${account.status}; it must be connected`);
-  }
-  return account;
+  return ownConnected(db, caller.scope, id, notFound);
 }

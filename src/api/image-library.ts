@@ -4,10 +4,11 @@
  */
 import type { Knex } from 'knex';
 import type { Config } from '../config';
-import { findImage, saveImage, type StoredImage } from '../db/repos/images.repo';
+import { findImage, type StoredImage } from '../db/repos/images.repo';
 import { NotFoundError } from '../errors';
+import { storeImage, type LoadedImage } from '../services/images';
 import type { Caller } from './context';
-import { imageFromUpload, imageFromUploadDir, imageFromUrl, type ImageBytes, type ImageLabels } from './image-intake';
+import { imageFromUpload, imageFromUploadDir, imageFromUrl, type ImageLabels } from './image-intake';
 import { isId, type UploadedFile } from './route';
 
 /** Where an image comes from; exactly one is set. */
@@ -19,9 +20,6 @@ export interface ImageFields {
   url: string;
   path: string;
 }
-
-/** An image read for a request: already in the library, or new bytes not stored yet. */
-export type LoadedImage = { stored: StoredImage } | { fresh: ImageBytes; sourceUrl: string | null };
 
 /**
  * The image `source` names, read and checked but not stored: an image of the caller's own
@@ -61,10 +59,5 @@ export async function libraryImage(
   source: ImageSource,
   fields: ImageFields,
 ): Promise<StoredImage> {
-  return storeImage(deps.db, caller, await loadImage(deps, caller, source, fields));
-}
-
-/** Stores a loaded image in the caller's library (a no-op for one already there). */
-export async function storeImage(db: Knex, caller: Caller, image: LoadedImage): Promise<StoredImage> {
-  return 'stored' in image ? image.stored : saveImage(db, caller.user.id, image.fresh, image.sourceUrl);
+  return storeImage(deps.db, caller.user.id, await loadImage(deps, caller, source, fields));
 }

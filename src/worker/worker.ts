@@ -11,7 +11,7 @@ import { createScanSessionActivities } from '../activities/scan-session.activiti
 import { createSessionActivities } from '../activities/session.activities';
 import type { Config } from '../config';
 import { Channels, listen } from '../db/notifications';
-import { findAccount, listAccountIds } from '../db/repos/accounts.repo';
+import { findAnyAccount, listAccountIds } from '../db/repos/accounts.repo';
 import { pruneInboundMessages } from '../db/repos/inbound-messages.repo';
 import { pruneSendSlots } from '../db/repos/pacing.repo';
 import { readSessionSecret } from '../db/repos/sessions.repo';
@@ -91,7 +91,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const pool = new SessionPool({
     drivers,
     loadAccount: async (id) => {
-      const account = await findAccount(db, id);
+      const account = await findAnyAccount(db, id);
       if (!account) return undefined;
       // Only Telegram keeps its login in the session secret; WhatsApp's is in its auth state store.
       const sessionSecret =
@@ -113,7 +113,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
   const onAccountChanged = async (accountId: string) => {
     if (!isServed(accountId)) return;
-    const account = await findAccount(db, accountId);
+    const account = await findAnyAccount(db, accountId);
     if (account?.status === 'connected') await pool.get(accountId);
     else await pool.drop(accountId);
   };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { client, eventually, newSandboxAccount, newUser, userWithAccount, type Client } from '../support/http';
 import { getStack } from '../support/stack';
 import { generateSandboxWorld } from '../../src/domain/sandbox-world';
+import { nonEmpty } from '../support/assertions';
 
 describe('accounts', () => {
   let api: Client;
@@ -110,17 +111,17 @@ describe('GET /api/v1/groups', () => {
   it('uses each platform’s id and key formats', async () => {
     const tg = (await api.get('/api/v1/groups?platform=telegram')).body.groups;
     assert.ok(tg.length > 0 && tg.every((g: any) => g.platform === 'telegram' && g.account_id === tgAccount));
-    assert.ok(tg.filter((g: any) => g.type !== 'contact').every((g: any) => /^-\d+$/.test(g.id)));
-    assert.ok(tg.every((g: any) => (g.username ? g.key === `@${g.username}` : g.key === g.id)));
+    assert.ok(nonEmpty(tg.filter((g: any) => g.type !== 'contact')).every((g: any) => /^-\d+$/.test(g.id)));
+    assert.ok(nonEmpty(tg).every((g: any) => (g.username ? g.key === `@${g.username}` : g.key === g.id)));
     const wa = (await api.get('/api/v1/groups?platform=whatsapp')).body.groups;
-    assert.ok(wa.filter((g: any) => g.type === 'group').every((g: any) => g.key.endsWith('@g.us')));
-    assert.ok(wa.filter((g: any) => g.type === 'contact').every((g: any) => g.key.endsWith('@s.whatsapp.net')));
+    assert.ok(nonEmpty(wa.filter((g: any) => g.type === 'group')).every((g: any) => g.key.endsWith('@g.us')));
+    assert.ok(nonEmpty(wa.filter((g: any) => g.type === 'contact')).every((g: any) => g.key.endsWith('@s.whatsapp.net')));
   });
 
   it('filters by account_id and type', async () => {
     const reply = await api.get(`/api/v1/groups?account_id=${waAccount}&type=channel`);
     assert.ok(reply.body.count >= 5);
-    assert.ok(reply.body.groups.every((g: any) => g.account_id === waAccount && g.type === 'channel'));
+    assert.ok(nonEmpty(reply.body.groups).every((g: any) => g.account_id === waAccount && g.type === 'channel'));
   });
 
   it('rejects an unknown platform filter', async () => {

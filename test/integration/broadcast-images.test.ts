@@ -16,6 +16,7 @@ import {
 } from '../support/http';
 import { JPEG, PNG } from '../support/images';
 import { getStack } from '../support/stack';
+import { nonEmpty } from '../support/assertions';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const media = (data: Buffer, mimeType: string) => ({ mime_type: mimeType, size_bytes: data.length, sha256: sha256(data) });
@@ -121,11 +122,19 @@ describe('image library: /api/v1/images', () => {
 
   it("shows nobody else's images", async () => {
     const mine = await postFile(key, '/api/v1/images', 'image', PNG);
+    assert.equal(mine.status, 201);
     const other = await newUser();
-    assert.equal((await other.api.get(`/api/v1/images/${mine.body.image.id}`)).status, 404);
-    assert.equal((await other.api.get(`/api/v1/images/${mine.body.image.id}/content`)).status, 404);
-    assert.equal((await other.api.delete(`/api/v1/images/${mine.body.image.id}`)).status, 404);
-    assert.equal((await other.api.get('/api/v1/images')).body.count, 0);
+    const id = mine.body.image.id;
+    for (const reply of [await other.api.get(`/api/v1/images/${id}`), await other.api.get(`/api/v1/images/${id}/content`), await other.api.delete(`/api/v1/images/${id}`)]) {
+      assert.equal(reply.status, 404);
+      assert.deepEqual(reply.body, { error: 'not found' });
+    }
+    const theirList = await other.api.get('/api/v1/images');
+    assert.equal(theirList.status, 200);
+    assert.equal(theirList.body.count, 0);
+    const own = await api.get(`/api/v1/images/${id}`);
+    assert.equal(own.status, 200, 'the other user must not have deleted it');
+    assert.deepEqual(own.body.image, mine.body.image);
   });
 
   it('is documented with a binary image field for multipart', async () => {
@@ -216,7 +225,7 @@ describe('broadcasts with an image', () => {
     assert.equal(broadcast.last_run.sent, 2);
     const sent = (await outboxItems(api, accountId)).filter((i) => i.text === 'Paced picture');
     assert.deepEqual(sent.map((i) => i.chat_key).sort(), [...targets].sort());
-    assert.ok(sent.every((i) => i.media?.sha256 === sha256(PNG)));
+    assert.ok(nonEmpty(sent).every((i) => i.media?.sha256 === sha256(PNG)));
   });
 
   it('refuses a caption over 1024 characters, as message or as template', async () => {
@@ -252,7 +261,9 @@ describe('broadcasts with an image', () => {
       assert.equal(reply.status, status, JSON.stringify(body));
       assert.equal(reply.body.error, error, JSON.stringify(body));
     }
-    assert.equal((await api.get('/api/v1/broadcasts')).body.broadcasts.some((b: any) => b.image_id === theirs), false);
+    const listed = await api.get('/api/v1/broadcasts');
+    assert.equal(listed.status, 200);
+    assert.equal(nonEmpty(listed.body.broadcasts).some((b: any) => b.image_id === theirs), false);
   });
 
   it('answers a dry run with the image it would send, storing nothing', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { finishedBroadcast, groupKeys, newSandboxAccount, newUser, outboxItems, request, userWithAccount, type Client } from '../support/http';
 import { getStack } from '../support/stack';
+import { nonEmpty } from '../support/assertions';
 
 describe('POST /api/v1/broadcast (schedule_type now)', () => {
   let api: Client;
@@ -37,7 +38,7 @@ describe('POST /api/v1/broadcast (schedule_type now)', () => {
       broadcast.last_run.results.map((r: any) => [r.target_key, r.status]),
       targets.map((t) => [t, 'sent']),
     );
-    assert.ok(broadcast.last_run.results.every((r: any) => typeof r.sent_at === 'string'));
+    assert.ok(nonEmpty(broadcast.last_run.results).every((r: any) => typeof r.sent_at === 'string'));
 
     const sent = (await outboxItems(api, accountId)).filter((i) => i.text === 'Three targets');
     assert.deepEqual(sent.map((i) => i.chat_key).sort(), [...targets].sort());
@@ -117,8 +118,8 @@ describe('POST /api/v1/broadcast (schedule_type now)', () => {
   it('sends to WhatsApp group JIDs from a WhatsApp sandbox account', async () => {
     const waAccount = await newSandboxAccount(api, 'whatsapp');
     const groups = await api.get(`/api/v1/groups?account_id=${waAccount}&type=group`);
-    const targets = groups.body.groups.slice(0, 2).map((g: any) => g.key);
-    assert.ok(targets.every((k: string) => k.endsWith('@g.us')));
+    const targets: string[] = groups.body.groups.slice(0, 2).map((g: any) => g.key);
+    assert.ok(nonEmpty(targets).every((k: string) => k.endsWith('@g.us')));
     const created = await api.post('/api/v1/broadcast', { account_id: waAccount, target_keys: targets, message: 'Hola' });
     assert.equal(created.body.platform, 'whatsapp');
     const broadcast = await finishedBroadcast(api, created.body.schedule_id);

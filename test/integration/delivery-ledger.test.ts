@@ -90,7 +90,7 @@ describe('delivery ledger (deliverMessage activity)', () => {
   it("answers a run begun again after its broadcast changed with the run's own targets and text", async () => {
     const plan = await openRun(['@channel1', '@channel2'], 'fixed at its start');
     const broadcastId = (await stack.db('broadcast_runs').where({ id: plan.runId }).first()).broadcast_id;
-    await broadcasts.updateBroadcast(stack.db, broadcastId, { targetKeys: ['-1001234567890'], message: 'changed later' });
+    await broadcasts.updateBroadcast(stack.db, { userId: '', admin: true }, broadcastId, { targetKeys: ['-1001234567890'], message: 'changed later' });
     const again = await broadcasts.beginRun(stack.db, broadcastId, `ledger-test-${broadcastId}`);
     assert.deepEqual(again, plan);
     assert.deepEqual((await deliver(plan.runId, again!.targetKeys)).outcomes.map((o) => o.status), ['sent', 'sent']);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { eventually, finishedBroadcast, groupKeys, newSandboxAccount, newUser, outboxItems, userWithAccount, type Client } from '../support/http';
 import { pauseSends, reserveSlot } from '../../src/db/repos/pacing.repo';
 import { getStack, getTemporalClient } from '../support/stack';
+import { nonEmpty } from '../support/assertions';
 
 async function sentTexts(api: Client, accountId: string, text: string): Promise<any[]> {
   return (await outboxItems(api, accountId)).filter((i: any) => i.text === text);
@@ -38,7 +39,12 @@ describe('per-account pacing', () => {
       assert.equal((await api.put(`/api/v1/accounts/${accountId}/limits`, body)).status, 400, JSON.stringify(body));
     }
     const other = await newUser();
-    assert.equal((await other.api.put(`/api/v1/accounts/${accountId}/limits`, { per_day: 1 })).status, 404);
+    const foreign = await other.api.put(`/api/v1/accounts/${accountId}/limits`, { per_day: 1 });
+    assert.equal(foreign.status, 404);
+    assert.deepEqual(foreign.body, { error: 'not found' });
+    const own = await api.get(`/api/v1/accounts/${accountId}`);
+    assert.equal(own.status, 200);
+    assert.deepEqual(own.body.account.budget.limits, changed.body.budget.limits, 'the other user must not have changed the budget');
   });
 
   it('sends in target order with at least the minimum gap between sends', async function () {
@@ -182,7 +188,7 @@ describe('per-account pacing', () => {
     assert.equal(broadcast.last_run.sent, 0);
     assert.equal(broadcast.last_run.failed, 3);
     assert.match(broadcast.last_run.error, /restricted.*PEER_FLOOD/);
-    assert.ok(broadcast.last_run.results.every((r: any) => r.status === 'failed' && /restricted|PEER_FLOOD/.test(r.error)));
+    assert.ok(nonEmpty(broadcast.last_run.results).every((r: any) => r.status === 'failed' && /restricted|PEER_FLOOD/.test(r.error)));
     assert.equal((await sentTexts(api, accountId, 'restricted')).length, 0);
     const account = (await api.get(`/api/v1/accounts/${accountId}`)).body.account;
     assert.equal(account.status, 'restricted');

@@ -52,7 +52,9 @@ describe('GET /api/v1/accounts/:id/profile', () => {
 
   it("answers 404 for another user's account and unknown ids, 401 without a key", async () => {
     const other = await newUser();
-    assert.deepEqual((await other.api.get(`/api/v1/accounts/${accountId}/profile`)).body, { error: 'not found' });
+    const foreign = await other.api.get(`/api/v1/accounts/${accountId}/profile`);
+    assert.equal(foreign.status, 404);
+    assert.deepEqual(foreign.body, { error: 'not found' });
     assert.equal((await api.get('/api/v1/accounts/00000000-0000-4000-8000-000000000000/profile')).status, 404);
     assert.equal((await api.get('/api/v1/accounts/abc/profile')).status, 404);
     assert.equal((await request('GET', `/api/v1/accounts/${accountId}/profile`)).status, 401);
@@ -129,7 +131,9 @@ describe('PUT /api/v1/accounts/:id/profile', () => {
 
   it("answers 404 for another user's account, 401 without a key", async () => {
     const other = await newUser();
-    assert.equal((await other.api.put(`/api/v1/accounts/${accountId}/profile`, { first_name: 'X' })).status, 404);
+    const foreign = await other.api.put(`/api/v1/accounts/${accountId}/profile`, { first_name: 'X' });
+    assert.equal(foreign.status, 404);
+    assert.deepEqual(foreign.body, { error: 'not found' });
     assert.equal((await request('PUT', `/api/v1/accounts/${accountId}/profile`, { body: { first_name: 'X' } })).status, 401);
   });
 });
@@ -209,7 +213,9 @@ describe('PUT /api/v1/accounts/:id/username', () => {
   });
 
   it("answers 404 for another user's account, 401 without a key", async () => {
-    assert.equal((await api.put(`/api/v1/accounts/${otherAccount}/username`, { username: 'stolen_name' })).status, 404);
+    const foreign = await api.put(`/api/v1/accounts/${otherAccount}/username`, { username: 'stolen_name' });
+    assert.equal(foreign.status, 404);
+    assert.deepEqual(foreign.body, { error: 'not found' });
     assert.equal((await request('PUT', `/api/v1/accounts/${accountId}/username`, { body: { username: 'abcdef' } })).status, 401);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { newSandboxAccount, newUser, request, type Client } from '../support/http';
 import { getStack } from '../support/stack';
+import { nonEmpty } from '../support/assertions';
 
 /** Only the account's own platform search: the optional sources are off. */
 const PLATFORM_ONLY = { use_tgstat: false, use_web: false, use_searchee: false };
@@ -71,7 +72,7 @@ describe('POST /api/v1/scan/discover', () => {
   it('leaves channels out unless include_channels is true', async () => {
     const groupsOnly = await api.post('/api/v1/scan/discover', { account_id: accountId, keywords: 'market news', ...PLATFORM_ONLY });
     assert.ok(groupsOnly.body.groups.length > 0);
-    assert.ok(groupsOnly.body.groups.every((g: any) => g.type === 'group'));
+    assert.ok(nonEmpty(groupsOnly.body.groups).every((g: any) => g.type === 'group'));
     const withChannels = await api.post('/api/v1/scan/discover', {
       account_id: accountId,
       keywords: 'market news',
@@ -94,7 +95,7 @@ describe('POST /api/v1/scan/discover', () => {
       ...PLATFORM_ONLY,
     });
     assert.ok(big.body.groups.length > 0 && big.body.groups.length < all.body.groups.length);
-    assert.ok(big.body.groups.every((g: any) => g.members >= threshold));
+    assert.ok(nonEmpty(big.body.groups).every((g: any) => g.members >= threshold));
   });
 
   it('returns at most max_results groups', async () => {
@@ -124,7 +125,7 @@ describe('POST /api/v1/scan/discover', () => {
     const reply = await api.post('/api/v1/scan/discover', { account_id: accountId, category: 'finance', ...PLATFORM_ONLY });
     assert.equal(reply.status, 200);
     assert.ok(reply.body.groups.length > 0);
-    assert.ok(reply.body.groups.every((g: any) => /finance/i.test(g.title)));
+    assert.ok(nonEmpty(reply.body.groups).every((g: any) => /finance/i.test(g.title)));
   });
 
   it('answers 400 with the reason on a WhatsApp account', async () => {

@@ -3,6 +3,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { AutoHubAccountId, AutoHubKind, AutoHubUserId } from '../../src/temporal/search-attributes';
 import { eventually, finishedBroadcast, userWithAccount } from '../support/http';
 import { getTemporalClient } from '../support/stack';
+import { nonEmpty } from '../support/assertions';
 
 describe('Temporal search attributes', () => {
   it("lets an operator list one account's workflows of every kind, and finds a schedule's runs by them", async function () {
@@ -47,7 +48,7 @@ describe('Temporal search attributes', () => {
     const runs = [];
     for await (const w of client.workflow.list({ query: `AutoHubAccountId = "${accountId}" AND AutoHubKind = "broadcast"` })) runs.push(w.workflowId);
     assert.equal(runs.length, 2);
-    assert.ok(runs.every((id) => id.startsWith(`broadcast-`)));
+    assert.ok(nonEmpty(runs).every((id) => id.startsWith(`broadcast-`)));
     await api.delete(`/api/v1/broadcast/${recurring.body.schedule_id}`);
   });
 });

@@ -7,6 +7,7 @@ import { broadcastScheduleId, requestScheduleSync } from '../../src/services/bro
 import { MAX_ATTEMPTS } from '../../src/services/temporal-outbox';
 import { eventually, userWithAccount } from '../support/http';
 import { getStack, getTemporalClient } from '../support/stack';
+import { nonEmpty } from '../support/assertions';
 
 /** A start of a broadcast run for a broadcast that does not exist: the run ends at once as cancelled. */
 function probeStart(workflowId: string): WorkflowStart {
@@ -104,7 +105,7 @@ describe('Temporal outbox', () => {
     assert.equal(run.status, 'failed');
     assert.match(run.error, new RegExp(`could not be started \\(gave up after ${MAX_ATTEMPTS} attempts`));
     assert.equal(run.results.length, 2);
-    assert.ok(run.results.every((r: any) => r.status === 'failed'));
+    assert.ok(nonEmpty(run.results).every((r: any) => r.status === 'failed'));
   });
 
   it('creates the schedule of a broadcast whose API crashed between the insert and the schedule', async () => {

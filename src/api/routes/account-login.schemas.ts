@@ -1,37 +1,12 @@
 import { z } from 'zod';
 import type { Platform } from '../../platforms/types';
+import { loginMethodOf, loginProblem } from '../../domain/login-methods';
 import type { LoginMethod } from '../../workflows/account-login.shared';
 
 export const LOGIN_METHODS = ['phone', 'qr', 'pairing_code'] as const satisfies readonly LoginMethod[];
 
 /** An international phone number, as accounts store it. */
 export const PhoneNumber = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an international number like +14155550123');
-
-/** The login methods of each platform; the first is the default. */
-const METHODS_OF: Record<Platform, readonly LoginMethod[]> = {
-  telegram: ['phone', 'qr'],
-  whatsapp: ['qr', 'pairing_code'],
-};
-
-/** The login method a request asks for, or the platform's default. */
-export function loginMethodOf(platform: Platform, login: LoginMethod | undefined): LoginMethod {
-  return login ?? METHODS_OF[platform][0]!;
-}
-
-/**
- * Why `login` cannot log a `platform` account in with `phone`, or null when it can: Telegram
- * logs in by phone code (which needs the phone) or QR code, WhatsApp by QR code or pairing code
- * (which needs the phone).
- */
-export function loginProblem(platform: Platform, login: LoginMethod, phone: string | null | undefined): { field: string; message: string } | null {
-  if (!METHODS_OF[platform].includes(login)) {
-    return { field: 'login', message: `${platform} logs in with ${METHODS_OF[platform].map((m) => `"${m}"`).join(' or ')}` };
-  }
-  if ((login === 'phone' || login === 'pairing_code') && !phone) {
-    return { field: 'phone', message: `a ${login === 'phone' ? 'phone-code' : 'pairing-code'} login needs the account's phone number` };
-  }
-  return null;
-}
 
 /**
  * Checks the login fields of `POST /api/v1/accounts` for a real account; sandbox accounts

@@ -1,19 +1,11 @@
 import { z } from 'zod';
-import { Channels, notify } from '../../db/notifications';
-import { deleteAccount, listAccounts } from '../../db/repos/accounts.repo';
-import { createSandboxAccount } from '../../db/sandbox-accounts';
-import { BadRequestError } from '../../errors';
+import { listAccounts } from '../../db/repos/accounts.repo';
 import { PLATFORMS } from '../../platforms/types';
-import { visibleAccount } from '../account-access';
+import { accountStatus, createAccount, deleteAccount } from '../../services/accounts';
 import type { ApiDeps } from '../context';
 import { present } from '../presenters';
-import { ok, route } from '../route';
-import { findAccountLogin } from '../../db/repos/sessions.repo';
-import { createRealAccount, logOutAccount } from './account-login.routes';
-import { listBroadcasts } from '../../db/repos/broadcasts.repo';
-import { requestBroadcastRemoval } from '../../services/broadcast-schedules';
+import { idParam, ok, route } from '../route';
 import { LOGIN_METHODS, PhoneNumber, refineAccountLogin } from './account-login.schemas';
-import { getPacing } from '../../db/repos/pacing.repo';
 import { presentBudget } from './limits.routes';
 import { AccountResponses } from './accounts.responses';
 
@@ -30,7 +22,7 @@ const CreateAccountBody = z
 
 /** Telegram and WhatsApp accounts. */
 export function accountRoutes(deps: ApiDeps) {
-  const { db, config, accountsCache } = deps;
+  const { db, accountsCache } = deps;
   return [
     route({
       method: 'post',
@@ -42,16 +34,8 @@ export function accountRoutes(deps: ApiDeps) {
       errors: [429],
       body: CreateAccountBody,
       handler: async ({ body, caller }) => {
-        if (!body.sandbox) return createRealAccount(deps, body, caller);
-        if (!config.sandbox) throw new BadRequestError('the sandbox platform is disabled on this server (AUTOHUB_SANDBOX=false)');
-        const account = await createSandboxAccount(db, {
-          userId: caller.user.id,
-          platform: body.platform,
-          name: body.name ?? `Sandbox ${body.platform} account`,
-          phone: body.phone ?? null,
-        });
-        accountsCache.clear();
-        return ok({ account: present.account(account) }, 201);
+        const { account, login } = await createAccount(deps, caller.scope, body);
+        return ok({ account: present.accountWithLogin(account, login) }, 201);
       },
     }),
     route({
@@ -74,9 +58,7 @@ export function accountRoutes(deps: ApiDeps) {
       operationId: 'getAccount',
       responses: { 200: AccountResponses.one },
       handler: async ({ params, caller }) => {
-        const account = await visibleAccount(db, params, caller);
-        const pacing = await getPacing(db, account.id);
-        const login = await findAccountLogin(db, account.id);
+        const { account, login, pacing } = await accountStatus(db, caller.scope, idParam(params));
         return ok({ account: { ...present.accountWithLogin(account, login), budget: pacing ? presentBudget(pacing) : null } });
       },
     }),
@@ -87,23 +69,7 @@ export function accountRoutes(deps: ApiDeps) {
       tag: 'Accounts',
       operationId: 'deleteAccount',
       responses: { 200: AccountResponses.deleted },
-      handler: async ({ params, caller }) => {
-        const account = await visibleAccount(db, params, caller);
-        await logOutAccount(deps, account);
-        // The account's broadcasts go with it: their schedules and runs must not outlive them.
-        const syncs = await db.transaction(async (trx) => {
-          const removals = [];
-          for (const broadcast of await listBroadcasts(trx, account.userId, { accountId: account.id })) {
-            removals.push(await requestBroadcastRemoval(trx, deps.outbox.namespace, broadcast.id));
-          }
-          await deleteAccount(trx, account.id);
-          await notify(trx, Channels.accounts, account.id);
-          return removals;
-        });
-        await Promise.all(syncs.map((sync) => deps.outbox.carryOut(sync)));
-        accountsCache.clear();
-        return ok({ deleted: account.id });
-      },
+      handler: async ({ params, caller }) => ok({ deleted: await deleteAccount(deps, caller.scope, idParam(params)) }),
     }),
     route({
       method: 'get',

@@ -1,171 +1,39 @@
-import type { Knex } from 'knex';
-import { randomUUID } from 'node:crypto';
-import { type Account } from '../../db/repos/accounts.repo';
-import * as broadcasts from '../../db/repos/broadcasts.repo';
-import { findTemplate } from '../../db/repos/templates.repo';
-import { enqueueWorkflowStart } from '../../db/repos/temporal-outbox.repo';
-import { MAX_CAPTION_LENGTH } from '../../domain/limits';
-import { broadcastSchedule } from '../../domain/schedule-spec';
-import { accountTaskQueue } from '../../domain/sharding';
-import { isWellFormedTargetKey, TARGET_KEY_FORMS } from '../../domain/target-keys';
-import { BadRequestError, NotFoundError } from '../../errors';
+import type * as broadcasts from '../../db/repos/broadcasts.repo';
 import type { Platform } from '../../platforms/types';
-import type { DryRunInput, DryRunResult } from '../../activities/session.activities';
-import {
-  BROADCAST_DRY_RUN_WORKFLOW,
-  BROADCAST_RUN_WORKFLOW,
-  broadcastRunWorkflowId,
-  MAIN_TASK_QUEUE,
-  type BroadcastRunInput,
-} from '../../workflows/shared';
-import { nextRunAt, requestBroadcastRemoval, requestScheduleSync } from '../../services/broadcast-schedules';
-import { searchAttributesFor, storedSearchAttributes } from '../../temporal/search-attributes';
-import { ownConnectedAccount } from '../account-access';
-import { loadImage, storeImage, type ImageSource, type LoadedImage } from '../image-library';
+import * as service from '../../services/broadcasts';
+import { describeImage, type ImageLoader } from '../../services/images';
 import type { ApiDeps, Caller } from '../context';
-import { idParam, isId, ok, route } from '../route';
-import {
-  CreateBroadcastBody,
-  LegacyScheduleBody,
-  ListBroadcastsQuery,
-  PatchBroadcastBody,
-  type CreateBroadcast,
-} from './broadcasts.schemas';
+import { loadImage } from '../image-library';
+import { idParam, ok, route } from '../route';
+import { CreateBroadcastBody, LegacyScheduleBody, ListBroadcastsQuery, PatchBroadcastBody, type CreateBroadcast } from './broadcasts.schemas';
 import { BroadcastResponses } from './broadcasts.responses';
-
-/** How many runs `GET /api/v1/broadcast/:id` lists. */
-const RUNS_SHOWN = 20;
 
 /** The fields a broadcast names its image by, for error messages. */
 const IMAGE_FIELDS = { id: 'image_id', url: 'image_url', path: 'image_path' };
 
 /** Broadcasts: sent now, every N minutes or daily, their runs, and the legacy schedules. */
 export function broadcastRoutes(deps: ApiDeps) {
-  const { db, temporal, config, outbox } = deps;
+  /** Reads the image a broadcast names from the caller's library, a URL or the upload directory. */
+  const imagesOf = (caller: Caller): ImageLoader => (source) => loadImage(deps, caller, source, IMAGE_FIELDS);
 
-  /**
-   * Opens a run of `broadcast`, numbered after its previous runs, in `trx`: its text, image and
-   * targets are fixed now, and its workflow starts once the transaction commits (see
-   * TemporalOutbox), so the caller never waits on Temporal.
-   */
-  const enqueueRun = async (trx: Knex, broadcast: broadcasts.Broadcast) => {
-    const runNumber = await broadcasts.reserveRunNumber(trx, broadcast.id);
-    const workflowId = broadcastRunWorkflowId(broadcast.id, runNumber);
-    await broadcasts.openRun(trx, broadcast.id, workflowId, runNumber);
-    const input: BroadcastRunInput = { broadcastId: broadcast.id, runNumber };
-    await enqueueWorkflowStart(trx, outbox.namespace, {
-      workflowId,
-      workflowType: BROADCAST_RUN_WORKFLOW,
-      taskQueue: MAIN_TASK_QUEUE,
-      args: [input],
-      memo: { userId: broadcast.userId, accountId: broadcast.accountId, broadcastId: broadcast.id },
-      searchAttributes: storedSearchAttributes('broadcast', broadcast),
-    });
-    return { workflowId, runNumber };
-  };
-
-  /**
-   * Carries out a schedule sync the caller just committed and answers when the schedule fires
-   * next; null while Temporal cannot be reached (the sync is retried from the outbox).
-   */
-  const syncSchedule = async (sync: number, broadcastId: string): Promise<string | null> =>
-    (await outbox.carryOut(sync)) ? ((await nextRunAt(temporal, broadcastId))?.toISOString() ?? null) : null;
-
-  const dryRun = async (
-    body: CreateBroadcast,
-    account: Account,
-    content: { message: string; fromTemplate: boolean },
-    image: LoadedImage | null,
-  ) => {
-    const input: DryRunInput & { sessionTaskQueue: string } = {
-      accountId: account.id,
-      accountName: account.name,
-      targetKeys: body.target_keys,
-      ...content,
-      sessionTaskQueue: accountTaskQueue(account.id, config.sessionShards),
-    };
-    const result: DryRunResult = await temporal.workflow.execute(BROADCAST_DRY_RUN_WORKFLOW, {
-      taskQueue: MAIN_TASK_QUEUE,
-      workflowId: `broadcast-dry-run-${randomUUID()}`,
-      args: [input],
-      workflowExecutionTimeout: '2 minutes',
-      memo: { userId: account.userId, accountId: account.id },
-      typedSearchAttributes: searchAttributesFor('broadcast_dry_run', { userId: account.userId, accountId: account.id }),
-    });
-    return ok({ dry_run: true, platform: account.platform, image: image && describeImage(image), ...result });
-  };
-
-  /** Creates a broadcast (v1 and legacy): validates, stores, and starts it or schedules it. */
+  /** Creates a broadcast (v1 and legacy) and answers what was done. */
   const create = async (body: CreateBroadcast, caller: Caller, forcePlatform?: Platform) => {
-    const imageSource = imageSourceOf(body) ?? null;
-    const checked = await checkBroadcast(db, caller, {
-      accountId: body.account_id,
-      platform: forcePlatform ?? body.platform,
-      templateId: body.template_id ?? null,
-      message: body.message ?? null,
-      targetKeys: body.target_keys,
-      withImage: imageSource !== null,
-    });
-    const { schedule, error } = broadcastSchedule({
-      scheduleType: body.schedule_type,
-      intervalMinutes: body.interval_minutes ?? null,
-      dailyTime: body.daily_time ?? null,
-      timezone: body.timezone ?? null,
-    });
-    if (error) throw new BadRequestError(error);
-    // Fetched or read only once everything cheaper to check holds.
-    const image = imageSource && (await loadImage(deps, caller, imageSource, IMAGE_FIELDS));
-    if (body.dry_run) return dryRun(body, checked.account, checked.content, image);
-
-    const row: Omit<broadcasts.NewBroadcast, 'imageId'> = {
-      userId: caller.user.id,
-      accountId: checked.account.id,
-      platform: checked.account.platform,
-      name: body.name ?? null,
-      scheduleType: body.schedule_type,
-      message: body.message ?? null,
-      templateId: body.template_id ?? null,
-      targetKeys: body.target_keys,
-      intervalMinutes: body.schedule_type === 'interval' ? body.interval_minutes! : null,
-      dailyTime: body.schedule_type === 'daily' ? body.daily_time! : null,
-      timezone: body.schedule_type === 'daily' ? (body.timezone ?? 'UTC') : null,
-      enabled: body.enabled,
-    };
-    let broadcast: broadcasts.Broadcast;
-    let run: { workflowId: string } | undefined;
-    let nextRun: string | null = null;
-    if (schedule) {
-      // The schedule sync commits with the row; carried out at once, so the answer can say when it fires.
-      let sync: number;
-      ({ broadcast, sync } = await db.transaction(async (trx) => {
-        const created = await broadcasts.insertBroadcast(trx, { ...row, imageId: await imageIdOf(trx, caller, image) });
-        return { broadcast: created, sync: await requestScheduleSync(trx, outbox.namespace, created.id) };
-      }));
-      nextRun = await syncSchedule(sync, broadcast.id);
-    } else {
-      ({ broadcast, run } = await db.transaction(async (trx) => {
-        const created = await broadcasts.insertBroadcast(trx, { ...row, imageId: await imageIdOf(trx, caller, image) });
-        return { broadcast: created, run: await enqueueRun(trx, created) };
-      }));
-      outbox.kick();
+    const created = await service.createBroadcast(deps, caller.scope, body, imagesOf(caller), forcePlatform);
+    if (created.dryRun) {
+      const { platform, image, result } = created;
+      return ok({ dry_run: true, platform, image: image && describeImage(image), ...result });
     }
-    const platform = checked.account.platform;
+    const { broadcast, scheduled, workflowId, nextRunAt } = created;
     return ok(
       {
         schedule_id: broadcast.id,
-        platform,
-        message: schedule ? `Broadcast scheduled for ${platform}.` : `Broadcast triggered for ${platform}.`,
-        ...(run && { workflow_id: run.workflowId }),
-        ...(schedule && { next_run_at: nextRun }),
+        platform: broadcast.platform,
+        message: scheduled ? `Broadcast scheduled for ${broadcast.platform}.` : `Broadcast triggered for ${broadcast.platform}.`,
+        ...(workflowId !== undefined && { workflow_id: workflowId }),
+        ...(scheduled && { next_run_at: nextRunAt }),
       },
       201,
     );
-  };
-
-  const ownBroadcast = async (params: Record<string, string>, caller: Caller) => {
-    const broadcast = await broadcasts.findBroadcast(db, idParam(params), caller.scope);
-    if (!broadcast) throw new NotFoundError();
-    return broadcast;
   };
 
   return [
@@ -190,9 +58,8 @@ export function broadcastRoutes(deps: ApiDeps) {
       responses: { 200: BroadcastResponses.list },
       query: ListBroadcastsQuery,
       handler: async ({ query, caller }) => {
-        const list = await broadcasts.listBroadcasts(db, caller.user.id, query);
-        const lastRuns = await broadcasts.latestRuns(db, list.map((b) => b.id));
-        const withRuns = list.map((b) => ({ ...presentBroadcast(b), last_run: presentRun(lastRuns.get(b.id)) }));
+        const list = await service.listOwnBroadcasts(deps.db, caller.scope, query);
+        const withRuns = list.map(({ broadcast, lastRun }) => ({ ...presentBroadcast(broadcast), last_run: presentRun(lastRun) }));
         return ok({ broadcasts: withRuns, count: withRuns.length });
       },
     }),
@@ -204,16 +71,11 @@ export function broadcastRoutes(deps: ApiDeps) {
       operationId: 'getBroadcast',
       responses: { 200: BroadcastResponses.one },
       handler: async ({ params, caller }) => {
-        const broadcast = await ownBroadcast(params, caller);
-        const [lastRun, runs, next] = await Promise.all([
-          broadcasts.findLastRun(db, broadcast.id),
-          broadcasts.listRuns(db, broadcast.id, RUNS_SHOWN),
-          broadcast.scheduleType === 'now' ? null : nextRunAt(temporal, broadcast.id),
-        ]);
+        const { broadcast, nextRunAt, lastRun, runs } = await service.getBroadcast(deps, caller.scope, idParam(params));
         return ok({
           broadcast: {
             ...presentBroadcast(broadcast),
-            next_run_at: next?.toISOString() ?? null,
+            next_run_at: nextRunAt?.toISOString() ?? null,
             last_run: lastRun ? { ...presentRun(lastRun), results: lastRun.results.map(presentResult) } : null,
             runs: runs.map(presentRun),
           },
@@ -229,11 +91,8 @@ export function broadcastRoutes(deps: ApiDeps) {
       responses: { 201: BroadcastResponses.run },
       errors: [409],
       handler: async ({ params, caller }) => {
-        const broadcast = await ownBroadcast(params, caller);
-        await checkBroadcast(db, caller, { ...broadcast, platform: broadcast.platform, withImage: broadcast.imageId !== null });
-        const run = await db.transaction((trx) => enqueueRun(trx, broadcast));
-        outbox.kick();
-        return ok({ schedule_id: broadcast.id, workflow_id: run.workflowId, run_number: run.runNumber, message: 'Broadcast run started.' }, 201);
+        const { broadcast, workflowId, runNumber } = await service.runBroadcast(deps, caller.scope, idParam(params));
+        return ok({ schedule_id: broadcast.id, workflow_id: workflowId, run_number: runNumber, message: 'Broadcast run started.' }, 201);
       },
     }),
     route({
@@ -246,32 +105,8 @@ export function broadcastRoutes(deps: ApiDeps) {
       errors: [409],
       body: PatchBroadcastBody,
       handler: async ({ params, caller, body }) => {
-        const broadcast = await ownBroadcast(params, caller);
-        // undefined: the image stays as it is; null: it is removed.
-        const imageSource = imageSourceOf(body);
-        const withImage = imageSource === undefined ? broadcast.imageId !== null : imageSource !== null;
-        const next = {
-          message: body.template_id !== undefined ? null : (body.message ?? broadcast.message),
-          templateId: body.message !== undefined ? null : (body.template_id ?? broadcast.templateId),
-          targetKeys: body.target_keys ?? broadcast.targetKeys,
-          intervalMinutes: body.interval_minutes ?? broadcast.intervalMinutes,
-          dailyTime: body.daily_time ?? broadcast.dailyTime,
-          timezone: body.timezone ?? broadcast.timezone,
-        };
-        if (!withImage && next.message === null && next.templateId === null) {
-          throw new BadRequestError('give exactly one of message or template_id, or an image');
-        }
-        await checkBroadcast(db, caller, { ...next, accountId: broadcast.accountId, platform: broadcast.platform, withImage });
-        const { schedule, error } = broadcastSchedule({ scheduleType: broadcast.scheduleType, ...next });
-        if (error) throw new BadRequestError(error);
-        const image = imageSource && (await loadImage(deps, caller, imageSource, IMAGE_FIELDS));
-        const { updated, sync } = await db.transaction(async (trx) => {
-          const imageId = image === undefined ? undefined : await imageIdOf(trx, caller, image);
-          const changed = await broadcasts.updateBroadcast(trx, broadcast.id, { ...next, imageId, name: body.name, enabled: body.enabled });
-          return { updated: changed, sync: schedule ? await requestScheduleSync(trx, outbox.namespace, changed.id) : undefined };
-        });
-        const nextRun = sync === undefined ? null : await syncSchedule(sync, updated.id);
-        return ok({ broadcast: { ...presentBroadcast(updated), next_run_at: nextRun } });
+        const { broadcast, nextRunAt } = await service.patchBroadcast(deps, caller.scope, idParam(params), body, imagesOf(caller));
+        return ok({ broadcast: { ...presentBroadcast(broadcast), next_run_at: nextRunAt } });
       },
     }),
     route({
@@ -281,16 +116,7 @@ export function broadcastRoutes(deps: ApiDeps) {
       tag: 'Broadcasts',
       operationId: 'deleteBroadcast',
       responses: { 200: BroadcastResponses.deleted },
-      handler: async ({ params, caller }) => {
-        const broadcast = await ownBroadcast(params, caller);
-        const sync = await db.transaction(async (trx) => {
-          const removal = await requestBroadcastRemoval(trx, outbox.namespace, broadcast.id);
-          await broadcasts.deleteBroadcast(trx, broadcast.id);
-          return removal;
-        });
-        await outbox.carryOut(sync);
-        return ok({ deleted: broadcast.id });
-      },
+      handler: async ({ params, caller }) => ok({ deleted: await service.deleteBroadcast(deps, caller.scope, idParam(params)) }),
     }),
     route({
       method: 'get',
@@ -300,8 +126,8 @@ export function broadcastRoutes(deps: ApiDeps) {
       operationId: 'listSchedulesLegacy',
       responses: { 200: BroadcastResponses.legacyList },
       handler: async ({ caller }) => {
-        const list = await broadcasts.listBroadcasts(db, caller.user.id, { platform: 'telegram', scheduled: true });
-        return ok({ schedules: list.map(presentLegacySchedule), count: list.length });
+        const list = await service.listOwnBroadcasts(deps.db, caller.scope, { platform: 'telegram', scheduled: true });
+        return ok({ schedules: list.map(({ broadcast }) => presentLegacySchedule(broadcast)), count: list.length });
       },
     }),
     route({
@@ -317,43 +143,6 @@ export function broadcastRoutes(deps: ApiDeps) {
       handler: ({ body, caller }) => create(body, caller, 'telegram'),
     }),
   ];
-}
-
-/**
- * Checks what the schemas cannot: the account is the caller's and connected, the platform matches
- * it, the template is the caller's, every target has the account's platform's form, and a text
- * sent with an image fits a caption.
- */
-async function checkBroadcast(
-  db: Knex,
-  caller: Caller,
-  b: { accountId: string; platform: string; templateId: string | null; message: string | null; targetKeys: string[]; withImage: boolean },
-): Promise<{ account: Account; content: { message: string; fromTemplate: boolean } }> {
-  const account = await ownConnectedAccount(db, b.accountId, caller);
-  if (b.platform !== 'auto' && b.platform !== account.platform) {
-    throw new BadRequestError(`platform ${b.platform} does not match the account's platform ${account.platform}`);
-  }
-  const own = { ...caller.scope, admin: false };
-  let content = { message: b.message ?? '', fromTemplate: false };
-  if (b.templateId !== null) {
-    const template = isId(b.templateId) ? await findTemplate(db, b.templateId, own) : undefined;
-    if (!template) throw new NotFoundError('template not found');
-    content = { message: template.content, fromTemplate: true };
-  }
-  if (b.withImage && content.message.length > MAX_CAPTION_LENGTH) {
-    throw new BadRequestError(
-      content.fromTemplate
-        ? `template_id: the template has ${content.message.length} characters; an image's caption holds at most ${MAX_CAPTION_LENGTH}`
-        : `message: at most ${MAX_CAPTION_LENGTH} characters with an image (it is the image's caption)`,
-    );
-  }
-  const malformed = b.targetKeys.filter((k) => !isWellFormedTargetKey(account.platform, k));
-  if (malformed.length > 0) {
-    throw new BadRequestError(
-      `target_keys: not ${account.platform} targets: ${malformed.join(', ')} (expected ${TARGET_KEY_FORMS[account.platform]})`,
-    );
-  }
-  return { account, content };
 }
 
 function presentBroadcast(b: broadcasts.Broadcast) {
@@ -404,23 +193,4 @@ function presentResult(r: broadcasts.RunView['results'][number]) {
 function presentLegacySchedule(b: broadcasts.Broadcast) {
   const { target_keys: groups, ...rest } = presentBroadcast(b);
   return { ...rest, groups };
-}
-
-/** The image source a broadcast body names; undefined when it names none, null for `image_id: null` (removal). */
-function imageSourceOf(b: { image_id?: string | null; image_url?: string; image_path?: string }): ImageSource | null | undefined {
-  if (b.image_url !== undefined) return { url: b.image_url };
-  if (b.image_path !== undefined) return { path: b.image_path };
-  if (b.image_id === undefined || b.image_id === null) return b.image_id;
-  return { id: b.image_id };
-}
-
-/** The library id of a broadcast's image, storing a new one in `trx`; null without an image. */
-async function imageIdOf(trx: Knex, caller: Caller, image: LoadedImage | null): Promise<string | null> {
-  return image && (await storeImage(trx, caller, image)).id;
-}
-
-/** What a dry run says of the image it would send. */
-function describeImage(image: LoadedImage) {
-  const bytes = 'stored' in image ? image.stored : { mimeType: image.fresh.mimeType, sizeBytes: image.fresh.data.length };
-  return { mime_type: bytes.mimeType, size_bytes: bytes.sizeBytes };
 }

@@ -57,7 +57,7 @@ export function imageRoutes(deps: ApiDeps) {
       operationId: 'listImages',
       responses: { 200: ImageResponses.list },
       handler: async ({ caller }) => {
-        const images = await listImages(db, caller.user.id);
+        const images = await listImages(db, caller.scope);
         return ok({ images: images.map(present.image), count: images.length });
       },
     }),
@@ -79,7 +79,7 @@ export function imageRoutes(deps: ApiDeps) {
       responses: { 200: BinaryContent },
       handler: async ({ ctx, params, caller }) => {
         const image = await ownImage(params, caller);
-        const content = await findImageContent(db, image.id);
+        const content = await findImageContent(db, image.id, caller.scope);
         if (!content) throw new NotFoundError();
         ctx.type = content.mimeType;
         return { body: content.data };
@@ -96,7 +96,7 @@ export function imageRoutes(deps: ApiDeps) {
       handler: async ({ params, caller }) => {
         const image = await ownImage(params, caller);
         try {
-          await deleteImage(db, image.id);
+          if (!(await deleteImage(db, caller.scope, image.id))) throw new NotFoundError();
         } catch (err) {
           if (isStillReferenced(err)) {
             throw new ConflictError('image is used by a broadcast or one of its runs; change or delete the broadcast first');

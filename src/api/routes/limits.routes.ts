@@ -6,6 +6,7 @@ import { visibleAccount } from '../account-access';
 import type { ApiDeps } from '../context';
 import { ok, route } from '../route';
 import { AccountResponses } from './accounts.responses';
+import { NotFoundError } from '../../errors';
 
 const LimitsBody = z
   .object({
@@ -46,13 +47,14 @@ export function limitsRoutes({ db }: ApiDeps) {
       handler: async ({ params, caller, body }) => {
         const account = await visibleAccount(db, params, caller);
         const current = (await getPacing(db, account.id))!;
-        const updated = await updatePacingLimits(db, account.id, {
+        const updated = await updatePacingLimits(db, caller.scope, account.id, {
           minGapMs: body.min_gap_seconds !== undefined ? Math.round(body.min_gap_seconds * 1000) : current.limits.minGapMs,
           jitterMs: body.jitter_seconds !== undefined ? Math.round(body.jitter_seconds * 1000) : current.limits.jitterMs,
           perMinute: body.per_minute ?? current.limits.perMinute,
           perDay: body.per_day ?? current.limits.perDay,
         });
-        return ok({ account_id: account.id, budget: presentBudget(updated!) });
+        if (!updated) throw new NotFoundError();
+        return ok({ account_id: account.id, budget: presentBudget(updated) });
       },
     }),
   ];

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import type { Account } from '../../db/repos/accounts.repo';
 import { failScanJob, findScanJob, insertScanJob, type ScanJob, type ScanKind } from '../../db/repos/scan.repo';
+import type { Scope } from '../../db/repos/scope';
 import { accountTaskQueue } from '../../domain/sharding';
 import { BadRequestError, ConflictError, HttpError, ServiceUnavailableError, TooManyRequestsError } from '../../errors';
 import { ScanEndTypes, scanWorkflowId, type ScanJobInput } from '../../workflows/scan.shared';
@@ -87,18 +88,18 @@ export async function startScanJob(deps: ApiDeps, request: ScanRequest): Promise
     await failScanJob(db, jobId, 'the scan could not be started', null);
     throw err;
   }
-  const job = await waitForJob(db, jobId, (request.waitSeconds ?? deps.config.scan.waitSeconds) * 1000);
+  const job = await waitForJob(db, jobId, request.caller.scope, (request.waitSeconds ?? deps.config.scan.waitSeconds) * 1000);
   if (job.status === 'completed') return ok({ ...job.result, job_id: job.id });
   if (job.status === 'failed') throw httpErrorFor(job.errorType, job.error ?? 'scan failed');
   return ok({ job_id: job.id, status: 'running', poll_url: `/api/v1/scan/jobs/${job.id}` }, 202);
 }
 
 /** The job once it has ended, or as it is after `waitMs`; the database is the job's record. */
-async function waitForJob(db: Knex, jobId: string, waitMs: number): Promise<ScanJob> {
+async function waitForJob(db: Knex, jobId: string, scope: Scope, waitMs: number): Promise<ScanJob> {
   const deadline = Date.now() + waitMs;
   let pause = 25;
   for (;;) {
-    const job = (await findScanJob(db, jobId))!;
+    const job = (await findScanJob(db, jobId, scope))!;
     const left = deadline - Date.now();
     if (job.status !== 'running' || left <= 0) return job;
     await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
@@ -121,7 +122,7 @@ export async function settledJob(deps: ApiDeps, job: ScanJob): Promise<ScanJob> 
   }
   if (state === 'RUNNING') return job;
   await failScanJob(deps.db, job.id, `the scan workflow ended without a result (${state.toLowerCase()})`, ScanEndTypes.Aborted);
-  return (await findScanJob(deps.db, job.id))!;
+  return (await findScanJob(deps.db, job.id, { userId: job.userId, admin: false }))!;
 }
 
 /** A job as `GET /api/v1/scan/jobs/:id` shows it. */

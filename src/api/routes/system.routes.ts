@@ -1,6 +1,6 @@
-import { listAccounts } from '../../db/repos/accounts.repo';
 import { MAX_MESSAGE_LENGTH, MAX_TARGETS_PER_BROADCAST, SCHEDULE_TYPES } from '../../domain/limits';
 import { PLATFORMS } from '../../platforms/types';
+import { userStatus } from '../../services/system';
 import type { ApiDeps } from '../context';
 import { MAX_JSON_BODY_BYTES } from '../middleware/errors';
 import { present } from '../presenters';
@@ -44,29 +44,14 @@ export function systemRoutes({ db, config, version }: ApiDeps, endpoints: () => 
       operationId: 'getStatus',
       responses: { 200: SystemResponses.status },
       handler: async ({ caller }) => {
-        const accounts = await listAccounts(db, caller.scope, { ownOnly: true });
-        const running = await db('broadcast_runs as r')
-          .join('broadcasts as b', 'b.id', 'r.broadcast_id')
-          .where({ 'b.user_id': caller.user.id, 'r.status': 'running' })
-          .count<{ count: number }[]>('* as count');
-        const totals = await db('broadcasts')
-          .where({ user_id: caller.user.id })
-          .select(
-            db.raw('count(*)::int as total'),
-            db.raw("count(*) filter (where enabled and schedule_type <> 'now')::int as scheduled"),
-          )
-          .first<{ total: number; scheduled: number }>();
+        const { accounts, automations } = await userStatus(db, caller.scope);
         return ok({
           user: present.user(caller.user),
-          accounts: {
-            total: accounts.length,
-            connected: accounts.filter((a) => a.status === 'connected').length,
-            by_platform: Object.fromEntries(PLATFORMS.map((p) => [p, accounts.filter((a) => a.platform === p).length])),
-          },
+          accounts: { total: accounts.total, connected: accounts.connected, by_platform: accounts.byPlatform },
           automations: {
-            broadcasts: totals.total,
-            active_schedules: totals.scheduled,
-            running_broadcasts: Number(running[0]?.count ?? 0),
+            broadcasts: automations.broadcasts,
+            active_schedules: automations.activeSchedules,
+            running_broadcasts: automations.runningBroadcasts,
           },
         });
       },

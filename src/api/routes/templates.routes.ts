@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isStillReferenced } from '../../db/pg-errors';
-import { deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate } from '../../db/repos/templates.repo';
+import { deleteTemplate, insertTemplate, listTemplates, updateTemplate } from '../../db/repos/templates.repo';
 import { MAX_MESSAGE_LENGTH } from '../../domain/limits';
 import { TEMPLATE_VARIABLES, unknownVariables } from '../../domain/templates';
 import { ConflictError, NotFoundError } from '../../errors';
@@ -33,15 +33,12 @@ const UpdateTemplateBody = z
 
 /** Message templates; variables are rendered per target when a broadcast sends. */
 export function templateRoutes({ db }: ApiDeps) {
-  const list = async (userId: string) => {
-    const templates = await listTemplates(db, userId);
+  const list = async (caller: Caller) => {
+    const templates = await listTemplates(db, caller.scope);
     return ok({ templates: templates.map(present.template), count: templates.length });
   };
-  const ownTemplate = async (params: Record<string, string>, caller: Caller) => {
-    const template = await findTemplate(db, idParam(params), { ...caller.scope, admin: false });
-    if (!template) throw new NotFoundError();
-    return template;
-  };
+  // Templates are their owner's alone: an admin's scope sees no one else's either.
+  const own = (caller: Caller) => ({ ...caller.scope, admin: false });
   return [
     route({
       method: 'get',
@@ -50,7 +47,7 @@ export function templateRoutes({ db }: ApiDeps) {
       tag: 'Templates',
       operationId: 'listTemplates',
       responses: { 200: TemplateResponses.list },
-      handler: ({ caller }) => list(caller.user.id),
+      handler: ({ caller }) => list(caller),
     }),
     route({
       method: 'get',
@@ -59,7 +56,7 @@ export function templateRoutes({ db }: ApiDeps) {
       tag: 'Legacy',
       operationId: 'listTemplatesLegacy',
       responses: { 200: TemplateResponses.list },
-      handler: ({ caller }) => list(caller.user.id),
+      handler: ({ caller }) => list(caller),
     }),
     route({
       method: 'post',
@@ -84,8 +81,9 @@ export function templateRoutes({ db }: ApiDeps) {
       responses: { 200: TemplateResponses.one },
       body: UpdateTemplateBody,
       handler: async ({ params, body, caller }) => {
-        const template = await ownTemplate(params, caller);
-        return ok({ template: present.template(await updateTemplate(db, template.id, body)) });
+        const template = await updateTemplate(db, own(caller), idParam(params), body);
+        if (!template) throw new NotFoundError();
+        return ok({ template: present.template(template) });
       },
     }),
     route({
@@ -97,9 +95,9 @@ export function templateRoutes({ db }: ApiDeps) {
       responses: { 200: TemplateResponses.deleted },
       errors: [409],
       handler: async ({ params, caller }) => {
-        const template = await ownTemplate(params, caller);
+        const id = idParam(params);
         try {
-          await deleteTemplate(db, template.id);
+          if (!(await deleteTemplate(db, own(caller), id))) throw new NotFoundError();
         } catch (err) {
           // The broadcasts' foreign key (ON DELETE RESTRICT) refuses to lose its template.
           if (isStillReferenced(err)) {
@@ -107,7 +105,7 @@ export function templateRoutes({ db }: ApiDeps) {
           }
           throw err;
         }
-        return ok({ deleted: template.id });
+        return ok({ deleted: id });
       },
     }),
   ];

@@ -76,9 +76,25 @@ export async function listAccounts(db: Knex, scope: Scope, options: { ownOnly?: 
   return rows.map(mapAccount);
 }
 
-export async function findAccount(db: Knex, id: string, scope?: Scope): Promise<Account | undefined> {
-  const query = db('accounts').select(COLUMNS).where({ id }).first();
-  const row: AccountRow | undefined = await (scope ? ownedBy(query, scope) : query);
+/** The account `id` if `scope` may see it. */
+export async function findAccount(db: Knex, id: string, scope: Scope): Promise<Account | undefined> {
+  const row: AccountRow | undefined = await ownedBy(db('accounts').select(COLUMNS).where({ id }).first(), scope);
+  return row && mapAccount(row);
+}
+
+/** Deletes the account `id` if `scope` owns it (its broadcasts, chats and session go with it); false when it does not. */
+export async function deleteAccount(db: Knex, scope: Scope, id: string): Promise<boolean> {
+  return (await ownedBy(db('accounts').where({ id }), scope).delete()) > 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// System side: the worker, its activities and the session pool act for whoever owns an account.
+// These take no scope and must never answer a caller of the API.
+// ---------------------------------------------------------------------------------------------
+
+/** The account `id` whoever owns it, for the system's own work (never for a caller). */
+export async function findAnyAccount(db: Knex, id: string): Promise<Account | undefined> {
+  const row: AccountRow | undefined = await db('accounts').select(COLUMNS).where({ id }).first();
   return row && mapAccount(row);
 }
 
@@ -93,8 +109,4 @@ export async function updateAccountStatus(db: Knex, id: string, status: AccountS
     await trx('accounts').where({ id }).update({ status, updated_at: trx.fn.now() });
     await notify(trx, Channels.accounts, id);
   });
-}
-
-export async function deleteAccount(db: Knex, id: string): Promise<void> {
-  await db('accounts').where({ id }).delete();
 }

@@ -268,28 +268,53 @@ export async function reserveRunNumber(db: Knex, broadcastId: string): Promise<n
   return row!.run_count;
 }
 
-/** The caller's broadcasts, newest first. */
+/**
+ * Broadcasts `scope` may see, newest first; `ownOnly` hides other users' even from an admin
+ * (the lists of `GET /api/v1/broadcasts` show the caller's own).
+ */
 export async function listBroadcasts(
   db: Knex,
-  userId: string,
-  filter: { platform?: Platform; enabled?: boolean; scheduled?: boolean; accountId?: string },
+  scope: Scope,
+  filter: { platform?: Platform; enabled?: boolean; scheduled?: boolean; accountId?: string; ownOnly?: boolean },
 ): Promise<Broadcast[]> {
-  const query = db('broadcasts').where({ user_id: userId }).orderBy('created_at', 'desc').orderBy('id');
+  const query = db('broadcasts').orderBy('created_at', 'desc').orderBy('id');
   if (filter.accountId) query.where({ account_id: filter.accountId });
   if (filter.platform) query.where({ platform: filter.platform });
   if (filter.enabled !== undefined) query.where({ enabled: filter.enabled });
   if (filter.scheduled) query.whereNot({ schedule_type: 'now' });
-  return ((await query) as BroadcastRow[]).map(mapBroadcast);
+  const rows: BroadcastRow[] = await ownedBy(query, filter.ownOnly ? { ...scope, admin: false } : scope);
+  return rows.map(mapBroadcast);
 }
 
-/** Changes the given fields of a broadcast; returns it as it now is. */
+/** How many broadcasts the scope's user owns, and how many of them are enabled recurring ones. */
+export async function countOwnBroadcasts(db: Knex, scope: Scope): Promise<{ total: number; scheduled: number }> {
+  return db('broadcasts')
+    .where({ user_id: scope.userId })
+    .select(db.raw('count(*)::int as total'), db.raw("count(*) filter (where enabled and schedule_type <> 'now')::int as scheduled"))
+    .first<{ total: number; scheduled: number }>();
+}
+
+/** How many runs of the scope's user's own broadcasts are running. */
+export async function countOwnRunningRuns(db: Knex, scope: Scope): Promise<number> {
+  const row = await db('broadcast_runs as r')
+    .join('broadcasts as b', 'b.id', 'r.broadcast_id')
+    .where({ 'b.user_id': scope.userId, 'r.status': 'running' })
+    .first<{ count: number | string } | undefined>(db.raw('count(*) as count'));
+  return Number(row?.count ?? 0);
+}
+
+/**
+ * Changes the given fields of broadcast `id` if `scope` owns it; returns it as it now is, or
+ * undefined when the scope owns no such broadcast (nothing changed).
+ */
 export async function updateBroadcast(
   db: Knex,
+  scope: Scope,
   id: string,
   change: Partial<
     Pick<Broadcast, 'name' | 'message' | 'templateId' | 'imageId' | 'targetKeys' | 'intervalMinutes' | 'dailyTime' | 'timezone' | 'enabled'>
   >,
-): Promise<Broadcast> {
+): Promise<Broadcast | undefined> {
   const patch: Record<string, unknown> = { updated_at: db.fn.now() };
   if (change.name !== undefined) patch.name = change.name;
   if (change.message !== undefined) patch.message = change.message;
@@ -300,17 +325,23 @@ export async function updateBroadcast(
   if (change.dailyTime !== undefined) patch.daily_time = change.dailyTime;
   if (change.timezone !== undefined) patch.timezone = change.timezone;
   if (change.enabled !== undefined) patch.enabled = change.enabled;
-  const [row]: BroadcastRow[] = await db('broadcasts').where({ id }).update(patch).returning('*');
-  return mapBroadcast(row!);
+  const [row]: BroadcastRow[] = await ownedBy(db('broadcasts').where({ id }), scope).update(patch).returning('*');
+  return row && mapBroadcast(row);
 }
+
+/** Deletes broadcast `id` if `scope` owns it; false when it does not (nothing deleted). */
+export async function deleteBroadcast(db: Knex, scope: Scope, id: string): Promise<boolean> {
+  return (await ownedBy(db('broadcasts').where({ id }), scope).delete()) > 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// System side: schedule syncs, the outbox and the run bookkeeping act for whoever owns a
+// broadcast. These take no scope and must never answer a caller of the API.
+// ---------------------------------------------------------------------------------------------
 
 /** Records why the broadcast's schedule could not be synced (null: it is in line again). */
 export async function recordScheduleError(db: Knex, id: string, error: string | null): Promise<void> {
   await db('broadcasts').where({ id }).update({ schedule_error: error });
-}
-
-export async function deleteBroadcast(db: Knex, id: string): Promise<void> {
-  await db('broadcasts').where({ id }).delete();
 }
 
 /** Workflow ids of the broadcast's runs still running. */

@@ -34,6 +34,14 @@ interface ImageRow {
 /** Every column but the bytes, so listing a library never reads megabytes. */
 const META_COLUMNS = ['id', 'user_id', 'mime_type', 'size_bytes', 'sha256', 'source_url', 'created_at'];
 
+interface ContentRow {
+  data: Buffer;
+  mime_type: string;
+  sha256: string;
+}
+
+const mapContent = (r: ContentRow): ImageContent => ({ data: r.data, mimeType: r.mime_type, sha256: r.sha256 });
+
 const mapImage = (r: ImageRow): StoredImage => ({
   id: r.id,
   userId: r.user_id,
@@ -64,9 +72,9 @@ export async function saveImage(
   return mapImage(row!);
 }
 
-/** The caller's images, newest first. */
-export async function listImages(db: Knex, userId: string): Promise<StoredImage[]> {
-  const rows: ImageRow[] = await db('images').where({ user_id: userId }).orderBy('created_at', 'desc').orderBy('id').select(META_COLUMNS);
+/** The scope's user's own images, newest first (an admin's too: libraries are never shared). */
+export async function listImages(db: Knex, scope: Scope): Promise<StoredImage[]> {
+  const rows: ImageRow[] = await db('images').where({ user_id: scope.userId }).orderBy('created_at', 'desc').orderBy('id').select(META_COLUMNS);
   return rows.map(mapImage);
 }
 
@@ -75,14 +83,26 @@ export async function findImage(db: Knex, id: string, scope: Scope): Promise<Sto
   return row && mapImage(row);
 }
 
-export async function findImageContent(db: Knex, id: string): Promise<ImageContent | undefined> {
-  const row: { data: Buffer; mime_type: string; sha256: string } | undefined = await db('images')
-    .where({ id })
-    .first('data', 'mime_type', 'sha256');
-  return row && { data: row.data, mimeType: row.mime_type, sha256: row.sha256 };
+/** The bytes of image `id` if `scope` may see it. */
+export async function findImageContent(db: Knex, id: string, scope: Scope): Promise<ImageContent | undefined> {
+  const row: ContentRow | undefined = await ownedBy(db('images').where({ id }).first('data', 'mime_type', 'sha256'), scope);
+  return row && mapContent(row);
 }
 
-/** Deletes an image; broadcasts and runs that use it make the database refuse (see isStillReferenced). */
-export async function deleteImage(db: Knex, id: string): Promise<void> {
-  await db('images').where({ id }).delete();
+/**
+ * Deletes image `id` if `scope` owns it; false when it does not. Broadcasts and runs that use it
+ * make the database refuse (see isStillReferenced).
+ */
+export async function deleteImage(db: Knex, scope: Scope, id: string): Promise<boolean> {
+  return (await ownedBy(db('images').where({ id }), scope).delete()) > 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// System side: a run sends its owner's image. No scope; never for a caller of the API.
+// ---------------------------------------------------------------------------------------------
+
+/** The bytes of image `id` whoever owns it, for a send (never for a caller). */
+export async function findAnyImageContent(db: Knex, id: string): Promise<ImageContent | undefined> {
+  const row: ContentRow | undefined = await db('images').where({ id }).first('data', 'mime_type', 'sha256');
+  return row && mapContent(row);
 }

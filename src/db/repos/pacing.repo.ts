@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { defaultPacingLimits, reserveSend, type PacingLimits, type PacingState } from '../../domain/pacing';
 import type { Platform } from '../../platforms/types';
+import { ownedBy, type Scope } from './scope';
 
 interface PacingRow {
   min_gap_ms: number;
@@ -70,10 +71,12 @@ export async function getPacing(db: Knex, accountId: string): Promise<Pacing | u
   return row && mapPacing(row);
 }
 
-export async function updatePacingLimits(db: Knex, accountId: string, limits: PacingLimits): Promise<Pacing | undefined> {
+/** Changes the send budget of account `accountId` if `scope` may see the account; undefined when it may not. */
+export async function updatePacingLimits(db: Knex, scope: Scope, accountId: string, limits: PacingLimits): Promise<Pacing | undefined> {
   await ensurePacing(db, accountId);
   const [row]: PacingRow[] = await db('account_pacing')
     .where({ account_id: accountId })
+    .whereIn('account_id', ownedBy(db('accounts').select('id').where({ id: accountId }), scope))
     .update({ min_gap_ms: limits.minGapMs, jitter_ms: limits.jitterMs, per_minute: limits.perMinute, per_day: limits.perDay })
     .returning('*');
   return row && mapPacing(row);

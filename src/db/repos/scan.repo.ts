@@ -73,10 +73,9 @@ export async function insertScanJob(
   return mapJob(row!);
 }
 
-/** The job, if `scope` (when given) may see it. */
-export async function findScanJob<P = unknown>(db: Knex, id: string, scope?: Scope): Promise<ScanJob<P> | undefined> {
-  const query = db('scan_jobs').where({ id }).first();
-  const row: ScanJobRow | undefined = await (scope ? ownedBy(query, scope) : query);
+/** The job, if `scope` may see it. */
+export async function findScanJob<P = unknown>(db: Knex, id: string, scope: Scope): Promise<ScanJob<P> | undefined> {
+  const row: ScanJobRow | undefined = await ownedBy(db('scan_jobs').where({ id }).first(), scope);
   return row && mapJob<P>(row);
 }
 

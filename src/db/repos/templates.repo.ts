@@ -38,9 +38,9 @@ export async function insertTemplate(
   return mapTemplate(row!);
 }
 
-/** The caller's own templates, oldest first. */
-export async function listTemplates(db: Knex, userId: string): Promise<Template[]> {
-  const rows = await db<TemplateRow>('templates').where({ user_id: userId }).orderBy('created_at').orderBy('id');
+/** The scope's user's own templates, oldest first (an admin's too: templates are never shared). */
+export async function listTemplates(db: Knex, scope: Scope): Promise<Template[]> {
+  const rows = await db<TemplateRow>('templates').where({ user_id: scope.userId }).orderBy('created_at').orderBy('id');
   return rows.map(mapTemplate);
 }
 
@@ -49,14 +49,23 @@ export async function findTemplate(db: Knex, id: string, scope: Scope): Promise<
   return row && mapTemplate(row);
 }
 
-export async function updateTemplate(db: Knex, id: string, change: { name?: string; content?: string }): Promise<Template> {
-  const [row]: TemplateRow[] = await db('templates')
-    .where({ id })
+/** Changes template `id` if `scope` owns it; undefined when it does not (nothing changed). */
+export async function updateTemplate(
+  db: Knex,
+  scope: Scope,
+  id: string,
+  change: { name?: string; content?: string },
+): Promise<Template | undefined> {
+  const [row]: TemplateRow[] = await ownedBy(db('templates').where({ id }), scope)
     .update({ ...change, updated_at: db.fn.now() })
     .returning('*');
-  return mapTemplate(row!);
+  return row && mapTemplate(row);
 }
 
-export async function deleteTemplate(db: Knex, id: string): Promise<void> {
-  await db('templates').where({ id }).delete();
+/**
+ * Deletes template `id` if `scope` owns it; false when it does not. A template a broadcast uses
+ * makes the database refuse (see isStillReferenced).
+ */
+export async function deleteTemplate(db: Knex, scope: Scope, id: string): Promise<boolean> {
+  return (await ownedBy(db('templates').where({ id }), scope).delete()) > 0;
 }
