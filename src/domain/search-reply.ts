@@ -1,4 +1,4 @@
-import type { MessageInfo, Platform } from '../platforms/types';
+import type { MessageInfo, Platform } from './platform-port';
 
 /** Longest excerpt of a matched message kept in the reply ledger and shown in `details`. */
 export const MATCHED_TEXT_MAX = 500;
