@@ -3,6 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createSessionActivities, type DeliveryBatchResult } from '../../src/activities/session.activities';
 import * as broadcasts from '../../src/db/repos/broadcasts.repo';
+import { PgSandboxStore } from '../../src/db/repos/sandbox.repo';
 import { SandboxDriver } from '../../src/platforms/sandbox/sandbox-driver';
 import { SessionPool } from '../../src/platforms/session-pool';
 import { newSandboxAccount, newUser } from '../support/http';
@@ -21,7 +22,7 @@ describe('delivery ledger (deliverMessage activity)', () => {
     userId = user.id;
     accountId = await newSandboxAccount(user.api);
     pool = new SessionPool({
-      drivers: { sandbox: new SandboxDriver(stack.db) },
+      drivers: { sandbox: new SandboxDriver(new PgSandboxStore(stack.db)) },
       loadAccount: async (id) => ({ id, platform: 'telegram', phone: null, sandbox: true }),
       onInbound: () => {},
       logger: pino({ level: 'silent' }),

@@ -7,9 +7,9 @@ import { enqueueWorkflowStart } from '../../db/repos/temporal-outbox.repo';
 import { MAX_CAPTION_LENGTH } from '../../domain/limits';
 import { broadcastSchedule } from '../../domain/schedule-spec';
 import { accountTaskQueue } from '../../domain/sharding';
-import { isWellFormedTargetKey, TARGET_KEY_FORMS } from '../../domain/target-keys';
+import { canonicalTargetKeys } from '../../domain/target-keys';
 import { BadRequestError, NotFoundError } from '../../errors';
-import type { Platform } from '../../platforms/types';
+import type { Platform } from '../../domain/platform-port';
 import type { DryRunInput, DryRunResult } from '../../activities/session.activities';
 import {
   BROADCAST_DRY_RUN_WORKFLOW,
@@ -71,7 +71,7 @@ export function broadcastRoutes(deps: ApiDeps) {
     (await outbox.carryOut(sync)) ? ((await nextRunAt(temporal, broadcastId))?.toISOString() ?? null) : null;
 
   const dryRun = async (
-    body: CreateBroadcast,
+    targetKeys: string[],
     account: Account,
     content: { message: string; fromTemplate: boolean },
     image: LoadedImage | null,
@@ -79,7 +79,7 @@ export function broadcastRoutes(deps: ApiDeps) {
     const input: DryRunInput & { sessionTaskQueue: string } = {
       accountId: account.id,
       accountName: account.name,
-      targetKeys: body.target_keys,
+      targetKeys,
       ...content,
       sessionTaskQueue: accountTaskQueue(account.id, config.sessionShards),
     };
@@ -114,7 +114,7 @@ export function broadcastRoutes(deps: ApiDeps) {
     if (error) throw new BadRequestError(error);
     // Fetched or read only once everything cheaper to check holds.
     const image = imageSource && (await loadImage(deps, caller, imageSource, IMAGE_FIELDS));
-    if (body.dry_run) return dryRun(body, checked.account, checked.content, image);
+    if (body.dry_run) return dryRun(checked.targetKeys, checked.account, checked.content, image);
 
     const row: Omit<broadcasts.NewBroadcast, 'imageId'> = {
       userId: caller.user.id,
@@ -124,7 +124,7 @@ export function broadcastRoutes(deps: ApiDeps) {
       scheduleType: body.schedule_type,
       message: body.message ?? null,
       templateId: body.template_id ?? null,
-      targetKeys: body.target_keys,
+      targetKeys: checked.targetKeys,
       intervalMinutes: body.schedule_type === 'interval' ? body.interval_minutes! : null,
       dailyTime: body.schedule_type === 'daily' ? body.daily_time! : null,
       timezone: body.schedule_type === 'daily' ? (body.timezone ?? 'UTC') : null,
@@ -247,13 +247,13 @@ export function broadcastRoutes(deps: ApiDeps) {
         if (!withImage && next.message === null && next.templateId === null) {
           throw new BadRequestError('give exactly one of message or template_id, or an image');
         }
-        await checkBroadcast(db, caller, { ...next, accountId: broadcast.accountId, platform: broadcast.platform, withImage });
+        const { targetKeys } = await checkBroadcast(db, caller, { ...next, accountId: broadcast.accountId, platform: broadcast.platform, withImage });
         const { schedule, error } = broadcastSchedule({ scheduleType: broadcast.scheduleType, ...next });
         if (error) throw new BadRequestError(error);
         const image = imageSource && (await loadImage(deps, caller, imageSource, IMAGE_FIELDS));
         const { updated, sync } = await db.transaction(async (trx) => {
           const imageId = image === undefined ? undefined : await imageIdOf(trx, caller, image);
-          const changed = await broadcasts.updateBroadcast(trx, broadcast.id, { ...next, imageId, name: body.name, enabled: body.enabled });
+          const changed = await broadcasts.updateBroadcast(trx, broadcast.id, { ...next, targetKeys, imageId, name: body.name, enabled: body.enabled });
           return { updated: changed, sync: schedule ? await requestScheduleSync(trx, outbox.namespace, changed.id) : undefined };
         });
         const nextRun = sync === undefined ? null : await syncSchedule(sync, updated.id);
@@ -300,14 +300,15 @@ export function broadcastRoutes(deps: ApiDeps) {
 
 /**
  * Checks what the schemas cannot: the account is the caller's and connected, the platform matches
- * it, the template is the caller's, every target has the account's platform's form, and a text
- * sent with an image fits a caption.
+ * it, the template is the caller's, every target has the account's platform's form and names a
+ * chat no other target names, and a text sent with an image fits a caption. Answers the targets'
+ * canonical keys, which are what is stored and sent to.
  */
 async function checkBroadcast(
   db: Knex,
   caller: Caller,
   b: { accountId: string; platform: string; templateId: string | null; message: string | null; targetKeys: string[]; withImage: boolean },
-): Promise<{ account: Account; content: { message: string; fromTemplate: boolean } }> {
+): Promise<{ account: Account; content: { message: string; fromTemplate: boolean }; targetKeys: string[] }> {
   const account = await ownConnectedAccount(db, b.accountId, caller);
   if (b.platform !== 'auto' && b.platform !== account.platform) {
     throw new BadRequestError(`platform ${b.platform} does not match the account's platform ${account.platform}`);
@@ -326,13 +327,9 @@ async function checkBroadcast(
         : `message: at most ${MAX_CAPTION_LENGTH} characters with an image (it is the image's caption)`,
     );
   }
-  const malformed = b.targetKeys.filter((k) => !isWellFormedTargetKey(account.platform, k));
-  if (malformed.length > 0) {
-    throw new BadRequestError(
-      `target_keys: not ${account.platform} targets: ${malformed.join(', ')} (expected ${TARGET_KEY_FORMS[account.platform]})`,
-    );
-  }
-  return { account, content };
+  const targets = canonicalTargetKeys(account.platform, b.targetKeys);
+  if (!targets.ok) throw new BadRequestError(targets.error);
+  return { account, content, targetKeys: targets.keys };
 }
 
 function presentBroadcast(b: broadcasts.Broadcast) {
