@@ -100,6 +100,21 @@ describe('target keys: one identity per chat', () => {
       assert.deepEqual(filtered.body.items.map((i: any) => [i.chat_key, i.text]), [[seeded.key, 'via a link']]);
     });
 
+    it('reads forbidden keys of the sandbox faults in any spelling', async () => {
+      const faults = await api.put(`/api/v1/accounts/${accountId}/sandbox/faults`, { forbidden_keys: ['https://t.me/Channel2'] });
+      assert.equal(faults.status, 200, JSON.stringify(faults.body));
+      assert.deepEqual(faults.body.faults.forbidden_keys, ['@channel2']);
+      try {
+        const created = await api.post('/api/v1/broadcast', { account_id: accountId, target_keys: ['channel2', '@channel1'], message: 'one forbidden' });
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        const broadcast = await finishedBroadcast(api, created.body.schedule_id);
+        assert.deepEqual(broadcast.last_run.results.map((r: any) => [r.target_key, r.status]), [['@channel2', 'failed'], ['@channel1', 'sent']]);
+      } finally {
+        await api.put(`/api/v1/accounts/${accountId}/sandbox/faults`, { forbidden_keys: [] });
+      }
+      assertRefused(await api.put(`/api/v1/accounts/${accountId}/sandbox/faults`, { forbidden_keys: ['no such key!'] }), /forbidden_keys: not a telegram chat key/);
+    });
+
     it('accepts any spelling of a chat as an injected event’s chat_key', async () => {
       const reply = await api.post(`/api/v1/accounts/${accountId}/sandbox/inbound`, {
         type: 'message',

@@ -131,7 +131,7 @@ export function sandboxRoutes({ db }: ApiDeps) {
         const faults = await sandbox.updateFaults(db, account.id, {
           floodWaitSeconds: body.flood_wait_seconds,
           floodWaitSends,
-          forbiddenKeys: body.forbidden_keys,
+          forbiddenKeys: body.forbidden_keys?.map((key) => chatKeyOf(account, key, 'forbidden_keys')),
           disconnect: body.disconnect,
           peerFlood: body.peer_flood,
         });
@@ -149,9 +149,9 @@ export function sandboxRoutes({ db }: ApiDeps) {
   ];
 }
 
-/** The canonical key of a `chat_key` the caller gave, in the grammar of the account's platform. */
-function chatKeyOf(account: Account, given: string): string {
+/** The canonical key of a chat key the caller gave in `field`, in the grammar of the account's platform. */
+function chatKeyOf(account: Account, given: string, field = 'chat_key'): string {
   const key = canonicalTargetKeyOrNull(account.platform, given);
-  if (key === null) throw new BadRequestError(`chat_key: not a ${account.platform} chat key: ${given} (expected ${TARGET_KEY_FORMS[account.platform]})`);
+  if (key === null) throw new BadRequestError(`${field}: not a ${account.platform} chat key: ${given} (expected ${TARGET_KEY_FORMS[account.platform]})`);
   return key;
 }
