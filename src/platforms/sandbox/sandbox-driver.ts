@@ -102,7 +102,7 @@ class SandboxSession implements PlatformSession {
     if (!sender && this.account.platform === 'whatsapp' && key.endsWith('@s.whatsapp.net')) {
       throw new PlatformError('not_found', `+${key.slice(0, key.indexOf('@'))} is not on WhatsApp`);
     }
-    if (!sender) throw new PlatformError('not_found', `target ${key} not found`);
+    if (!sender) throw new PlatformError('not_found', `target ${target} not found`);
     return {
       key: privateChatKey(this.account.platform, sender),
       id: sender.id,
