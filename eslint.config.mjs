@@ -16,6 +16,35 @@ const workflowRestrictions = {
   ),
 };
 
+/** Source folders (DESIGN.md §2 layers) and the top-level modules of src. */
+const LAYERS = ['api', 'services', 'domain', 'db', 'temporal', 'workflows', 'activities', 'worker', 'platforms', 'runtime'];
+const ROOT_MODULES = ['cli', 'config', 'errors', 'logger', 'service-process'];
+
+/**
+ * A pattern matching relative imports of a src folder from anywhere in src (`../db/knex`,
+ * `../../platforms/types`, `./api/app`); package names (`@temporalio/worker`) never match.
+ */
+const layer = (name, except = '') => `^(\\.{1,2}/)+${name}(/${except}|$)`;
+
+/** Imports of `forbidden` layers refused, with `rule` (DESIGN.md §2) as the message; importing the API never allowed. */
+function layerRule(rule, forbidden, extra = []) {
+  return {
+    patterns: [
+      { regex: layer('api'), message: 'Nothing imports the API layer.' },
+      ...forbidden
+        .filter((name) => name !== 'api')
+        .map((name) => ({ regex: layer(name), message: `${rule} (DESIGN.md §2).` })),
+      ...extra,
+    ],
+  };
+}
+
+/** api and services may use workflows' shared definitions (names, message and input types), never workflow code. */
+const workflowsBeyondShared = {
+  regex: layer('workflows', '(?!(?:[\\w-]+\\.)?shared$)'),
+  message: "Only workflows' shared definitions (workflows/shared, workflows/*.shared) may be imported here, never workflow code.",
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.autohub/**', 'coverage/**'] },
   js.configs.recommended,
@@ -34,15 +63,97 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }],
     },
   },
+  // Import directions, DESIGN.md §2, one block per folder. Composition roots (cli, runtime) wire everything in.
   {
-    // Composition roots (cli, runtime) wire the API in; workflows have their own stricter rule above.
-    files: ['src/**/*.ts'],
-    ignores: ['src/api/**', 'src/workflows/**', 'src/runtime/**', 'src/cli.ts'],
+    files: ['src/api/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/api', '**/api/**', '../api/*'], message: 'Nothing imports the API layer.' }] },
+        {
+          patterns: [
+            ...['worker', 'activities', 'platforms', 'runtime'].map((name) => ({
+              regex: layer(name),
+              message: 'The API imports only services, domain, db, the Temporal client and workflows/shared (DESIGN.md §2).',
+            })),
+            workflowsBeyondShared,
+          ],
+        },
       ],
     },
+  },
+  {
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        layerRule('Services import only domain, db and the Temporal client', ['worker', 'activities', 'platforms', 'runtime'], [
+          workflowsBeyondShared,
+        ]),
+      ],
+    },
+  },
+  {
+    files: ['src/worker/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', layerRule('The worker imports workflows, activities, platforms and what they need, not the roles above it', ['runtime'])] },
+  },
+  {
+    files: ['src/activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        layerRule('Activities import only services, domain, db and platforms', ['worker', 'runtime'], [workflowsBeyondShared]),
+      ],
+    },
+  },
+  {
+    files: ['src/platforms/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        layerRule('Platforms import only domain (the port); their stores are injected', [
+          'services',
+          'db',
+          'temporal',
+          'workflows',
+          'activities',
+          'worker',
+          'runtime',
+        ]),
+      ],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        layerRule(
+          'Domain modules import only domain: they are pure',
+          LAYERS.filter((name) => name !== 'domain'),
+          ROOT_MODULES.map((name) => ({ regex: `^\\.\\./${name}$`, message: 'Domain modules import only domain: they are pure.' })),
+        ),
+      ],
+    },
+  },
+  {
+    files: ['src/db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        layerRule("Data access imports only domain and the platforms' store interfaces", [
+          'services',
+          'temporal',
+          'workflows',
+          'activities',
+          'worker',
+          'runtime',
+        ]),
+      ],
+    },
+  },
+  {
+    files: ['src/temporal/**/*.ts', 'src/*.ts'],
+    ignores: ['src/cli.ts'],
+    rules: { 'no-restricted-imports': ['error', layerRule('Nothing imports the API layer', [])] },
   },
 );

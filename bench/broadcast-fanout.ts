@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { PgSandboxStore } from '../src/db/repos/sandbox.repo';
 import { SandboxDriver } from '../src/platforms/sandbox/sandbox-driver';
 import { newSandboxAccount, newUser, type Client } from '../test/support/http';
 import { getStack, stopStack } from '../test/support/stack';
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   // The same sends in a plain loop straight through the sandbox driver.
   const loopAccount = await newSandboxAccount(api);
   const loopTargets = (await api.get(`/api/v1/groups?account_id=${loopAccount}`)).body.groups.map((c: { key: string }) => c.key);
-  const session = await new SandboxDriver(stack.db).connect({ id: loopAccount, platform: 'telegram', phone: null });
+  const session = await new SandboxDriver(new PgSandboxStore(stack.db)).connect({ id: loopAccount, platform: 'telegram', phone: null });
   const loopStart = Date.now();
   for (let i = 0; i < LOOP_SENDS; i++) {
     await session.sendMessage({ targetKey: loopTargets[i % loopTargets.length], text: 'loop', clientMessageId: randomUUID() });

@@ -25,7 +25,7 @@ import {
 } from '../db/repos/sessions.repo';
 import type { SessionPool } from '../platforms/session-pool';
 import type { TelegramLogin, TelegramLogins, LoginState as TelegramLoginState } from '../platforms/telegram';
-import { PlatformError } from '../platforms/types';
+import { PlatformError } from '../domain/platform-port';
 import type { WhatsAppConnectionState, WhatsAppDriver } from '../platforms/whatsapp';
 import {
   LoginFailureTypes,

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { deletePhotoUpload, findPhotoUpload } from '../db/repos/profile-photos.repo';
 import type { SessionPool } from '../platforms/session-pool';
-import type { PlatformSession, Profile } from '../platforms/types';
+import type { PlatformSession, Profile } from '../domain/platform-port';
 import type { ProfileData, ProfileOperation } from '../workflows/profile.shared';
 import { FailureTypes } from '../workflows/shared';
 import { rethrowPlatformFailure } from './send-failures';

@@ -11,7 +11,7 @@ import { filterChatsByActivity, selectChatsToSearch } from '../domain/scan-filte
 import { chatScanView, foundMessagesView } from '../domain/scan-results';
 import { messageKey, pickReplyCandidates } from '../domain/search-reply';
 import type { SessionPool } from '../platforms/session-pool';
-import { isPlatformError, PlatformError, type MessageInfo, type MessageSearch, type PlatformSession } from '../platforms/types';
+import { isPlatformError, PlatformError, type MessageInfo, type MessageSearch, type PlatformSession } from '../domain/platform-port';
 import { enqueueSearchReplies } from '../services/search-replies';
 import type { ChatScanParams, MessageScanParams, ScanJobInput, SearchReplyParams } from '../workflows/scan.shared';
 import { FailureTypes } from '../workflows/shared';

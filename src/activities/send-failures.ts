@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { updateAccountStatus } from '../db/repos/accounts.repo';
 import { recordAccountEvent } from '../db/repos/events.repo';
 import { isUsernameTaken } from '../platforms/telegram/errors';
-import { isPlatformError, PERMANENT_TARGET_ERRORS, PlatformError } from '../platforms/types';
+import { isPlatformError, PERMANENT_TARGET_ERRORS, PlatformError } from '../domain/platform-port';
 import { FailureTypes } from '../workflows/shared';
 
 /**

@@ -10,7 +10,7 @@ import { pauseSends, reserveSlot } from '../db/repos/pacing.repo';
 import * as ledger from '../db/repos/send-runs.repo';
 import { renderTemplate, timeValues, usesTargetVariables } from '../domain/templates';
 import type { SessionPool } from '../platforms/session-pool';
-import { isPlatformError, type OutgoingMedia, type ResolvedTarget } from '../platforms/types';
+import { isPlatformError, type OutgoingMedia, type ResolvedTarget } from '../domain/platform-port';
 import { FailureTypes } from '../workflows/shared';
 import { assertAccountMaySend, failsTargetOnly, rethrowPlatformFailure } from './send-failures';
 import { waitForSlot, type PacedSendDeps } from './send-pacing';

@@ -2,9 +2,10 @@ import type { Knex } from 'knex';
 import { getPacing } from '../db/repos/pacing.repo';
 import { estimateDurationMs } from '../domain/pacing';
 import type { SessionPool } from '../platforms/session-pool';
-import { PlatformError } from '../platforms/types';
+import { PlatformError } from '../domain/platform-port';
 import { createSendActivities, messageFor } from './send.activities';
 import type { PacedSendDeps } from './send-pacing';
+import type { DryRunInput, DryRunResult, DryRunTarget } from '../workflows/shared';
 
 export interface SessionActivityDeps extends PacedSendDeps {
   db: Knex;
@@ -45,32 +46,6 @@ export function createSessionActivities(deps: SessionActivityDeps) {
       });
     },
   };
-}
-
-/** A broadcast to inspect without sending. */
-export interface DryRunInput {
-  accountId: string;
-  accountName: string;
-  targetKeys: string[];
-  message: string;
-  fromTemplate: boolean;
-}
-
-/** One target of a dry run, as the API answers it. */
-export interface DryRunTarget {
-  target_key: string;
-  resolves: boolean;
-  writable: boolean;
-  type: string | null;
-  title: string | null;
-  members: number | null;
-  message: string | null;
-  error?: string;
-}
-
-export interface DryRunResult {
-  targets: DryRunTarget[];
-  estimated_duration_seconds: number;
 }
 
 export type SessionActivities = ReturnType<typeof createSessionActivities>;

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { generateSandboxWorld } from '../domain/sandbox-world';
-import type { Platform } from '../platforms/types';
+import type { Platform } from '../domain/platform-port';
 import { Channels, notify } from './notifications';
 import { insertAccount, type Account } from './repos/accounts.repo';
 import { upsertChats } from './repos/chats.repo';

@@ -1,6 +1,8 @@
 /** The ways each platform logs a real account in, and what each way needs. */
-import type { Platform } from '../platforms/types';
-import type { LoginMethod } from '../workflows/account-login.shared';
+import type { Platform } from './platform-port';
+
+/** How a real account logs in: a phone code (Telegram), a QR code, or a pairing code (WhatsApp). */
+export type LoginMethod = 'phone' | 'qr' | 'pairing_code';
 
 /** The login methods of each platform; the first is the default. */
 const METHODS_OF: Record<Platform, readonly LoginMethod[]> = {

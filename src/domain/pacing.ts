@@ -1,4 +1,4 @@
-import type { Platform } from '../platforms/types';
+import type { Platform } from './platform-port';
 
 /** An account's send budget; 0 means "no limit" for the caps and "none" for gap and jitter. */
 export interface PacingLimits {

@@ -1,4 +1,4 @@
-import type { ChatType, Platform } from '../platforms/types';
+import type { ChatType, Platform } from './platform-port';
 import { SeededRandom } from './random';
 
 /** A chat of a sandbox account's simulated world. */

@@ -1,4 +1,4 @@
-import type { ChatInfo, ChatType } from '../platforms/types';
+import type { ChatInfo, ChatType } from './platform-port';
 
 /** What a scan may be limited to, as the API names it. */
 export const TARGET_TYPES = ['groups', 'channels', 'contacts', 'all'] as const;

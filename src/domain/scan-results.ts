@@ -1,4 +1,4 @@
-import type { ChatInfo, MessageInfo } from '../platforms/types';
+import type { ChatInfo, MessageInfo } from './platform-port';
 import { platformIdValue } from './scan-filters';
 
 /** A group or channel as scan results show it. */

@@ -1,4 +1,5 @@
-import type { MessageInfo, Platform } from '../platforms/types';
+import type { MessageInfo, Platform } from './platform-port';
+import { canonicalTargetKeyOrNull } from './target-keys';
 
 /** Longest excerpt of a matched message kept in the reply ledger and shown in `details`. */
 export const MATCHED_TEXT_MAX = 500;
@@ -24,10 +25,12 @@ export function matchKeyword(text: string, keywords: string[]): string | undefin
 
 /**
  * The chat key of a private chat with a message's author: `@username` when a Telegram user has
- * one, else the user id (on WhatsApp the id is the user's JID).
+ * one, else the user id (on WhatsApp the id is the user's JID). Canonical (see
+ * `canonicalTargetKey`) whenever it is a well-formed key, so one user is one target in the ledger.
  */
 export function privateChatKey(platform: Platform, author: { id: string; username: string | null }): string {
-  return platform === 'telegram' && author.username ? `@${author.username}` : author.id;
+  const key = platform === 'telegram' && author.username ? `@${author.username}` : author.id;
+  return canonicalTargetKeyOrNull(platform, key) ?? key;
 }
 
 /** A user to reply to privately, and the message that made them one. */

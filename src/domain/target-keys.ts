@@ -1,27 +1,64 @@
-import type { Platform } from '../platforms/types';
-
-const TELEGRAM_KEY = [
-  /^@?[A-Za-z][A-Za-z0-9_]{3,31}$/, // a public username, with or without @
-  /^-?\d{1,20}$/, // a user, chat or -100… channel id
-  /^(https?:\/\/)?t\.me\/[A-Za-z][A-Za-z0-9_]{3,31}$/, // a public link
-];
-
-const WHATSAPP_KEY = [
-  /^\d{5,20}(-\d{5,20})?@g\.us$/, // a group
-  /^\d{5,20}@s\.whatsapp\.net$/, // a person by phone
-  /^\d{5,20}@lid$/, // a person by linked id
-  /^\d{5,20}@newsletter$/, // a channel
-  /^\+[1-9][\d\s-]{5,20}$/, // a phone number in international format
-];
-
-/** True when `key` has the form of a target on `platform`; whether it exists is the platform's call. */
-export function isWellFormedTargetKey(platform: Platform, key: string): boolean {
-  const patterns = platform === 'telegram' ? TELEGRAM_KEY : WHATSAPP_KEY;
-  return patterns.some((p) => p.test(key));
-}
+/**
+ * The one target-key grammar: every key the API, the drivers or the sandbox accept goes through
+ * here, so two spellings of one chat (`@channel1`, `t.me/Channel1`) become one identity before
+ * they reach the delivery ledger. The per-platform parsers are in `telegram-target-keys` and
+ * `whatsapp-target-keys`.
+ */
+import { isPlatformError, type Platform } from './platform-port';
+import { parseTelegramTarget } from './telegram-target-keys';
+import { parseWhatsAppTarget } from './whatsapp-target-keys';
 
 /** An example of each accepted form, for error messages. */
 export const TARGET_KEY_FORMS: Record<Platform, string> = {
-  telegram: '@username, t.me/username, or a numeric id such as -1001234567890',
-  whatsapp: 'a group JID (…@g.us), a person JID (…@s.whatsapp.net or …@lid), a channel (…@newsletter) or +E.164 phone number',
+  telegram: '@username, username, t.me/username, or a numeric id such as -1001234567890',
+  whatsapp:
+    'a group JID (…@g.us), a person JID (…@s.whatsapp.net or …@lid), a channel (…@newsletter) or a phone number with country code (+4915123456789)',
 };
+
+/**
+ * The canonical key of `raw` on `platform`: `@` and the lower-cased username or the marked id on
+ * Telegram, the JID on WhatsApp.
+ *
+ * @throws PlatformError `invalid` when `raw` is no target key of `platform`.
+ */
+export function canonicalTargetKey(platform: Platform, raw: string): string {
+  return platform === 'telegram' ? parseTelegramTarget(raw).key : parseWhatsAppTarget(raw).jid;
+}
+
+/** The canonical key of `raw` on `platform`, or null when it is none of the platform's forms. */
+export function canonicalTargetKeyOrNull(platform: Platform, raw: string): string | null {
+  try {
+    return canonicalTargetKey(platform, raw);
+  } catch (err) {
+    if (isPlatformError(err, 'invalid')) return null;
+    throw err;
+  }
+}
+
+/** The outcome of {@link canonicalTargetKeys}: the keys' canonical forms in order, or why they are refused. */
+export type CanonicalTargetKeys = { ok: true; keys: string[] } | { ok: false; error: string };
+
+/**
+ * Canonicalises the target keys of one request. Refused: keys that are not targets of `platform`
+ * (all listed), and keys naming the same chat (each such spelling named as given, so the caller
+ * sees which). `field` prefixes the error, as the API names the field at fault.
+ */
+export function canonicalTargetKeys(platform: Platform, keys: readonly string[], field = 'target_keys'): CanonicalTargetKeys {
+  const canonical = keys.map((key) => canonicalTargetKeyOrNull(platform, key));
+  const malformed = keys.filter((_, i) => canonical[i] === null);
+  if (malformed.length > 0) {
+    return { ok: false, error: `${field}: not ${platform} targets: ${malformed.join(', ')} (expected ${TARGET_KEY_FORMS[platform]})` };
+  }
+  const spellings = new Map<string, string[]>();
+  keys.forEach((key, i) => spellings.set(canonical[i]!, [...(spellings.get(canonical[i]!) ?? []), key]));
+  const repeated = [...spellings.values()].filter((given) => given.length > 1);
+  if (repeated.length > 0) {
+    return { ok: false, error: `${field}: ${repeated.map(sameChat).join('; ')}` };
+  }
+  return { ok: true, keys: canonical as string[] };
+}
+
+function sameChat(given: string[]): string {
+  const quoted = given.map((key) => JSON.stringify(key));
+  return `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} name the same chat`;
+}

@@ -5,7 +5,7 @@ import {
   type PlatformDriver,
   type PlatformSession,
   type SessionAccount,
-} from './types';
+} from '../domain/platform-port';
 
 /** An account as the pool needs it to pick a driver and open a session. */
 export interface PoolAccount extends SessionAccount {

@@ -16,7 +16,7 @@ import type { SecretBox } from '../db/secret-box';
 import { loginMethodOf, loginProblem } from '../domain/login-methods';
 import { accountTaskQueue } from '../domain/sharding';
 import { BadRequestError, NotFoundError, TooManyRequestsError } from '../errors';
-import type { Platform } from '../platforms/types';
+import type { Platform } from '../domain/platform-port';
 import { searchAttributesFor } from '../temporal/search-attributes';
 import {
   ACCOUNT_LOGIN_WORKFLOW,

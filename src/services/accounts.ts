@@ -17,7 +17,7 @@ import type { SecretBox } from '../db/secret-box';
 import { createSandboxAccount } from '../db/sandbox-accounts';
 import { isId } from '../domain/ids';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors';
-import type { Platform } from '../platforms/types';
+import type { Platform } from '../domain/platform-port';
 import type { LoginMethod } from '../workflows/account-login.shared';
 import { createRealAccount, logOutAccount, type AccountWithLogin } from './account-login';
 import { requestBroadcastRemoval } from './broadcast-schedules';

@@ -8,7 +8,7 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import type { DryRunInput, DryRunResult } from '../activities/session.activities';
+import type { DryRunInput, DryRunResult } from '../workflows/shared';
 import type { Config } from '../config';
 import type { Account } from '../db/repos/accounts.repo';
 import * as broadcasts from '../db/repos/broadcasts.repo';
@@ -19,9 +19,9 @@ import { isId } from '../domain/ids';
 import { MAX_CAPTION_LENGTH, type SCHEDULE_TYPES } from '../domain/limits';
 import { broadcastSchedule } from '../domain/schedule-spec';
 import { accountTaskQueue } from '../domain/sharding';
-import { isWellFormedTargetKey, TARGET_KEY_FORMS } from '../domain/target-keys';
+import { canonicalTargetKeys } from '../domain/target-keys';
 import { BadRequestError, NotFoundError } from '../errors';
-import type { Platform } from '../platforms/types';
+import type { Platform } from '../domain/platform-port';
 import { searchAttributesFor, storedSearchAttributes } from '../temporal/search-attributes';
 import {
   BROADCAST_DRY_RUN_WORKFLOW,
@@ -129,7 +129,7 @@ export async function createBroadcast(
   // Fetched or read only once everything cheaper to check holds.
   const image = imageSource && (await loadImage(imageSource));
   if (request.dry_run) {
-    const result = await dryRun(deps, request.target_keys, checked.account, checked.content);
+    const result = await dryRun(deps, checked.targetKeys, checked.account, checked.content);
     return { dryRun: true, platform: checked.account.platform, image, result };
   }
 
@@ -141,7 +141,7 @@ export async function createBroadcast(
     scheduleType: request.schedule_type,
     message: request.message ?? null,
     templateId: request.template_id ?? null,
-    targetKeys: request.target_keys,
+    targetKeys: checked.targetKeys,
     intervalMinutes: request.schedule_type === 'interval' ? request.interval_minutes! : null,
     dailyTime: request.schedule_type === 'daily' ? request.daily_time! : null,
     timezone: request.schedule_type === 'daily' ? (request.timezone ?? 'UTC') : null,
@@ -231,13 +231,13 @@ export async function patchBroadcast(
   if (!withImage && next.message === null && next.templateId === null) {
     throw new BadRequestError('give exactly one of message or template_id, or an image');
   }
-  await checkBroadcast(db, scope, { ...next, accountId: broadcast.accountId, platform: broadcast.platform, withImage });
+  const { targetKeys } = await checkBroadcast(db, scope, { ...next, accountId: broadcast.accountId, platform: broadcast.platform, withImage });
   const { schedule, error } = broadcastSchedule({ scheduleType: broadcast.scheduleType, ...next });
   if (error) throw new BadRequestError(error);
   const image = imageSource && (await loadImage(imageSource));
   const { updated, sync } = await db.transaction(async (trx) => {
     const imageId = image === undefined ? undefined : await imageIdOf(trx, scope, image);
-    const changed = await broadcasts.updateBroadcast(trx, scope, broadcast.id, { ...next, imageId, name: change.name, enabled: change.enabled });
+    const changed = await broadcasts.updateBroadcast(trx, scope, broadcast.id, { ...next, targetKeys, imageId, name: change.name, enabled: change.enabled });
     if (!changed) throw new NotFoundError();
     return { updated: changed, sync: schedule ? await requestScheduleSync(trx, outbox.namespace, changed.id) : undefined };
   });
@@ -321,14 +321,15 @@ async function dryRun(
 
 /**
  * Checks what the schemas cannot: the account is the caller's and connected, the platform matches
- * it, the template is the caller's, every target has the account's platform's form, and a text
- * sent with an image fits a caption.
+ * it, the template is the caller's, every target has the account's platform's form and names a
+ * chat no other target names, and a text sent with an image fits a caption. Answers the targets'
+ * canonical keys, which are what is stored and sent to.
  */
 async function checkBroadcast(
   db: Knex,
   scope: Scope,
   b: { accountId: string; platform: string; templateId: string | null; message: string | null; targetKeys: string[]; withImage: boolean },
-): Promise<{ account: Account; content: { message: string; fromTemplate: boolean } }> {
+): Promise<{ account: Account; content: { message: string; fromTemplate: boolean }; targetKeys: string[] }> {
   const account = await ownConnectedAccount(db, scope, b.accountId);
   if (b.platform !== 'auto' && b.platform !== account.platform) {
     throw new BadRequestError(`platform ${b.platform} does not match the account's platform ${account.platform}`);
@@ -347,13 +348,9 @@ async function checkBroadcast(
         : `message: at most ${MAX_CAPTION_LENGTH} characters with an image (it is the image's caption)`,
     );
   }
-  const malformed = b.targetKeys.filter((k) => !isWellFormedTargetKey(account.platform, k));
-  if (malformed.length > 0) {
-    throw new BadRequestError(
-      `target_keys: not ${account.platform} targets: ${malformed.join(', ')} (expected ${TARGET_KEY_FORMS[account.platform]})`,
-    );
-  }
-  return { account, content };
+  const targets = canonicalTargetKeys(account.platform, b.targetKeys);
+  if (!targets.ok) throw new BadRequestError(targets.error);
+  return { account, content, targetKeys: targets.keys };
 }
 
 /** The image source a request names; undefined when it names none, null for `image_id: null` (removal). */

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { listAccounts } from '../db/repos/accounts.repo';
 import { countOwnBroadcasts, countOwnRunningRuns } from '../db/repos/broadcasts.repo';
 import type { Scope } from '../db/repos/scope';
-import { PLATFORMS, type Platform } from '../platforms/types';
+import { PLATFORMS, type Platform } from '../domain/platform-port';
 
 /** The scope's user's own accounts and automations, counted (an admin's too: a status is one's own). */
 export interface UserStatus {

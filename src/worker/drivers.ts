@@ -7,6 +7,7 @@ import { PgPeerCache } from '../db/repos/peer-cache.repo';
 import { recordSessionStatus } from '../db/repos/sessions.repo';
 import { PgAuthStateStore } from '../db/repos/whatsapp-auth.repo';
 import type { SecretBox } from '../db/secret-box';
+import { PgSandboxStore } from '../db/repos/sandbox.repo';
 import { SandboxDriver } from '../platforms/sandbox/sandbox-driver';
 import { TelegramDriver, TelegramLogins, type GramClientFactory } from '../platforms/telegram';
 import { WhatsAppDriver, type WhatsAppSocketFactory } from '../platforms/whatsapp';
@@ -65,7 +66,7 @@ export function createDrivers({ config, db, secrets, logger, factories = {} }: D
   });
   const telegramLogins = telegram && new TelegramLogins(telegram);
   return {
-    sandbox: config.sandbox ? new SandboxDriver(db) : undefined,
+    sandbox: config.sandbox ? new SandboxDriver(new PgSandboxStore(db)) : undefined,
     telegram: telegram && new TelegramDriver({ ...telegram, peerCache: new PgPeerCache(db) }),
     telegramLogins,
     whatsapp,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { recordAccountEvent } from '../db/repos/events.repo';
-import type { InboundEvent } from '../platforms/types';
+import type { InboundEvent } from '../domain/platform-port';
 
 const EVENT_TYPES = { message: 'inbound.message', join: 'member.joined', leave: 'member.left' } as const;
 

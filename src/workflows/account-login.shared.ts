@@ -3,12 +3,12 @@
  * their activities and the API's Temporal client. Importable from workflow code.
  */
 import { defineUpdate } from '@temporalio/workflow';
+import type { LoginMethod } from '../domain/login-methods';
 
 export const ACCOUNT_LOGIN_WORKFLOW = 'accountLoginWorkflow';
 export const ACCOUNT_LOGOUT_WORKFLOW = 'accountLogoutWorkflow';
 
-/** How an account logs in: Telegram by phone code or QR code, WhatsApp by QR code or pairing code. */
-export type LoginMethod = 'phone' | 'qr' | 'pairing_code';
+export type { LoginMethod };
 
 /** What a login workflow is started with. */
 export interface AccountLoginInput {

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { DryRunInput, DryRunResult, SessionActivities } from '../activities/session.activities';
+import type { SessionActivities } from '../activities/session.activities';
+import type { DryRunInput, DryRunResult } from './shared';
 import { BUG_ERROR_TYPES } from './shared';
 
 /** Inspects a broadcast on the account's session without sending anything. */

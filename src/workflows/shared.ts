@@ -91,3 +91,30 @@ export const PERMANENT_PLATFORM_FAILURES: readonly string[] = [
 ];
 
 export const BROADCAST_DRY_RUN_WORKFLOW = 'broadcastDryRunWorkflow';
+
+/** A broadcast to inspect without sending. */
+export interface DryRunInput {
+  accountId: string;
+  accountName: string;
+  targetKeys: string[];
+  message: string;
+  fromTemplate: boolean;
+}
+
+/** One target of a dry run, as the API answers it. */
+export interface DryRunTarget {
+  target_key: string;
+  resolves: boolean;
+  writable: boolean;
+  type: string | null;
+  title: string | null;
+  members: number | null;
+  message: string | null;
+  error?: string;
+}
+
+/** What a dry run answers: each target's reach and text, and how long sending would take. */
+export interface DryRunResult {
+  targets: DryRunTarget[];
+  estimated_duration_seconds: number;
+}

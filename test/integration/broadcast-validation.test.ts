@@ -37,7 +37,8 @@ describe('POST /api/v1/broadcast validation', () => {
   });
   it('rejects target_keys that are not strings', () => rejected({ ...valid(), target_keys: [42] }, 400, /target_keys\.0/));
   it('rejects an empty target key', () => rejected({ ...valid(), target_keys: ['  '] }, 400, /must not be empty/));
-  it('rejects repeated target keys', () => rejected({ ...valid(), target_keys: ['@channel1', '@channel1'] }, 400, /repeated targets: @channel1/));
+  it('rejects repeated target keys', () =>
+    rejected({ ...valid(), target_keys: ['@channel1', '@channel1'] }, 400, /target_keys: "@channel1" and "@channel1" name the same chat/));
   it('rejects target keys of the wrong form for the platform', async () => {
     await rejected({ ...valid(), target_keys: ['120363000000000000@g.us'] }, 400, /not telegram targets: 120363000000000000@g\.us/);
     await rejected({ account_id: waAccountId, target_keys: ['@channel1'], message: 'hi' }, 400, /not whatsapp targets: @channel1/);

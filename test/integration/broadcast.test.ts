@@ -126,7 +126,7 @@ describe('POST /api/v1/broadcast (schedule_type now)', () => {
     assert.equal(broadcast.last_run.sent, 2);
   });
 
-  it("sends to a WhatsApp contact by phone number, at the contact's JID; a number without WhatsApp fails", async () => {
+  it("sends to a WhatsApp contact by phone number, at the contact's JID (its key in the ledger); a number without WhatsApp fails", async () => {
     const waAccount = await newSandboxAccount(api, 'whatsapp');
     const contacts = await api.get(`/api/v1/groups?account_id=${waAccount}&type=contact`);
     const jid: string = contacts.body.groups[0].key;
@@ -136,8 +136,8 @@ describe('POST /api/v1/broadcast (schedule_type now)', () => {
     assert.deepEqual(
       broadcast.last_run.results.map((r: any) => [r.target_key, r.status, r.error]),
       [
-        [phone, 'sent', undefined],
-        ['+15550001111', 'failed', '+15550001111 is not on WhatsApp'],
+        [jid, 'sent', undefined],
+        ['15550001111@s.whatsapp.net', 'failed', '+15550001111 is not on WhatsApp'],
       ],
     );
     const sent = (await outboxItems(api, waAccount)).filter((i) => i.text === 'By number');

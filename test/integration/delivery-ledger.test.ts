@@ -5,6 +5,7 @@ import type { DeliveryBatchResult } from '../../src/activities/send.activities';
 import { createSessionActivities } from '../../src/activities/session.activities';
 import * as broadcasts from '../../src/db/repos/broadcasts.repo';
 import { findDelivery } from '../../src/db/repos/send-runs.repo';
+import { PgSandboxStore } from '../../src/db/repos/sandbox.repo';
 import { SandboxDriver } from '../../src/platforms/sandbox/sandbox-driver';
 import { SessionPool } from '../../src/platforms/session-pool';
 import { newSandboxAccount, newUser } from '../support/http';
@@ -23,7 +24,7 @@ describe('delivery ledger (deliverMessage activity)', () => {
     userId = user.id;
     accountId = await newSandboxAccount(user.api);
     pool = new SessionPool({
-      drivers: { sandbox: new SandboxDriver(stack.db) },
+      drivers: { sandbox: new SandboxDriver(new PgSandboxStore(stack.db)) },
       loadAccount: async (id) => ({ id, platform: 'telegram', phone: null, sandbox: true }),
       onInbound: () => {},
       logger: pino({ level: 'silent' }),

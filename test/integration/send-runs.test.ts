@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createSendActivities, type DeliveryBatchResult } from '../../src/activities/send.activities';
+import { PgSandboxStore } from '../../src/db/repos/sandbox.repo';
 import { listLedger } from '../../src/db/repos/send-runs.repo';
 import { SandboxDriver } from '../../src/platforms/sandbox/sandbox-driver';
 import { SessionPool } from '../../src/platforms/session-pool';
@@ -22,7 +23,7 @@ describe('enqueueSendRun (the one send path)', () => {
     userId = user.id;
     accountId = await newSandboxAccount(user.api);
     pool = new SessionPool({
-      drivers: { sandbox: new SandboxDriver(stack.db) },
+      drivers: { sandbox: new SandboxDriver(new PgSandboxStore(stack.db)) },
       loadAccount: async (id) => ({ id, platform: 'telegram', phone: null, sandbox: true }),
       onInbound: () => {},
       logger: pino({ level: 'silent' }),

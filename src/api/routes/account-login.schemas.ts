@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Platform } from '../../platforms/types';
+import type { Platform } from '../../domain/platform-port';
 import { loginMethodOf, loginProblem } from '../../domain/login-methods';
 import type { LoginMethod } from '../../workflows/account-login.shared';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listAccounts } from '../../db/repos/accounts.repo';
-import { PLATFORMS } from '../../platforms/types';
+import { PLATFORMS } from '../../domain/platform-port';
 import { accountStatus, createAccount, deleteAccount } from '../../services/accounts';
 import type { ApiDeps } from '../context';
 import { present } from '../presenters';

@@ -1,5 +1,5 @@
 import type * as broadcasts from '../../db/repos/broadcasts.repo';
-import type { Platform } from '../../platforms/types';
+import type { Platform } from '../../domain/platform-port';
 import * as service from '../../services/broadcasts';
 import { describeImage, type ImageLoader } from '../../services/images';
 import type { ApiDeps, Caller } from '../context';

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH, MAX_TARGETS_PER_BROADCAST, SCHEDULE_TYPES } from '../../domain/limits';
-import { PLATFORMS } from '../../platforms/types';
+import { PLATFORMS } from '../../domain/platform-port';
 
+/**
+ * Target keys as given. Their grammar depends on the account's platform, so their form, their
+ * canonical keys and the refusal of two keys naming one chat (`@channel1` and `t.me/channel1`) are
+ * checked once the account is known, by the domain's `canonicalTargetKeys`.
+ */
 const TargetKeys = z
   .array(z.string().trim().min(1, 'a target key must not be empty'))
   .min(1, 'give at least 1 target')
-  .max(MAX_TARGETS_PER_BROADCAST, `at most ${MAX_TARGETS_PER_BROADCAST} targets per broadcast`)
-  .superRefine((keys, ctx) => {
-    const seen = new Set<string>();
-    const repeated = [...new Set(keys.filter((k) => seen.size === seen.add(k).size))];
-    if (repeated.length > 0) ctx.addIssue({ code: 'custom', message: `repeated targets: ${repeated.join(', ')}` });
-  });
+  .max(MAX_TARGETS_PER_BROADCAST, `at most ${MAX_TARGETS_PER_BROADCAST} targets per broadcast`);
 
 const Message = z
   .string()

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listKnownChats } from '../../db/repos/chats.repo';
-import { PLATFORMS } from '../../platforms/types';
+import { PLATFORMS } from '../../domain/platform-port';
 import type { ApiDeps } from '../context';
 import { present } from '../presenters';
 import { isId, ok, route } from '../route';

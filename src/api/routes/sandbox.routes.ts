@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { Channels, notify } from '../../db/notifications';
 
 import * as sandbox from '../../db/repos/sandbox.repo';
+import type { Account } from '../../db/repos/accounts.repo';
+import type { StoredInbound } from '../../domain/sandbox-store';
+import { canonicalTargetKeyOrNull, TARGET_KEY_FORMS } from '../../domain/target-keys';
 import { BadRequestError, NotFoundError } from '../../errors';
-import type { StoredInbound } from '../../platforms/sandbox/sandbox-driver';
 import { visibleAccount } from '../account-access';
 import type { ApiDeps, Caller } from '../context';
 import { ok, route } from '../route';
@@ -52,6 +54,12 @@ export function sandboxRoutes({ db }: ApiDeps) {
     return account;
   };
 
+  /** The key the outbox records a chat under, for any spelling of it: the world chat's key, else the canonical key. */
+  const outboxChatKey = async (account: Account, given: string) => {
+    const key = chatKeyOf(account, given);
+    return (await sandbox.findWorldChat(db, account.id, key))?.key ?? key;
+  };
+
   return [
     route({
       method: 'get',
@@ -63,7 +71,8 @@ export function sandboxRoutes({ db }: ApiDeps) {
       query: OutboxQuery,
       handler: async ({ params, caller, query }) => {
         const account = await sandboxAccount(params, caller);
-        const items = await sandbox.listOutbox(db, account.id, { chatKey: query.chat_key, type: query.type, limit: query.limit });
+        const chatKey = query.chat_key === undefined ? undefined : await outboxChatKey(account, query.chat_key);
+        const items = await sandbox.listOutbox(db, account.id, { chatKey, type: query.type, limit: query.limit });
         return ok({
           items: items.map((i) => ({
             id: String(i.id),
@@ -89,7 +98,7 @@ export function sandboxRoutes({ db }: ApiDeps) {
       body: InboundBody,
       handler: async ({ params, caller, body }) => {
         const account = await sandboxAccount(params, caller);
-        const chat = await sandbox.findWorldChat(db, account.id, body.chat_key);
+        const chat = await sandbox.findWorldChat(db, account.id, chatKeyOf(account, body.chat_key));
         if (!chat) throw new BadRequestError(`chat_key: ${body.chat_key} is not a chat of this account`);
         const date = new Date();
         const eventId = await db.transaction(async (trx) => {
@@ -129,7 +138,7 @@ export function sandboxRoutes({ db }: ApiDeps) {
         const faults = await sandbox.updateFaults(db, account.id, {
           floodWaitSeconds: body.flood_wait_seconds,
           floodWaitSends,
-          forbiddenKeys: body.forbidden_keys,
+          forbiddenKeys: body.forbidden_keys?.map((key) => chatKeyOf(account, key, 'forbidden_keys')),
           disconnect: body.disconnect,
           peerFlood: body.peer_flood,
         });
@@ -145,4 +154,11 @@ export function sandboxRoutes({ db }: ApiDeps) {
       },
     }),
   ];
+}
+
+/** The canonical key of a chat key the caller gave in `field`, in the grammar of the account's platform. */
+function chatKeyOf(account: Account, given: string, field = 'chat_key'): string {
+  const key = canonicalTargetKeyOrNull(account.platform, given);
+  if (key === null) throw new BadRequestError(`${field}: not a ${account.platform} chat key: ${given} (expected ${TARGET_KEY_FORMS[account.platform]})`);
+  return key;
 }

@@ -1,5 +1,5 @@
 import { MAX_MESSAGE_LENGTH, MAX_TARGETS_PER_BROADCAST, SCHEDULE_TYPES } from '../../domain/limits';
-import { PLATFORMS } from '../../platforms/types';
+import { PLATFORMS } from '../../domain/platform-port';
 import { userStatus } from '../../services/system';
 import type { ApiDeps } from '../context';
 import { MAX_JSON_BODY_BYTES } from '../middleware/errors';

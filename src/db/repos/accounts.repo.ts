@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Platform } from '../../platforms/types';
+import type { Platform } from '../../domain/platform-port';
 import { Channels, notify } from '../notifications';
 import { ownedBy, type Scope } from './scope';
 

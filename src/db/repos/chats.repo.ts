@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ChatInfo, ChatType, Platform } from '../../platforms/types';
+import type { ChatInfo, ChatType, Platform } from '../../domain/platform-port';
 import { ownedBy, type Scope } from './scope';
 
 /** A chat AutoHub knows for an account, as `GET /api/v1/groups` lists it. */

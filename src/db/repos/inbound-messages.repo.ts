@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { MessageInfo, MessageSearch } from '../../platforms/types';
+import type { MessageInfo, MessageSearch } from '../../domain/platform-port';
 import type { StoredInboundMessage } from '../../platforms/whatsapp/message-store';
 import { rankedMessageSearch } from './message-search';
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { MessageSearch } from '../../platforms/types';
+import type { MessageSearch } from '../../domain/platform-port';
 
 /** A stored message as both message tables (sandbox world, WhatsApp inbound) hold it. */
 export interface StoredMessageRow {

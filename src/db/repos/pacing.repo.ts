@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { defaultPacingLimits, reserveSend, type PacingLimits, type PacingState } from '../../domain/pacing';
-import type { Platform } from '../../platforms/types';
+import type { Platform } from '../../domain/platform-port';
 import { ownedBy, type Scope } from './scope';
 
 interface PacingRow {

@@ -1,6 +1,18 @@
 import type { Knex } from 'knex';
+import type { ChatType, MessageSearch } from '../../domain/platform-port';
+import type {
+  NewOutboxItem,
+  OutboxItem,
+  OutboxType,
+  SandboxMessage,
+  SandboxProfile,
+  SandboxProfileChange,
+  SandboxStore,
+  SendFault,
+  StoredInbound,
+  WorldSender,
+} from '../../domain/sandbox-store';
 import type { SandboxWorld, WorldChat } from '../../domain/sandbox-world';
-import type { ChatType, MessageSearch } from '../../platforms/types';
 import { rankedMessageSearch } from './message-search';
 
 /** Stores a sandbox account's generated world, with no faults set. */
@@ -45,16 +57,6 @@ export async function insertWorld(db: Knex, accountId: string, world: SandboxWor
   });
 }
 
-/** The account's own profile in the simulated platform. */
-export interface SandboxProfile {
-  platformUserId: string;
-  firstName: string;
-  lastName: string;
-  username: string | null;
-  about: string;
-  hasPhoto: boolean;
-}
-
 interface ProfileRow {
   platform_user_id: string;
   first_name: string;
@@ -89,7 +91,7 @@ export async function getSandboxProfile(db: Knex, accountId: string): Promise<Sa
 export async function updateSandboxProfile(
   db: Knex,
   accountId: string,
-  change: { firstName?: string; lastName?: string; about?: string; username?: string | null; photo?: { data: Buffer; mimeType: string } | null },
+  change: SandboxProfileChange,
 ): Promise<void> {
   const patch: Record<string, unknown> = {};
   if (change.firstName !== undefined) patch.first_name = change.firstName;
@@ -139,35 +141,27 @@ export async function listWorldChats(db: Knex, accountId: string): Promise<World
   return rows.map(mapWorldChat);
 }
 
-/** The world chat a target key names: by key, by platform id, or by username with or without `@`. */
+/**
+ * The world chat whose identity is `key`, a canonical target key (see `canonicalTargetKey`): its
+ * key, its platform id, or `@` and its username.
+ */
 export async function findWorldChat(db: Knex, accountId: string, key: string): Promise<WorldChat | undefined> {
-  const username = key.replace(/^@/, '').toLowerCase();
   const row: WorldChatRow | undefined = await db('sandbox_chats')
     .where({ account_id: accountId })
-    .andWhere((q) => q.where('key', key).orWhere('platform_id', key).orWhereRaw('lower(username) = ?', [username]))
+    .andWhere((q) => q.where('key', key).orWhere('platform_id', key).orWhereRaw("'@' || lower(username) = ?", [key]))
     .first();
   return row && mapWorldChat(row);
 }
 
-export type OutboxType = 'message' | 'delete' | 'ban' | 'mute' | 'warn';
-
-export interface OutboxItem {
-  id: number;
-  type: OutboxType;
-  chatKey: string;
-  text: string | null;
-  userId: string | null;
-  replyTo: string | null;
-  clientMessageId: string | null;
-  /** What was sent with the message: the file's identity, not its bytes. */
-  media: OutboxMedia | null;
-  at: Date;
-}
-
-export interface OutboxMedia {
-  mimeType: string;
-  sizeBytes: number;
-  sha256: string;
+/** The newest author in the account's world whose id or `@username` is `key`, a canonical target key. */
+export async function findWorldSender(db: Knex, accountId: string, key: string): Promise<WorldSender | undefined> {
+  const row: { from_id: string; from_username: string | null; from_name: string | null } | undefined = await db('sandbox_messages')
+    .where({ account_id: accountId })
+    .whereNotNull('from_id')
+    .andWhere((q) => q.where('from_id', key).orWhereRaw("'@' || lower(from_username) = ?", [key]))
+    .orderBy('date', 'desc')
+    .first('from_id', 'from_username', 'from_name');
+  return row && { id: row.from_id, username: row.from_username, name: row.from_name };
 }
 
 interface OutboxRow {
@@ -206,15 +200,7 @@ const mapOutbox = (r: OutboxRow): OutboxItem => ({
 export async function insertOutboxItem(
   db: Knex,
   accountId: string,
-  item: {
-    type: OutboxType;
-    chatKey: string;
-    text?: string;
-    userId?: string;
-    replyTo?: string;
-    clientMessageId?: string;
-    media?: OutboxMedia;
-  },
+  item: NewOutboxItem,
 ): Promise<OutboxItem & { deduplicated: boolean }> {
   const [row]: OutboxRow[] = await db('sandbox_outbox')
     .insert({
@@ -310,9 +296,6 @@ export async function updateFaults(db: Knex, accountId: string, change: Partial<
   return mapFaults(row!);
 }
 
-/** A fault the next send must suffer, consumed atomically so concurrent sends share the budget. */
-export type SendFault = { kind: 'flood_wait'; seconds: number } | { kind: 'disconnect' } | { kind: 'peer_flood' } | null;
-
 /**
  * Takes the fault the account's next send suffers (a disconnect first, then PEER_FLOOD, then one
  * FloodWait send), and the forbidden keys in force: one statement, so a send costs one round trip
@@ -341,17 +324,6 @@ export async function takeSendFault(db: Knex, accountId: string): Promise<{ faul
         ? { kind: 'flood_wait', seconds: row.flood_wait_seconds }
         : null;
   return { fault, forbiddenKeys: row.forbidden_keys };
-}
-
-/** A stored sandbox message. */
-export interface SandboxMessage {
-  chatKey: string;
-  messageId: number;
-  fromId: string | null;
-  fromUsername: string | null;
-  fromName: string | null;
-  text: string;
-  date: Date;
 }
 
 /** Adds a message to a chat of the world (an injected inbound message); returns its message id. */
@@ -400,13 +372,13 @@ export async function searchWorldMessages(
 }
 
 /** Queues an inbound event for the account's live session; returns its id. */
-export async function insertInboundEvent(db: Knex, accountId: string, event: object): Promise<number> {
+export async function insertInboundEvent(db: Knex, accountId: string, event: StoredInbound): Promise<number> {
   const [row] = await db('sandbox_inbound').insert({ account_id: accountId, event }).returning('id');
   return (row as { id: number }).id;
 }
 
 /** Takes the account's undelivered inbound events, oldest first, marking them delivered. */
-export async function takeInboundEvents(db: Knex, accountId: string): Promise<Array<{ id: number; event: unknown }>> {
+export async function takeInboundEvents(db: Knex, accountId: string): Promise<Array<{ id: number; event: StoredInbound }>> {
   const rows = await db.raw(
     `update sandbox_inbound set delivered_at = now()
      where id in (
@@ -416,5 +388,22 @@ export async function takeInboundEvents(db: Knex, accountId: string): Promise<Ar
      returning id, event`,
     [accountId],
   );
-  return (rows.rows as Array<{ id: number; event: unknown }>).sort((a, b) => a.id - b.id);
+  return (rows.rows as Array<{ id: number; event: StoredInbound }>).sort((a, b) => a.id - b.id);
+}
+
+/** The sandbox driver's store (see SandboxStore) on this database. */
+export class PgSandboxStore implements SandboxStore {
+  constructor(private readonly db: Knex) {}
+
+  getProfile = (accountId: string) => getSandboxProfile(this.db, accountId);
+  updateProfile = (accountId: string, change: SandboxProfileChange) => updateSandboxProfile(this.db, accountId, change);
+  isUsernameTaken = (accountId: string, username: string) => isSandboxUsernameTaken(this.db, accountId, username);
+  listChats = (accountId: string) => listWorldChats(this.db, accountId);
+  findChat = (accountId: string, key: string) => findWorldChat(this.db, accountId, key);
+  findSender = (accountId: string, key: string) => findWorldSender(this.db, accountId, key);
+  searchMessages = (accountId: string, search: MessageSearch) => searchWorldMessages(this.db, accountId, search);
+  findOutboxItemByClientId = (accountId: string, clientMessageId: string) => findOutboxItemByClientId(this.db, accountId, clientMessageId);
+  insertOutboxItem = (accountId: string, item: NewOutboxItem) => insertOutboxItem(this.db, accountId, item);
+  takeSendFault = (accountId: string) => takeSendFault(this.db, accountId);
+  takeInboundEvents = (accountId: string) => takeInboundEvents(this.db, accountId);
 }

@@ -1,10 +1,9 @@
-import type { Knex } from 'knex';
-import * as sandbox from '../../db/repos/sandbox.repo';
-import type { WorldChat } from '../../domain/sandbox-world';
 import { MAX_CAPTION_LENGTH, MAX_MESSAGE_LENGTH } from '../../domain/limits';
 import { SeededRandom } from '../../domain/random';
+import type { SandboxStore, StoredInbound, StoredPerson } from '../../domain/sandbox-store';
+import type { WorldChat } from '../../domain/sandbox-world';
 import { privateChatKey } from '../../domain/search-reply';
-import { phoneDigits } from '../whatsapp/jids';
+import { canonicalTargetKey, canonicalTargetKeyOrNull } from '../../domain/target-keys';
 import {
   PlatformError,
   type ChatInfo,
@@ -21,7 +20,7 @@ import {
   type ResolvedTarget,
   type SentMessage,
   type SessionAccount,
-} from '../types';
+} from '../../domain/platform-port';
 
 /** Longest message the simulated platforms accept, as Telegram's and our API's limit. */
 const MAX_TEXT = MAX_MESSAGE_LENGTH;
@@ -30,17 +29,19 @@ const MAX_TEXT = MAX_MESSAGE_LENGTH;
  * The simulated platform: sessions over a seeded world kept in PostgreSQL. Real behaviour, not a
  * stub — sends land in the outbox, a repeated client message id is delivered once, and faults set
  * through the API (FloodWait, forbidden targets, disconnects) surface as the real drivers' errors.
+ * Target keys follow the real platforms' grammar (`canonicalTargetKey`), every spelling of a chat
+ * reaching the same chat.
  */
 export class SandboxDriver implements PlatformDriver {
   readonly name = 'sandbox' as const;
   private readonly live = new Map<string, SandboxSession>();
 
-  constructor(private readonly db: Knex) {}
+  constructor(private readonly store: SandboxStore) {}
 
   async connect(account: SessionAccount): Promise<PlatformSession> {
-    const profile = await sandbox.getSandboxProfile(this.db, account.id);
+    const profile = await this.store.getProfile(account.id);
     if (!profile) throw new PlatformError('auth_revoked', `account ${account.id} has no sandbox world`);
-    const session = new SandboxSession(this.db, account, () => this.live.delete(account.id));
+    const session = new SandboxSession(this.store, account, () => this.live.delete(account.id));
     this.live.set(account.id, session);
     return session;
   }
@@ -57,7 +58,7 @@ class SandboxSession implements PlatformSession {
   private closed = false;
 
   constructor(
-    private readonly db: Knex,
+    private readonly store: SandboxStore,
     private readonly account: SessionAccount,
     private readonly onClose: () => void,
   ) {}
@@ -68,13 +69,13 @@ class SandboxSession implements PlatformSession {
 
   async listChats(): Promise<ChatInfo[]> {
     this.assertOpen();
-    return (await sandbox.listWorldChats(this.db, this.accountId)).map(toChatInfo);
+    return (await this.store.listChats(this.accountId)).map(toChatInfo);
   }
 
   async searchMessages(search: MessageSearch): Promise<MessageInfo[]> {
     this.assertOpen();
-    const chats = new Map((await sandbox.listWorldChats(this.db, this.accountId)).map((c) => [c.key, c]));
-    const found = await sandbox.searchWorldMessages(this.db, this.accountId, search);
+    const chats = new Map((await this.store.listChats(this.accountId)).map((c) => [c.key, c]));
+    const found = await this.store.searchMessages(this.accountId, search);
     return found.map((m) => ({
       chatKey: m.chatKey,
       chatId: chats.get(m.chatKey)?.platformId ?? m.chatKey,
@@ -90,16 +91,18 @@ class SandboxSession implements PlatformSession {
 
   async resolveTarget(target: string): Promise<ResolvedTarget> {
     this.assertOpen();
-    // As WhatsApp does, a phone number addresses the person's JID.
-    const digits = this.account.platform === 'whatsapp' ? phoneDigits(target) : null;
-    const key = digits === null ? target : `${digits}@s.whatsapp.net`;
-    const chat = await sandbox.findWorldChat(this.db, this.accountId, key);
+    // As on the real platforms: every spelling of a chat (t.me links, any case, a phone number
+    // with separators) names it, and a malformed key is invalid, not merely unknown.
+    const key = canonicalTargetKey(this.account.platform, target);
+    const chat = await this.store.findChat(this.accountId, key);
     if (chat) return { ...toChatInfo(chat), writable: chat.writable };
     // As on the real platforms, a user seen writing in one of the account's chats can be written
     // to privately, at the user's chat key, though not among the account's contacts.
-    const sender = await findWorldSender(this.db, this.accountId, key);
-    if (!sender && digits !== null) throw new PlatformError('not_found', `+${digits} is not on WhatsApp`);
-    if (!sender) throw new PlatformError('not_found', `target ${key} not found`);
+    const sender = await this.store.findSender(this.accountId, key);
+    if (!sender && this.account.platform === 'whatsapp' && key.endsWith('@s.whatsapp.net')) {
+      throw new PlatformError('not_found', `+${key.slice(0, key.indexOf('@'))} is not on WhatsApp`);
+    }
+    if (!sender) throw new PlatformError('not_found', `target ${target} not found`);
     return {
       key: privateChatKey(this.account.platform, sender),
       id: sender.id,
@@ -113,10 +116,10 @@ class SandboxSession implements PlatformSession {
 
   async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
     this.assertOpen();
-    const earlier = await sandbox.findOutboxItemByClientId(this.db, this.accountId, message.clientMessageId);
+    const earlier = await this.store.findOutboxItemByClientId(this.accountId, message.clientMessageId);
     if (earlier) return { messageId: String(earlier.id), sentAt: earlier.at, deduplicated: true };
 
-    const { fault, forbiddenKeys } = await sandbox.takeSendFault(this.db, this.accountId);
+    const { fault, forbiddenKeys } = await this.store.takeSendFault(this.accountId);
     if (fault?.kind === 'disconnect') {
       await this.disconnect();
       throw new PlatformError('transient', 'connection lost (sandbox disconnect fault)');
@@ -128,11 +131,11 @@ class SandboxSession implements PlatformSession {
       throw PlatformError.rateLimited(fault.seconds, `FLOOD_WAIT_${fault.seconds}: a wait of ${fault.seconds} seconds is required`);
     }
     const target = await this.resolveTarget(message.targetKey);
-    if (!target.writable || isForbidden(forbiddenKeys, message.targetKey, target)) {
+    if (!target.writable || this.isForbidden(forbiddenKeys, message.targetKey, target)) {
       throw new PlatformError('forbidden', `CHAT_WRITE_FORBIDDEN: cannot write to ${message.targetKey}`);
     }
     checkMessageLength(message);
-    const item = await sandbox.insertOutboxItem(this.db, this.accountId, {
+    const item = await this.store.insertOutboxItem(this.accountId, {
       type: 'message',
       chatKey: target.key,
       text: message.text,
@@ -145,7 +148,7 @@ class SandboxSession implements PlatformSession {
 
   async getProfile(): Promise<Profile> {
     this.assertOpen();
-    const p = await sandbox.getSandboxProfile(this.db, this.accountId);
+    const p = await this.store.getProfile(this.accountId);
     if (!p) throw new PlatformError('auth_revoked', 'sandbox account has no profile');
     return {
       id: p.platformUserId,
@@ -160,33 +163,33 @@ class SandboxSession implements PlatformSession {
 
   async updateProfile(update: ProfileUpdate): Promise<Profile> {
     this.assertOpen();
-    await sandbox.updateSandboxProfile(this.db, this.accountId, update);
+    await this.store.updateProfile(this.accountId, update);
     return this.getProfile();
   }
 
   async setUsername(username: string): Promise<void> {
     this.assertOpen();
     if (this.account.platform === 'whatsapp') throw new PlatformError('invalid', 'not supported on whatsapp');
-    if (username && (await sandbox.isSandboxUsernameTaken(this.db, this.accountId, username))) {
+    if (username && (await this.store.isUsernameTaken(this.accountId, username))) {
       throw new PlatformError('invalid', 'USERNAME_OCCUPIED: username is taken');
     }
-    await sandbox.updateSandboxProfile(this.db, this.accountId, { username: username || null });
+    await this.store.updateProfile(this.accountId, { username: username || null });
   }
 
   async setPhoto(photo: { data: Buffer; mimeType: string }): Promise<void> {
     this.assertOpen();
-    await sandbox.updateSandboxProfile(this.db, this.accountId, { photo });
+    await this.store.updateProfile(this.accountId, { photo });
   }
 
   async deletePhoto(): Promise<void> {
     this.assertOpen();
-    await sandbox.updateSandboxProfile(this.db, this.accountId, { photo: null });
+    await this.store.updateProfile(this.accountId, { photo: null });
   }
 
   async discoverChats(query: { keywords: string; limit: number }): Promise<DiscoveredChat[]> {
     this.assertOpen();
     if (this.account.platform === 'whatsapp') throw new PlatformError('invalid', 'public chat search is not supported on whatsapp');
-    const world = await sandbox.listWorldChats(this.db, this.accountId);
+    const world = await this.store.listChats(this.accountId);
     return discoverPublicChats(query.keywords, query.limit, world);
   }
 
@@ -199,9 +202,9 @@ class SandboxSession implements PlatformSession {
   /** Emits the account's undelivered injected events; returns how many. */
   async deliverPending(): Promise<number> {
     if (this.closed || this.listeners.size === 0) return 0;
-    const pending = await sandbox.takeInboundEvents(this.db, this.accountId);
+    const pending = await this.store.takeInboundEvents(this.accountId);
     for (const { event } of pending) {
-      const inbound = reviveInbound(this.accountId, event as StoredInbound);
+      const inbound = reviveInbound(this.accountId, event);
       for (const listener of this.listeners) listener(inbound);
     }
     return pending.length;
@@ -214,24 +217,21 @@ class SandboxSession implements PlatformSession {
     this.onClose();
   }
 
+  /** True when a forbidden key (in any of its spellings) names the target asked for or the chat it resolved to. */
+  private isForbidden(forbiddenKeys: string[], asked: string, target: ResolvedTarget): boolean {
+    const platform = this.account.platform;
+    const names = new Set([asked, target.key, target.id].map((k) => canonicalTargetKeyOrNull(platform, k) ?? k));
+    if (target.username) names.add(canonicalTargetKeyOrNull(platform, target.username) ?? target.username);
+    return forbiddenKeys.some((k) => names.has(canonicalTargetKeyOrNull(platform, k) ?? k));
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new PlatformError('transient', 'session is disconnected');
   }
 }
 
-/** An injected inbound event as the API stores it for the simulated platform. */
-export type StoredInbound =
-  | { type: 'message'; chat_key: string; message_id: number; from: Person; text: string; date: string }
-  | { type: 'join' | 'leave'; chat_key: string; user: Person; date: string };
-
-interface Person {
-  id: string;
-  username?: string | null;
-  name?: string | null;
-}
-
 function reviveInbound(accountId: string, e: StoredInbound): InboundEvent {
-  const person = (p: Person) => ({ id: p.id, username: p.username ?? null, name: p.name ?? null });
+  const person = (p: StoredPerson) => ({ id: p.id, username: p.username ?? null, name: p.name ?? null });
   if (e.type === 'message') {
     return {
       type: 'message',
@@ -256,11 +256,6 @@ function toChatInfo(c: WorldChat): ChatInfo {
     members: c.members,
     lastActivityAt: c.lastActivityAt,
   };
-}
-
-function isForbidden(forbiddenKeys: string[], asked: string, target: ResolvedTarget): boolean {
-  const names = new Set([asked, target.key, target.id, ...(target.username ? [`@${target.username}`, target.username] : [])]);
-  return forbiddenKeys.some((k) => names.has(k));
 }
 
 const DISCOVERY_SUFFIXES = ['Community', 'Hub', 'Chat', 'Signals', 'News', 'Club', 'Insiders', 'Daily'];
@@ -299,22 +294,6 @@ function madeUpPublicChats(words: string[], keywords: string): DiscoveredChat[] 
       description: `Public ${i % 3 === 2 ? 'channel' : 'group'} about ${keywords}`,
     };
   });
-}
-
-/** The newest author in the account's world whose id or username (with or without `@`) is `key`. */
-async function findWorldSender(
-  db: Knex,
-  accountId: string,
-  key: string,
-): Promise<{ id: string; username: string | null; name: string | null } | undefined> {
-  const username = key.replace(/^@/, '').toLowerCase();
-  const row: { from_id: string; from_username: string | null; from_name: string | null } | undefined = await db('sandbox_messages')
-    .where({ account_id: accountId })
-    .whereNotNull('from_id')
-    .andWhere((q) => q.where('from_id', key).orWhereRaw('lower(from_username) = ?', [username]))
-    .orderBy('date', 'desc')
-    .first('from_id', 'from_username', 'from_name');
-  return row && { id: row.from_id, username: row.from_username, name: row.from_name };
 }
 
 /**

@@ -11,7 +11,7 @@ import type { EventBuilder } from 'telegram/events/common';
 import { LogLevel } from 'telegram/extensions/Logger';
 import type { StringSession } from 'telegram/sessions';
 import type { Dialog } from 'telegram/tl/custom/dialog';
-import { PlatformError } from '../types';
+import { PlatformError } from '../../domain/platform-port';
 
 /** The logger the Telegram code writes to (pino's, or anything shaped like it). */
 export type TelegramLogger = Pick<PinoLogger, 'debug' | 'info' | 'warn' | 'error'>;

@@ -4,9 +4,9 @@
  */
 import { Api } from 'telegram';
 import type { returnBigInt } from 'telegram/Helpers';
-import type { ChatType, ResolvedTarget } from '../types';
+import type { ChatType, ResolvedTarget } from '../../domain/platform-port';
 import { peerTypeOf, publicUsername, type PeerEntity } from './peer-cache';
-import { markedId, type PeerType } from './target-keys';
+import { markedId, type PeerType } from '../../domain/telegram-target-keys';
 
 /** A GramJS `long` (a big-integer instance). */
 export type Long = ReturnType<typeof returnBigInt>;

@@ -7,7 +7,7 @@
  * as plain `Error`s from the socket layer.
  */
 import { errors } from 'telegram';
-import { PlatformError, type PlatformErrorKind } from '../types';
+import { PlatformError, type PlatformErrorKind } from '../../domain/platform-port';
 
 /**
  * Start of the message of the `invalid` error for a username someone else holds, so the API can

@@ -6,7 +6,7 @@
  * Catch-up after a reconnect feeds history messages through it too.
  */
 import { Api } from 'telegram';
-import type { InboundEvent } from '../types';
+import type { InboundEvent } from '../../domain/platform-port';
 import { personName, markedIdOfPeer, titleOf, type EntityMap, type Long } from './entities';
 import { publicUsername, type PeerEntity } from './peer-cache';
 

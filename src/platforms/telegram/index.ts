@@ -6,6 +6,5 @@ export { TelegramLogin, normalizePhone, type LoginState, type LoginUser, type Te
 export { TelegramLogins, type TelegramLoginsOptions } from './telegram-logins';
 export { InMemoryPeerCache, cachedPeersFor, toInputPeer, type CachedPeer, type PeerCache } from './peer-cache';
 export { USERNAME_TAKEN, isUsernameTaken, toPlatformError } from './errors';
-export { canonicalKey, parseTargetKey, type PeerType, type TargetKey } from './target-keys';
 export { randomIdFor } from './random-id';
 export { createGramClient, type GramClient, type GramClientFactory, type TelegramLogger } from './client';

@@ -5,7 +5,7 @@
  */
 import { Api } from 'telegram';
 import { CustomFile } from 'telegram/client/uploads';
-import type { OutgoingMedia } from '../types';
+import type { OutgoingMedia } from '../../domain/platform-port';
 import type { StoredMedia } from './messages';
 
 /** Types Telegram accepts as photos (compressed, shown inline); anything else goes as a document. */

@@ -4,10 +4,10 @@
  * send answers with.
  */
 import { Api } from 'telegram';
-import type { MessageInfo } from '../types';
+import type { MessageInfo } from '../../domain/platform-port';
 import { chatKeyOf, indexEntities, markedIdOfPeer, personName, titleOf, type EntityMap, type Long } from './entities';
 import { publicUsername } from './peer-cache';
-import { markedId } from './target-keys';
+import { markedId } from '../../domain/telegram-target-keys';
 
 /** Messages and their users/chats from any `messages.Messages` flavour; none when "not modified". */
 export function messagesOf(result: Api.messages.TypeMessages): { messages: Api.TypeMessage[]; entities: EntityMap } {

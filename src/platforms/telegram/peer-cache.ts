@@ -9,8 +9,8 @@
  */
 import { Api } from 'telegram';
 import { returnBigInt } from 'telegram/Helpers';
-import { PlatformError } from '../types';
-import { markedId, usernameKey, type PeerType } from './target-keys';
+import { PlatformError } from '../../domain/platform-port';
+import { markedId, usernameKey, type PeerType } from '../../domain/telegram-target-keys';
 
 /** One way to reach a peer: `key` is a canonical target key (`@name` lower-cased, or a marked id). */
 export interface CachedPeer {

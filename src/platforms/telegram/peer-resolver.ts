@@ -4,12 +4,12 @@
  * `contacts.resolveUsername`. Whatever Telegram describes is written back to the cache.
  */
 import { Api } from 'telegram';
-import { PlatformError, isPlatformError } from '../types';
+import { PlatformError, isPlatformError } from '../../domain/platform-port';
 import type { TelegramLogger } from './client';
 import { chatKeyOf, indexEntities, markedIdOfPeer } from './entities';
 import { markedIdOfInputPeer } from './messages';
 import { cachedPeersFor, toInputPeer, type CachedPeer, type PeerCache, type PeerEntity } from './peer-cache';
-import { parseTargetKey } from './target-keys';
+import { parseTelegramTarget } from '../../domain/telegram-target-keys';
 
 /** What a resolver needs from its session. */
 export interface PeerResolverDeps {
@@ -28,7 +28,7 @@ export class PeerResolver {
 
   /** The input peer for a target key: from the cache, else resolved (and cached). */
   async inputPeerFor(key: string): Promise<Api.TypeInputPeer> {
-    const parsed = parseTargetKey(key);
+    const parsed = parseTelegramTarget(key);
     const cached = await this.deps.cache.get(this.deps.accountId, parsed.key);
     if (cached) return toInputPeer(cached);
     if (parsed.kind === 'id') return this.knownInputPeer(parsed.key);
@@ -44,7 +44,7 @@ export class PeerResolver {
    * described by id, which costs no username look-up.
    */
   async entityFor(key: string): Promise<PeerEntity> {
-    const parsed = parseTargetKey(key);
+    const parsed = parseTelegramTarget(key);
     const cached = await this.deps.cache.get(this.deps.accountId, parsed.key);
     let entity: PeerEntity;
     if (cached) entity = await this.describe(toInputPeer(cached));

@@ -3,7 +3,7 @@
  */
 import { Api } from 'telegram';
 import { StringSession } from 'telegram/sessions';
-import { PlatformError, type PlatformDriver, type PlatformSession, type SessionAccount } from '../types';
+import { PlatformError, type PlatformDriver, type PlatformSession, type SessionAccount } from '../../domain/platform-port';
 import { createGramClient, requireCredentials, type GramClientFactory, type TelegramLogger } from './client';
 import { toPlatformError } from './errors';
 import type { PeerCache } from './peer-cache';

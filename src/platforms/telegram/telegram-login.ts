@@ -14,7 +14,7 @@ import { Api } from 'telegram';
 import { Raw } from 'telegram/events';
 import { computeCheck } from 'telegram/Password';
 import { StringSession } from 'telegram/sessions';
-import { PlatformError } from '../types';
+import { PlatformError } from '../../domain/platform-port';
 import {
   createGramClient,
   requireCredentials,

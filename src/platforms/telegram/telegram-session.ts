@@ -26,7 +26,7 @@ import {
   type ProfileUpdate,
   type ResolvedTarget,
   type SentMessage,
-} from '../types';
+} from '../../domain/platform-port';
 import type { GramClient, TelegramLogger } from './client';
 import {
   chatKeyOf,

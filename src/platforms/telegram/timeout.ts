@@ -2,7 +2,7 @@
  * A time bound for GramJS calls, which never give up by themselves while waiting for a
  * connection.
  */
-import { PlatformError } from '../types';
+import { PlatformError } from '../../domain/platform-port';
 
 /** Rejects with a `transient` PlatformError if `operation` has not settled within `ms`. */
 export function withTimeout<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {

@@ -6,7 +6,7 @@
  *   `new Boom(text, { data: code })`, so the status code is in `data` and `output.statusCode` is 500;
  * - connection errors: the socket closed; `output.statusCode` holds a `DisconnectReason`.
  */
-import { PlatformError, type PlatformErrorKind } from '../types';
+import { PlatformError, type PlatformErrorKind } from '../../domain/platform-port';
 
 /**
  * Baileys' `DisconnectReason` codes, mirrored so mapping needs no loaded Baileys module

@@ -30,5 +30,5 @@ export { MemoryAuthStateStore } from './memory-auth-state-store';
 export { loadBaileys, type BaileysModule } from './baileys';
 export { type WhatsAppLogger, type WhatsAppSocket, type WhatsAppSocketFactory } from './socket';
 export { toPlatformError, classifyDisconnect, RATE_LIMIT_RETRY_SECONDS } from './errors';
-export { parseTarget, resolveTarget, phoneDigits, type WhatsAppTarget } from './jids';
+export { resolveTarget } from './jids';
 export { messageIdFor } from './messages';

@@ -2,7 +2,7 @@
  * Where a WhatsApp session keeps the messages it receives, so they can be searched: WhatsApp has
  * no server-side search, and a linked device only ever sees what arrives while it is connected.
  */
-import type { MessageInfo, MessageSearch } from '../types';
+import type { MessageInfo, MessageSearch } from '../../domain/platform-port';
 
 /** A received message as the store keeps it. */
 export interface StoredInboundMessage {

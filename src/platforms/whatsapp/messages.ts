@@ -8,7 +8,7 @@ import type {
   WAMessage,
   WAMessageContent,
 } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
-import { PlatformError, type InboundEvent, type OutgoingMedia } from '../types';
+import { PlatformError, type InboundEvent, type OutgoingMedia } from '../../domain/platform-port';
 import type { BaileysModule } from './baileys';
 
 /**

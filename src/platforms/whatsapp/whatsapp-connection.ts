@@ -25,11 +25,11 @@ import type {
   WAMessageContent,
   WAMessageKey,
 } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
-import { PlatformError } from '../types';
+import { PlatformError } from '../../domain/platform-port';
 import { isPaired, makeAuthState, type AuthStateStore, type WhatsAppAuthState } from './auth-state';
 import type { BaileysModule } from './baileys';
 import { DISCONNECT_REASON, classifyDisconnect, disconnectStatusCode, toPlatformError } from './errors';
-import { phoneDigits } from './jids';
+import { phoneDigits } from '../../domain/whatsapp-target-keys';
 import { DEFAULT_BACKOFF, backoffDelay, realTimers, type BackoffOptions, type ConnectionTimers } from './backoff';
 import {
   baileysSocketFactory,

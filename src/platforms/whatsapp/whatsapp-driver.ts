@@ -2,7 +2,7 @@
  * The WhatsApp {@link PlatformDriver} on Baileys: logs accounts in (QR or pairing code) and opens
  * sessions, keeping one connection (so one socket) per account in this process.
  */
-import { PlatformError, type PlatformDriver, type SessionAccount } from '../types';
+import { PlatformError, type PlatformDriver, type SessionAccount } from '../../domain/platform-port';
 import type { AuthStateStore } from './auth-state';
 import { loadBaileys, type BaileysModule } from './baileys';
 import { toPlatformError } from './errors';

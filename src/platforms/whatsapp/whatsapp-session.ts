@@ -21,10 +21,11 @@ import {
   type ProfileUpdate,
   type ResolvedTarget,
   type SentMessage,
-} from '../types';
+} from '../../domain/platform-port';
 import type { BaileysModule } from './baileys';
 import { toPlatformError } from './errors';
-import { resolveTarget as resolveTargetKey, type WhatsAppTarget } from './jids';
+import type { WhatsAppTarget } from '../../domain/whatsapp-target-keys';
+import { resolveTarget as resolveTargetKey } from './jids';
 import type { InboundMessageStore, StoredInboundMessage } from './message-store';
 import {
   messageIdFor,
@@ -154,7 +155,7 @@ export class WhatsAppSession implements PlatformSession {
     }
   }
 
-  /** Resolves a group JID, person JID or phone number; phone numbers must have WhatsApp. */
+  /** Resolves a group JID, channel JID, person JID or phone number; phone numbers must have WhatsApp. */
   async resolveTarget(key: string): Promise<ResolvedTarget> {
     return this.guard(`resolveTarget ${key}`, async (sock) => {
       const target = await this.lookup(key, sock);
@@ -166,7 +167,7 @@ export class WhatsAppSession implements PlatformSession {
       return {
         key: target.jid,
         id: target.jid,
-        type: 'contact',
+        type: target.kind === 'newsletter' ? 'channel' : 'contact',
         title: (contact && contactName(contact)) ?? (target.kind === 'phone' ? target.phone : target.jid),
         username: contact?.username ?? null,
         members: null,

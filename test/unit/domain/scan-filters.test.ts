@@ -8,7 +8,7 @@ import {
   selectChatsToSearch,
 } from '../../../src/domain/scan-filters';
 import { chatScanView, foundMessagesView } from '../../../src/domain/scan-results';
-import type { ChatInfo, MessageInfo } from '../../../src/platforms/types';
+import type { ChatInfo, MessageInfo } from '../../../src/domain/platform-port';
 
 const NOW = Date.UTC(2026, 10, 23, 12);
 const DAY = 86_400_000;

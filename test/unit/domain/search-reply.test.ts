@@ -9,7 +9,7 @@ import {
   privateChatKey,
   type ReplyCandidate,
 } from '../../../src/domain/search-reply';
-import type { MessageInfo } from '../../../src/platforms/types';
+import type { MessageInfo } from '../../../src/domain/platform-port';
 
 const message = (over: Partial<MessageInfo>): MessageInfo => ({
   chatKey: '@group',
@@ -48,6 +48,11 @@ describe('privateChatKey', () => {
     assert.equal(privateChatKey('telegram', { id: '42', username: 'alice' }), '@alice');
     assert.equal(privateChatKey('telegram', { id: '42', username: null }), '42');
     assert.equal(privateChatKey('whatsapp', { id: '155@s.whatsapp.net', username: 'x' }), '155@s.whatsapp.net');
+  });
+
+  it('is canonical: the username lower-cased, the JID without its device', () => {
+    assert.equal(privateChatKey('telegram', { id: '42', username: 'Alice_Smith' }), '@alice_smith');
+    assert.equal(privateChatKey('whatsapp', { id: '4915111111111:3@s.whatsapp.net', username: null }), '4915111111111@s.whatsapp.net');
   });
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { TelegramClient } from 'telegram';
 import { StringSession } from 'telegram/sessions';
 import { createGramClient, requireCredentials, type TelegramLogger } from '../../../../src/platforms/telegram/client';
-import { isPlatformError } from '../../../../src/platforms/types';
+import { isPlatformError } from '../../../../src/domain/platform-port';
 
 function recordingLogger(lines: string[]): TelegramLogger {
   const record = (level: string) => (_: unknown, message?: string) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Api, errors } from 'telegram';
 import { USERNAME_TAKEN, isUsernameTaken, toPlatformError } from '../../../../src/platforms/telegram/errors';
-import { PlatformError, type PlatformErrorKind } from '../../../../src/platforms/types';
+import { PlatformError, type PlatformErrorKind } from '../../../../src/domain/platform-port';
 import { rpcError } from './stub-client';
 
 const send = new Api.messages.SendMessage({ peer: new Api.InputPeerEmpty(), message: 'hi' });

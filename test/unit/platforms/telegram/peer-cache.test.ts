@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Api } from 'telegram';
 import { InMemoryPeerCache, cachedPeersFor, toInputPeer } from '../../../../src/platforms/telegram/peer-cache';
-import { isPlatformError } from '../../../../src/platforms/types';
+import { isPlatformError } from '../../../../src/domain/platform-port';
 import { basicGroup, big, channel, user } from './fixtures';
 
 describe('peer cache', () => {

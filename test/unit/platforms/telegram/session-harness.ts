@@ -7,7 +7,7 @@ import { AuthKey } from 'telegram/crypto/AuthKey';
 import { StringSession } from 'telegram/sessions';
 import { InMemoryPeerCache, type PeerCache } from '../../../../src/platforms/telegram/peer-cache';
 import { TelegramDriver, type TelegramDriverOptions } from '../../../../src/platforms/telegram/telegram-driver';
-import type { PlatformSession, SessionAccount } from '../../../../src/platforms/types';
+import type { PlatformSession, SessionAccount } from '../../../../src/domain/platform-port';
 import { user } from './fixtures';
 import { stubFactory, type Responder, type StubClient } from './stub-client';
 

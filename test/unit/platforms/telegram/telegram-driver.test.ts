@@ -3,7 +3,7 @@ import { Api, errors } from 'telegram';
 import { InMemoryPeerCache } from '../../../../src/platforms/telegram/peer-cache';
 import { randomIdFor } from '../../../../src/platforms/telegram/random-id';
 import { TelegramDriver } from '../../../../src/platforms/telegram/telegram-driver';
-import { isPlatformError } from '../../../../src/platforms/types';
+import { isPlatformError } from '../../../../src/domain/platform-port';
 import { connectSession, credentials, storedSession, unexpected } from './session-harness';
 import { rpcError, stubFactory } from './stub-client';
 import { group, targetsServer } from './targets-server';

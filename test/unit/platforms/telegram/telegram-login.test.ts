@@ -3,7 +3,7 @@ import { Api, errors } from 'telegram';
 import { StringSession } from 'telegram/sessions';
 import { TelegramLogin, normalizePhone } from '../../../../src/platforms/telegram/telegram-login';
 import { TelegramLogins } from '../../../../src/platforms/telegram/telegram-logins';
-import { isPlatformError } from '../../../../src/platforms/types';
+import { isPlatformError } from '../../../../src/domain/platform-port';
 import { user } from './fixtures';
 import { SrpServer } from './srp-server';
 import { rpcError, settle, stubFactory, type Responder } from './stub-client';

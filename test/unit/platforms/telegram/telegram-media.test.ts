@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Api } from 'telegram';
 import { randomIdFor } from '../../../../src/platforms/telegram/random-id';
-import { isPlatformError, type OutgoingMedia, type PlatformErrorKind } from '../../../../src/platforms/types';
+import { isPlatformError, type OutgoingMedia, type PlatformErrorKind } from '../../../../src/domain/platform-port';
 import { connectSession } from './session-harness';
 import { rpcError } from './stub-client';
 import { targetsServer } from './targets-server';

@@ -3,7 +3,7 @@ import { Api, errors } from 'telegram';
 import { Dialog } from 'telegram/tl/custom/dialog';
 import { isUsernameTaken } from '../../../../src/platforms/telegram/errors';
 import { cachedPeersFor } from '../../../../src/platforms/telegram/peer-cache';
-import { isPlatformError } from '../../../../src/platforms/types';
+import { isPlatformError } from '../../../../src/domain/platform-port';
 import { basicGroup, big, channel, message, peerChannel, peerChat, peerUser, user } from './fixtures';
 import { connectSession, me, unexpected } from './session-harness';
 import { rpcError, type StubClient } from './stub-client';

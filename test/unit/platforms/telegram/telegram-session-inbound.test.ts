@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Api } from 'telegram';
 import { UpdateConnectionState } from 'telegram/network';
 import { cachedPeersFor } from '../../../../src/platforms/telegram/peer-cache';
-import { isPlatformError, type InboundEvent } from '../../../../src/platforms/types';
+import { isPlatformError, type InboundEvent } from '../../../../src/domain/platform-port';
 import { basicGroup, big, channel, message, peerChannel, peerUser, user } from './fixtures';
 import { connectSession, unexpected } from './session-harness';
 import { settle, type Responder, type StubClient } from './stub-client';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Api } from 'telegram';
 import { TelegramLogins } from '../../../../src/platforms/telegram/telegram-logins';
-import { isPlatformError } from '../../../../src/platforms/types';
+import { isPlatformError } from '../../../../src/domain/platform-port';
 import { connectSession, credentials, unexpected } from './session-harness';
 import { rpcError, stubFactory } from './stub-client';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Boom } from '@hapi/boom';
-import { PlatformError } from '../../../../src/platforms/types';
+import { PlatformError } from '../../../../src/domain/platform-port';
 import { loadBaileys, type BaileysModule } from '../../../../src/platforms/whatsapp/baileys';
 import {
   DISCONNECT_REASON,

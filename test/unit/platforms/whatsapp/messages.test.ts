@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { WAMessage } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
-import { isPlatformError } from '../../../../src/platforms/types';
+import { isPlatformError } from '../../../../src/domain/platform-port';
 import { loadBaileys, type BaileysModule } from '../../../../src/platforms/whatsapp/baileys';
 import {
   messageIdFor,

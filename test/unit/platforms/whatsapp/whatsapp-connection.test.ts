@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Boom } from '@hapi/boom';
-import { isPlatformError } from '../../../../src/platforms/types';
+import { isPlatformError } from '../../../../src/domain/platform-port';
 import { isPaired, makeAuthState } from '../../../../src/platforms/whatsapp/auth-state';
 import { loadBaileys, type BaileysModule } from '../../../../src/platforms/whatsapp/baileys';
 import { MemoryAuthStateStore } from '../../../../src/platforms/whatsapp/memory-auth-state-store';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Boom } from '@hapi/boom';
 import type { WAMessage } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
-import type { SessionAccount } from '../../../../src/platforms/types';
+import type { SessionAccount } from '../../../../src/domain/platform-port';
 import { loadBaileys, type BaileysModule } from '../../../../src/platforms/whatsapp/baileys';
 import { MemoryAuthStateStore } from '../../../../src/platforms/whatsapp/memory-auth-state-store';
 import { MemoryInboundMessageStore } from '../../../../src/platforms/whatsapp/message-store';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Boom } from '@hapi/boom';
 import type { GroupMetadata, WAMessage } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
-import { isPlatformError, type InboundEvent, type SessionAccount } from '../../../../src/platforms/types';
+import { isPlatformError, type InboundEvent, type SessionAccount } from '../../../../src/domain/platform-port';
 import { loadBaileys, type BaileysModule } from '../../../../src/platforms/whatsapp/baileys';
 import { MemoryAuthStateStore } from '../../../../src/platforms/whatsapp/memory-auth-state-store';
 import { messageIdFor, numericMessageId } from '../../../../src/platforms/whatsapp/messages';

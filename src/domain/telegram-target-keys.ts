@@ -1,34 +1,35 @@
 /**
  * Telegram target keys: the strings users give AutoHub to name a chat (`@username`, `username`,
- * `t.me/username`, `-1001234567890`, `-123456`, `777000`), parsed into one canonical form.
+ * `t.me/username`, `https://telegram.me/username`, `-1001234567890`, `-123456`, `777000`), parsed
+ * into one canonical form.
  *
- * Canonical keys are what the peer cache is keyed by: `@` plus the lower-cased username, or the
- * "marked" id GramJS uses (`-100<id>` for channels and supergroups, `-<id>` for basic groups,
- * `<id>` for users).
+ * Canonical keys are the chat's identity everywhere — the delivery ledger, the peer cache, the
+ * sandbox: `@` plus the lower-cased username (Telegram usernames ignore case), or the "marked" id
+ * GramJS uses (`-100<id>` for channels and supergroups, `-<id>` for basic groups, `<id>` for users).
  */
-import { PlatformError } from '../types';
+import { PlatformError } from './platform-port';
 
 /** What kind of Telegram peer an id names. */
 export type PeerType = 'user' | 'chat' | 'channel';
 
-/** A parsed target key. */
-export type TargetKey =
+/** A parsed Telegram target key. */
+export type TelegramTarget =
   | { kind: 'username'; username: string; key: string }
   | { kind: 'id'; type: PeerType; id: string; key: string };
 
 const USERNAME_RE = /^[a-z][a-z0-9_]{3,31}$/i;
-const LINK_RE = /^(?:https?:\/\/)?(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)\/(.+)$/i;
+const LINK_RE = /^(?:https?:\/\/)?(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)\/(.*)$/i;
 const CHANNEL_MARK = '-100';
 /** Telegram ids are signed 64-bit integers. */
 const MAX_ID = 2n ** 63n - 1n;
 
 /**
- * Parses a target key.
+ * Parses a Telegram target key.
  *
- * @throws PlatformError `invalid` when the key has no Telegram shape at all, or is an invite
- *   link (an invite names no chat until the account joins it).
+ * @throws PlatformError `invalid` when the key has no Telegram shape at all, is an invite link (an
+ *   invite names no chat until the account joins it), or holds an id out of Telegram's range.
  */
-export function parseTargetKey(raw: string): TargetKey {
+export function parseTelegramTarget(raw: string): TelegramTarget {
   const input = raw.trim();
   if (input === '') throw invalidKey(raw, 'the key is empty');
 
@@ -41,11 +42,6 @@ export function parseTargetKey(raw: string): TargetKey {
   return usernameKey(name);
 }
 
-/** The canonical key for `raw`; see {@link parseTargetKey}. */
-export function canonicalKey(raw: string): string {
-  return parseTargetKey(raw).key;
-}
-
 /** The marked id for a peer: `-100<id>` for channels, `-<id>` for basic groups, `<id>` for users. */
 export function markedId(type: PeerType, id: string): string {
   if (type === 'channel') return `${CHANNEL_MARK}${id}`;
@@ -54,12 +50,12 @@ export function markedId(type: PeerType, id: string): string {
 }
 
 /** The canonical key for a username, with or without its `@`. */
-export function usernameKey(username: string): TargetKey & { kind: 'username' } {
+export function usernameKey(username: string): TelegramTarget & { kind: 'username' } {
   const name = username.replace(/^@/, '');
   return { kind: 'username', username: name, key: `@${name.toLowerCase()}` };
 }
 
-function parseLinkPath(raw: string, path: string): TargetKey {
+function parseLinkPath(raw: string, path: string): TelegramTarget {
   const segments = path.split(/[/?#]/).filter((s) => s !== '');
   const [first, second] = segments;
   if (first === undefined) throw invalidKey(raw, 'the link names no chat');
@@ -76,7 +72,7 @@ function parseLinkPath(raw: string, path: string): TargetKey {
   return usernameKey(name);
 }
 
-function parseMarkedId(raw: string, digits: string): TargetKey {
+function parseMarkedId(raw: string, digits: string): TelegramTarget {
   // Same rule as GramJS's resolveId: "-100" followed by a non-zero digit is a channel, so a basic
   // group whose id happens to start with zeros is not mistaken for one.
   const channel = /^-100([1-9]\d*)$/.exec(digits);
@@ -85,7 +81,7 @@ function parseMarkedId(raw: string, digits: string): TargetKey {
   return idKey(raw, 'user', digits);
 }
 
-function idKey(raw: string, type: PeerType, id: string): TargetKey {
+function idKey(raw: string, type: PeerType, id: string): TelegramTarget {
   const value = BigInt(id);
   if (value <= 0n || value > MAX_ID) throw invalidKey(raw, 'the id is out of range');
   const plain = value.toString();

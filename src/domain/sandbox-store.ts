@@ -1,0 +1,115 @@
+/**
+ * The sandbox driver's port to its storage: what the simulated platform reads and writes, as the
+ * Telegram driver has its peer cache and the WhatsApp driver its auth state. The database
+ * implements it (`PgSandboxStore`); the driver gets it injected and imports no database code.
+ */
+import type { MessageSearch } from './platform-port';
+import type { WorldChat } from './sandbox-world';
+
+/** The account's own profile in the simulated platform. */
+export interface SandboxProfile {
+  platformUserId: string;
+  firstName: string;
+  lastName: string;
+  username: string | null;
+  about: string;
+  hasPhoto: boolean;
+}
+
+/** A change to the account's own profile; `photo: null` removes the photo. */
+export interface SandboxProfileChange {
+  firstName?: string;
+  lastName?: string;
+  about?: string;
+  username?: string | null;
+  photo?: { data: Buffer; mimeType: string } | null;
+}
+
+/** What the simulated platform did. */
+export type OutboxType = 'message' | 'delete' | 'ban' | 'mute' | 'warn';
+
+/** One operation the simulated platform performed. */
+export interface OutboxItem {
+  id: number;
+  type: OutboxType;
+  chatKey: string;
+  text: string | null;
+  userId: string | null;
+  replyTo: string | null;
+  clientMessageId: string | null;
+  /** What was sent with the message: the file's identity, not its bytes. */
+  media: OutboxMedia | null;
+  at: Date;
+}
+
+/** The identity of a file sent with a message. */
+export interface OutboxMedia {
+  mimeType: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+/** An operation to record in the outbox. */
+export interface NewOutboxItem {
+  type: OutboxType;
+  chatKey: string;
+  text?: string;
+  userId?: string;
+  replyTo?: string;
+  clientMessageId?: string;
+  media?: OutboxMedia;
+}
+
+/** A fault the next send must suffer, consumed atomically so concurrent sends share the budget. */
+export type SendFault = { kind: 'flood_wait'; seconds: number } | { kind: 'disconnect' } | { kind: 'peer_flood' } | null;
+
+/** A stored sandbox message. */
+export interface SandboxMessage {
+  chatKey: string;
+  messageId: number;
+  fromId: string | null;
+  fromUsername: string | null;
+  fromName: string | null;
+  text: string;
+  date: Date;
+}
+
+/** An author of messages in the account's world. */
+export interface WorldSender {
+  id: string;
+  username: string | null;
+  name: string | null;
+}
+
+/** An injected inbound event as the API stores it for the simulated platform. */
+export type StoredInbound =
+  | { type: 'message'; chat_key: string; message_id: number; from: StoredPerson; text: string; date: string }
+  | { type: 'join' | 'leave'; chat_key: string; user: StoredPerson; date: string };
+
+/** A person of an injected event, as the API received it. */
+export interface StoredPerson {
+  id: string;
+  username?: string | null;
+  name?: string | null;
+}
+
+/** See the module comment. Target keys given to it are canonical (see `canonicalTargetKey`). */
+export interface SandboxStore {
+  getProfile(accountId: string): Promise<SandboxProfile | undefined>;
+  updateProfile(accountId: string, change: SandboxProfileChange): Promise<void>;
+  /** True when another sandbox account already uses `username`. */
+  isUsernameTaken(accountId: string, username: string): Promise<boolean>;
+  listChats(accountId: string): Promise<WorldChat[]>;
+  /** The world chat whose identity is the canonical key `key`: its key, its platform id or its `@username`. */
+  findChat(accountId: string, key: string): Promise<WorldChat | undefined>;
+  /** The newest author in the world whose id or `@username` is the canonical key `key`. */
+  findSender(accountId: string, key: string): Promise<WorldSender | undefined>;
+  searchMessages(accountId: string, search: MessageSearch): Promise<SandboxMessage[]>;
+  findOutboxItemByClientId(accountId: string, clientMessageId: string): Promise<OutboxItem | undefined>;
+  /** Records an operation; a repeated client message id answers the first item, `deduplicated`. */
+  insertOutboxItem(accountId: string, item: NewOutboxItem): Promise<OutboxItem & { deduplicated: boolean }>;
+  /** Takes the fault the next send suffers, and the forbidden keys in force. */
+  takeSendFault(accountId: string): Promise<{ fault: SendFault; forbiddenKeys: string[] }>;
+  /** Takes the account's undelivered injected events, oldest first. */
+  takeInboundEvents(accountId: string): Promise<Array<{ id: number; event: StoredInbound }>>;
+}
