@@ -74,6 +74,21 @@ describe('enqueueSendRun (the one send path)', () => {
     assert.equal((await outbox('ordered')).length, 0);
   });
 
+  it('writes canonical target keys to the ledger, one row per chat however it is spelled', async () => {
+    const run = await enqueueSendRun(stack.db, {
+      userId,
+      accountId,
+      origin: 'drip',
+      businessKey: 'spellings',
+      messages: [
+        { targetKey: 'https://t.me/Channel1', text: 'spelled' },
+        { targetKey: '@CHANNEL1', text: 'spelled again' },
+        { targetKey: 'channel2', text: 'spelled' },
+      ],
+    });
+    assert.deepEqual(run.deliveries.map((d) => d.targetKey), ['@channel1', '@channel2']);
+  });
+
   it('refuses a run that names a target twice, and an origin the ledger does not know', async () => {
     const base = { userId, accountId, businessKey: 'bad' };
     await assert.rejects(

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { Platform } from '../../domain/platform-port';
+import { canonicalTargetKeyOrNull } from '../../domain/target-keys';
 
 /** Every feature that sends a message; the `send_runs.origin` CHECK constraint lists the same. */
 export const SEND_ORIGINS = ['broadcast', 'search_reply', 'auto_reply', 'welcome', 'antispam', 'drip', 'ab_test', 'webhook'] as const;
@@ -51,6 +53,10 @@ export interface SendRun {
  * Opens a send run with one pending ledger row per message, unless the account already has a run
  * of this origin and business key: then that run is answered as it is and nothing is added. Run it
  * inside the caller's transaction so the run and the change that caused it commit together.
+ *
+ * Target keys reach the ledger in their canonical form (the chat's identity on the account's
+ * platform), and a chat named twice gets one row: the first message for it. A key of no known
+ * form is kept as given, so its send fails as `invalid` where everyone can see it.
  */
 export async function insertSendRun(trx: Knex, run: NewSendRun): Promise<SendRun> {
   const [inserted] = await trx('send_runs')
@@ -64,9 +70,10 @@ export async function insertSendRun(trx: Knex, run: NewSendRun): Promise<SendRun
       .first<{ id: string }>('id');
     return { id: existing.id, accountId: run.accountId, created: false, deliveries: await listLedger(trx, existing.id) };
   }
-  if (run.messages.length > 0) {
+  const messages = await canonicalMessages(trx, run);
+  if (messages.length > 0) {
     await trx('deliveries').insert(
-      run.messages.map((m, position) => ({
+      messages.map((m, position) => ({
         run_id: inserted.id,
         position,
         target_key: m.targetKey,
@@ -78,6 +85,18 @@ export async function insertSendRun(trx: Knex, run: NewSendRun): Promise<SendRun
     );
   }
   return { id: inserted.id, accountId: run.accountId, created: true, deliveries: await listLedger(trx, inserted.id) };
+}
+
+/** `run`'s messages with canonical target keys, one per chat. */
+async function canonicalMessages(trx: Knex, run: NewSendRun): Promise<OutgoingMessage[]> {
+  if (run.messages.length === 0) return [];
+  const account = await trx('accounts').where({ id: run.accountId }).first<{ platform: Platform }>('platform');
+  const byChat = new Map<string, OutgoingMessage>();
+  for (const message of run.messages) {
+    const targetKey = canonicalTargetKeyOrNull(account.platform, message.targetKey) ?? message.targetKey;
+    if (!byChat.has(targetKey)) byChat.set(targetKey, { ...message, targetKey });
+  }
+  return [...byChat.values()];
 }
 
 /** The id of the send run of an origin and a business key unique to one account (a job id, a workflow id). */
