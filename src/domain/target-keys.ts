@@ -41,16 +41,26 @@ export type CanonicalTargetKeys = { ok: true; keys: string[] } | { ok: false; er
 /**
  * Canonicalises the target keys of one request. Refused: keys that are not targets of `platform`
  * (all listed), and keys naming the same chat (each such spelling named as given, so the caller
- * sees which). `field` prefixes the error, as the API names the field at fault.
+ * sees which). `field` prefixes the error, as the API names the field at fault. `chatOf` tells
+ * which chat a canonical key names when that takes more than its spelling — a username and a
+ * numeric id of one known chat, say; by default every canonical key is a chat of its own.
  */
-export function canonicalTargetKeys(platform: Platform, keys: readonly string[], field = 'target_keys'): CanonicalTargetKeys {
+export function canonicalTargetKeys(
+  platform: Platform,
+  keys: readonly string[],
+  field = 'target_keys',
+  chatOf: (canonicalKey: string) => string = (key) => key,
+): CanonicalTargetKeys {
   const canonical = keys.map((key) => canonicalTargetKeyOrNull(platform, key));
   const malformed = keys.filter((_, i) => canonical[i] === null);
   if (malformed.length > 0) {
     return { ok: false, error: `${field}: not ${platform} targets: ${malformed.join(', ')} (expected ${TARGET_KEY_FORMS[platform]})` };
   }
   const spellings = new Map<string, string[]>();
-  keys.forEach((key, i) => spellings.set(canonical[i]!, [...(spellings.get(canonical[i]!) ?? []), key]));
+  keys.forEach((key, i) => {
+    const chat = chatOf(canonical[i]!);
+    spellings.set(chat, [...(spellings.get(chat) ?? []), key]);
+  });
   const repeated = [...spellings.values()].filter((given) => given.length > 1);
   if (repeated.length > 0) {
     return { ok: false, error: `${field}: ${repeated.map(sameChat).join('; ')}` };
@@ -61,4 +71,27 @@ export function canonicalTargetKeys(platform: Platform, keys: readonly string[],
 function sameChat(given: string[]): string {
   const quoted = given.map((key) => JSON.stringify(key));
   return `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} name the same chat`;
+}
+
+/** A chat an account knows (from a scan) by its key, its platform id and its username. */
+export interface KnownChatNames {
+  key: string;
+  platformId: string;
+  username: string | null;
+}
+
+/**
+ * Which chat a canonical key names among `chats`: the key, username and platform id of a known
+ * chat all name that chat (its canonical key); any other key is a chat of its own.
+ */
+export function knownChatResolver(platform: Platform, chats: readonly KnownChatNames[]): (canonicalKey: string) => string {
+  const chatOf = new Map<string, string>();
+  for (const chat of chats) {
+    const identity = canonicalTargetKeyOrNull(platform, chat.key) ?? chat.key;
+    for (const name of [chat.key, chat.platformId, chat.username]) {
+      const key = name === null ? null : canonicalTargetKeyOrNull(platform, name);
+      if (key !== null && !chatOf.has(key)) chatOf.set(key, identity);
+    }
+  }
+  return (key) => chatOf.get(key) ?? key;
 }

@@ -19,7 +19,8 @@ import { isId } from '../domain/ids';
 import { MAX_CAPTION_LENGTH, type SCHEDULE_TYPES } from '../domain/limits';
 import { broadcastSchedule } from '../domain/schedule-spec';
 import { accountTaskQueue } from '../domain/sharding';
-import { canonicalTargetKeys } from '../domain/target-keys';
+import { canonicalTargetKeys, knownChatResolver } from '../domain/target-keys';
+import { listKnownChats } from '../db/repos/chats.repo';
 import { BadRequestError, NotFoundError } from '../errors';
 import type { Platform } from '../domain/platform-port';
 import { searchAttributesFor, storedSearchAttributes } from '../temporal/search-attributes';
@@ -348,7 +349,10 @@ async function checkBroadcast(
         : `message: at most ${MAX_CAPTION_LENGTH} characters with an image (it is the image's caption)`,
     );
   }
-  const targets = canonicalTargetKeys(account.platform, b.targetKeys);
+  // A chat's username and its numeric id are one chat: the chats the account knows tell which.
+  const known = await listKnownChats(db, scope, { accountId: account.id });
+  const chatOf = knownChatResolver(account.platform, known.map((c) => ({ key: c.key, platformId: c.id, username: c.username })));
+  const targets = canonicalTargetKeys(account.platform, b.targetKeys, 'target_keys', chatOf);
   if (!targets.ok) throw new BadRequestError(targets.error);
   return { account, content, targetKeys: targets.keys };
 }

@@ -41,6 +41,21 @@ describe('target keys: one identity per chat', () => {
       assert.ok(!listed.includes('five spellings'));
     });
 
+    it("refuses a known chat named by its username and by its numeric id, the issue's six keys among them", async () => {
+      const six = [...CHANNEL1_SPELLINGS, '-1001000000001'];
+      const refused = await api.post('/api/v1/broadcast', { account_id: accountId, target_keys: six, message: 'six keys' });
+      assertRefused(refused, /"@CHANNEL1" and "-1001000000001" name the same chat/);
+      assertRefused(
+        await api.post('/api/v1/broadcast', { account_id: accountId, target_keys: ['-1001000000001', 't.me/Channel1'], message: 'by id' }),
+        /target_keys: "-1001000000001" and "t\.me\/Channel1" name the same chat/,
+      );
+      // The positive case: the id alone is a chat the account can send to.
+      const byId = await api.post('/api/v1/broadcast', { account_id: accountId, target_keys: ['-1001000000001', '@channel2'], message: 'by id alone' });
+      assert.equal(byId.status, 201, JSON.stringify(byId.body));
+      assert.equal((await finishedBroadcast(api, byId.body.schedule_id)).last_run.sent, 2);
+      assert.deepEqual((await outboxItems(api, accountId)).filter((i) => i.text === 'six keys'), []);
+    });
+
     it('refuses two spellings of one chat in dry runs, legacy schedules and changes', async () => {
       const body = { account_id: accountId, message: 'twice', target_keys: ['@channel2', 'https://telegram.me/Channel2'] };
       const named = /target_keys: "@channel2" and "https:\/\/telegram\.me\/Channel2" name the same chat/;

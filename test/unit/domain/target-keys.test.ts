@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { isPlatformError, type Platform } from '../../../src/domain/platform-port';
-import { canonicalTargetKey, canonicalTargetKeyOrNull, canonicalTargetKeys } from '../../../src/domain/target-keys';
+import { canonicalTargetKey, canonicalTargetKeyOrNull, canonicalTargetKeys, knownChatResolver } from '../../../src/domain/target-keys';
 
 /** Every accepted spelling, by platform, and the one identity it canonicalises to. */
 const CANONICAL: Record<Platform, Array<[given: string, canonical: string]>> = {
@@ -137,6 +137,27 @@ describe('target keys', () => {
       const checked = canonicalTargetKeys('whatsapp', ['@channel1', '+4915112345678', 'nope', '4915112345678']);
       assert.equal(checked.ok, false);
       assert.match(checked.ok ? '' : checked.error, /^target_keys: not whatsapp targets: @channel1, nope \(expected /);
+    });
+  });
+
+  describe('knownChatResolver', () => {
+    const chats = [
+      { key: '@channel1', platformId: '-1001000000001', username: 'channel1' },
+      { key: '-1002000000002', platformId: '-1002000000002', username: null },
+    ];
+
+    it('makes a known chat\'s username and id one chat, and leaves unknown keys alone', () => {
+      const chatOf = knownChatResolver('telegram', chats);
+      assert.equal(chatOf('-1001000000001'), '@channel1');
+      assert.equal(chatOf('@channel1'), '@channel1');
+      assert.equal(chatOf('-1002000000002'), '-1002000000002');
+      assert.equal(chatOf('@stranger'), '@stranger');
+    });
+
+    it('lets canonicalTargetKeys refuse a username and an id of one chat', () => {
+      const checked = canonicalTargetKeys('telegram', ['t.me/Channel1', '-1001000000001'], 'target_keys', knownChatResolver('telegram', chats));
+      assert.deepEqual(checked, { ok: false, error: 'target_keys: "t.me/Channel1" and "-1001000000001" name the same chat' });
+      assert.deepEqual(canonicalTargetKeys('telegram', ['t.me/Channel1', '-1001000000001']), { ok: true, keys: ['@channel1', '-1001000000001'] });
     });
   });
 });
