@@ -48,6 +48,18 @@ export interface MessageInfo {
   date: Date;
 }
 
+/** A message as a store keeps it (the sandbox's world, a WhatsApp account's received messages), to be searched later. */
+export interface StoredMessage {
+  chatKey: string;
+  /** The port's numeric message id, unique within a chat. */
+  messageId: number;
+  fromId: string | null;
+  fromUsername: string | null;
+  fromName: string | null;
+  text: string;
+  date: Date;
+}
+
 /** A target key resolved to something the platform can write to. */
 export interface ResolvedTarget {
   key: string;

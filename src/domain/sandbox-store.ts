@@ -3,7 +3,7 @@
  * Telegram driver has its peer cache and the WhatsApp driver its auth state. The database
  * implements it (`PgSandboxStore`); the driver gets it injected and imports no database code.
  */
-import type { MessageSearch } from './platform-port';
+import type { MessageSearch, StoredMessage } from './platform-port';
 import type { WorldChat } from './sandbox-world';
 
 /** The account's own profile in the simulated platform. */
@@ -63,17 +63,6 @@ export interface NewOutboxItem {
 /** A fault the next send must suffer, consumed atomically so concurrent sends share the budget. */
 export type SendFault = { kind: 'flood_wait'; seconds: number } | { kind: 'disconnect' } | { kind: 'peer_flood' } | null;
 
-/** A stored sandbox message. */
-export interface SandboxMessage {
-  chatKey: string;
-  messageId: number;
-  fromId: string | null;
-  fromUsername: string | null;
-  fromName: string | null;
-  text: string;
-  date: Date;
-}
-
 /** An author of messages in the account's world. */
 export interface WorldSender {
   id: string;
@@ -104,7 +93,7 @@ export interface SandboxStore {
   findChat(accountId: string, key: string): Promise<WorldChat | undefined>;
   /** The newest author in the world whose id or `@username` is the canonical key `key`. */
   findSender(accountId: string, key: string): Promise<WorldSender | undefined>;
-  searchMessages(accountId: string, search: MessageSearch): Promise<SandboxMessage[]>;
+  searchMessages(accountId: string, search: MessageSearch): Promise<StoredMessage[]>;
   findOutboxItemByClientId(accountId: string, clientMessageId: string): Promise<OutboxItem | undefined>;
   /** Records an operation; a repeated client message id answers the first item, `deduplicated`. */
   insertOutboxItem(accountId: string, item: NewOutboxItem): Promise<OutboxItem & { deduplicated: boolean }>;

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import pino from 'pino';
 import type { DeliveryBatchResult } from '../../src/activities/send.activities';
 import { createSessionActivities } from '../../src/activities/session.activities';
 import * as broadcasts from '../../src/db/repos/broadcasts.repo';
 import { findDelivery } from '../../src/db/repos/send-runs.repo';
-import { PgSandboxStore } from '../../src/db/repos/sandbox.repo';
-import { SandboxDriver } from '../../src/platforms/sandbox/sandbox-driver';
-import { SessionPool } from '../../src/platforms/session-pool';
-import { newSandboxAccount, newUser } from '../support/http';
+import type { SessionPool } from '../../src/platforms/session-pool';
+import { sandboxAccountWithPool } from '../support/sandbox-pool';
 import { getStack, type Stack } from '../support/stack';
 
 describe('delivery ledger (deliverMessage activity)', () => {
@@ -20,15 +17,7 @@ describe('delivery ledger (deliverMessage activity)', () => {
   before(async function () {
     this.timeout(120_000);
     stack = await getStack();
-    const user = await newUser();
-    userId = user.id;
-    accountId = await newSandboxAccount(user.api);
-    pool = new SessionPool({
-      drivers: { sandbox: new SandboxDriver(new PgSandboxStore(stack.db)) },
-      loadAccount: async (id) => ({ id, platform: 'telegram', phone: null, sandbox: true }),
-      onInbound: () => {},
-      logger: pino({ level: 'silent' }),
-    });
+    ({ userId, accountId, pool } = await sandboxAccountWithPool(stack.db));
   });
   after(() => pool.closeAll());
 

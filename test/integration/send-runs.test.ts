@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import pino from 'pino';
 import { createSendActivities, type DeliveryBatchResult } from '../../src/activities/send.activities';
-import { PgSandboxStore } from '../../src/db/repos/sandbox.repo';
 import { listLedger } from '../../src/db/repos/send-runs.repo';
-import { SandboxDriver } from '../../src/platforms/sandbox/sandbox-driver';
-import { SessionPool } from '../../src/platforms/session-pool';
+import type { SessionPool } from '../../src/platforms/session-pool';
 import { enqueueSendRun } from '../../src/services/send-runs';
-import { newSandboxAccount, newUser } from '../support/http';
+import { sandboxAccountWithPool } from '../support/sandbox-pool';
 import { getStack, type Stack } from '../support/stack';
 
 describe('enqueueSendRun (the one send path)', () => {
@@ -19,15 +16,7 @@ describe('enqueueSendRun (the one send path)', () => {
   before(async function () {
     this.timeout(120_000);
     stack = await getStack();
-    const user = await newUser();
-    userId = user.id;
-    accountId = await newSandboxAccount(user.api);
-    pool = new SessionPool({
-      drivers: { sandbox: new SandboxDriver(new PgSandboxStore(stack.db)) },
-      loadAccount: async (id) => ({ id, platform: 'telegram', phone: null, sandbox: true }),
-      onInbound: () => {},
-      logger: pino({ level: 'silent' }),
-    });
+    ({ userId, accountId, pool } = await sandboxAccountWithPool(stack.db));
   });
   after(() => pool.closeAll());
 

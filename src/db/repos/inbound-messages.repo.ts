@@ -1,13 +1,13 @@
 import type { Knex } from 'knex';
 import type { MessageInfo, MessageSearch } from '../../domain/platform-port';
-import type { StoredInboundMessage } from '../../platforms/whatsapp/message-store';
+import type { StoredMessage } from '../../domain/platform-port';
 import { rankedMessageSearch } from './message-search';
 
 /** Rows per insert statement. */
 const CHUNK = 500;
 
 /** Stores received messages; one already stored (same account, chat and message id) is left as it is. */
-export async function insertInboundMessages(db: Knex, accountId: string, messages: readonly StoredInboundMessage[]): Promise<void> {
+export async function insertInboundMessages(db: Knex, accountId: string, messages: readonly StoredMessage[]): Promise<void> {
   const rows = messages.map((m) => ({
     account_id: accountId,
     chat_key: m.chatKey,

@@ -1,10 +1,9 @@
 import type { Knex } from 'knex';
-import type { ChatType, MessageSearch } from '../../domain/platform-port';
+import type { ChatType, MessageSearch, StoredMessage } from '../../domain/platform-port';
 import type {
   NewOutboxItem,
   OutboxItem,
   OutboxType,
-  SandboxMessage,
   SandboxProfile,
   SandboxProfileChange,
   SandboxStore,
@@ -330,7 +329,7 @@ export async function takeSendFault(db: Knex, accountId: string): Promise<{ faul
 export async function insertWorldMessage(
   db: Knex,
   accountId: string,
-  message: Omit<SandboxMessage, 'messageId'>,
+  message: Omit<StoredMessage, 'messageId'>,
 ): Promise<number> {
   const [row] = await db('sandbox_messages')
     .insert({
@@ -354,7 +353,7 @@ export async function searchWorldMessages(
   db: Knex,
   accountId: string,
   search: MessageSearch,
-): Promise<SandboxMessage[]> {
+): Promise<StoredMessage[]> {
   const ranked = rankedMessageSearch(db, 'sandbox_messages', accountId, search);
   const rows = await db
     .from(ranked.as('m'))

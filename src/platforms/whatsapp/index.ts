@@ -8,7 +8,7 @@ export {
   type WhatsAppLoginMethod,
   type WhatsAppStatusChange,
 } from './whatsapp-driver';
-export { MemoryInboundMessageStore, type InboundMessageStore, type StoredInboundMessage } from './message-store';
+export { MemoryInboundMessageStore, type InboundMessageStore } from './message-store';
 export { WhatsAppSession } from './whatsapp-session';
 export { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions, type ConnectionTimers } from './backoff';
 export {

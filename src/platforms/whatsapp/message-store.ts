@@ -2,19 +2,7 @@
  * Where a WhatsApp session keeps the messages it receives, so they can be searched: WhatsApp has
  * no server-side search, and a linked device only ever sees what arrives while it is connected.
  */
-import type { MessageInfo, MessageSearch } from '../../domain/platform-port';
-
-/** A received message as the store keeps it. */
-export interface StoredInboundMessage {
-  chatKey: string;
-  /** The port's numeric message id (see `numericMessageId`), unique within a chat. */
-  messageId: number;
-  fromId: string | null;
-  fromUsername: string | null;
-  fromName: string | null;
-  text: string;
-  date: Date;
-}
+import type { MessageInfo, MessageSearch, StoredMessage } from '../../domain/platform-port';
 
 /**
  * Storage of received messages per account. `save` ignores messages already stored (same chat
@@ -22,15 +10,15 @@ export interface StoredInboundMessage {
  * `chatKeys`, newest first, at most `perChatLimit` per chat, within `since`/`until` when given.
  */
 export interface InboundMessageStore {
-  save(accountId: string, messages: readonly StoredInboundMessage[]): Promise<void>;
+  save(accountId: string, messages: readonly StoredMessage[]): Promise<void>;
   search(accountId: string, search: MessageSearch): Promise<MessageInfo[]>;
 }
 
 /** An {@link InboundMessageStore} in process memory, for tests and for trying the driver without a database. */
 export class MemoryInboundMessageStore implements InboundMessageStore {
-  private readonly messages = new Map<string, StoredInboundMessage>();
+  private readonly messages = new Map<string, StoredMessage>();
 
-  async save(accountId: string, messages: readonly StoredInboundMessage[]): Promise<void> {
+  async save(accountId: string, messages: readonly StoredMessage[]): Promise<void> {
     for (const message of messages) {
       const key = `${accountId}\u0000${message.chatKey}\u0000${message.messageId}`;
       if (!this.messages.has(key)) this.messages.set(key, { ...message });

@@ -21,12 +21,13 @@ import {
   type ProfileUpdate,
   type ResolvedTarget,
   type SentMessage,
+  type StoredMessage,
 } from '../../domain/platform-port';
 import type { BaileysModule } from './baileys';
 import { toPlatformError } from './errors';
 import type { WhatsAppTarget } from '../../domain/whatsapp-target-keys';
 import { resolveTarget as resolveTargetKey } from './jids';
-import type { InboundMessageStore, StoredInboundMessage } from './message-store';
+import type { InboundMessageStore } from './message-store';
 import {
   messageIdFor,
   outgoingContent,
@@ -381,7 +382,7 @@ export class WhatsAppSession implements PlatformSession {
   }
 
   private onMessages({ messages, type }: BaileysEventMap['messages.upsert']): void {
-    const received: StoredInboundMessage[] = [];
+    const received: StoredMessage[] = [];
     for (const message of messages) {
       const chat = message.key.remoteJid;
       if (chat) {
