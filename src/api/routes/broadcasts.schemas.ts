@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH, MAX_TARGETS_PER_BROADCAST, SCHEDULE_TYPES } from '../../domain/limits';
 import { PLATFORMS } from '../../platforms/types';
+import { keptText, trimmedText } from '../schemas/text';
 
 const TargetKeys = z
   .array(z.string().trim().min(1, 'a target key must not be empty'))
@@ -12,18 +13,22 @@ const TargetKeys = z
     if (repeated.length > 0) ctx.addIssue({ code: 'custom', message: `repeated targets: ${repeated.join(', ')}` });
   });
 
-const Message = z
-  .string()
-  .max(MAX_MESSAGE_LENGTH, `at most ${MAX_MESSAGE_LENGTH} characters`)
-  .refine((m) => m.trim().length > 0, 'must not be blank');
+const Message = keptText(MAX_MESSAGE_LENGTH);
 
-const Name = z.string().trim().max(200);
-const ImageId = z.string().trim().min(1);
-const ImageUrl = z.string().trim().min(1);
-const ImagePath = z.string().min(1);
-const IntervalMinutes = z.number().positive('must be a number of minutes > 0');
-const DailyTime = z.string();
-const TimeZone = z.string().min(1);
+/** Longest interval of a recurring broadcast: one year. */
+export const MAX_INTERVAL_MINUTES = 525_600;
+
+const ResourceId = trimmedText(100);
+const Name = trimmedText(200);
+const ImageId = ResourceId;
+const ImageUrl = trimmedText(8192);
+const ImagePath = trimmedText(4096);
+const IntervalMinutes = z
+  .number()
+  .positive('must be a number of minutes > 0')
+  .max(MAX_INTERVAL_MINUTES, `at most ${MAX_INTERVAL_MINUTES} minutes (one year)`);
+const DailyTime = z.string().max(16, 'must be HH:MM');
+const TimeZone = trimmedText(100);
 
 const IMAGE_FIELDS = ['image_id', 'image_url', 'image_path'] as const;
 
@@ -37,10 +42,10 @@ function atMostOneImage(b: Partial<Record<(typeof IMAGE_FIELDS)[number], unknown
 /** `POST /api/v1/broadcast`: every rule of the reference's field table and limits. */
 export const CreateBroadcastBody = z
   .object({
-    account_id: z.string().trim().min(1),
+    account_id: ResourceId,
     target_keys: TargetKeys,
     message: Message.optional(),
-    template_id: z.string().trim().min(1).optional(),
+    template_id: ResourceId.optional(),
     schedule_type: z.enum(SCHEDULE_TYPES).default('now'),
     interval_minutes: IntervalMinutes.optional(),
     daily_time: DailyTime.optional(),
@@ -82,7 +87,7 @@ export const PatchBroadcastBody = z
     enabled: z.boolean().optional(),
     name: Name.optional(),
     message: Message.optional(),
-    template_id: z.string().trim().min(1).optional(),
+    template_id: ResourceId.optional(),
     target_keys: TargetKeys.optional(),
     interval_minutes: IntervalMinutes.optional(),
     daily_time: DailyTime.optional(),
