@@ -26,11 +26,6 @@ export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > 0);
 }
 
-/** True when the request has a body that has not been read to its end: answering now leaves it on the wire. */
-export function bodyLeftUnread(req: IncomingMessage): boolean {
-  return hasBody(req) && !req.complete;
-}
-
 /** True when the request's body is JSON by its `Content-Type`. */
 export function isJsonRequest(ctx: ParameterizedContext<ApiState>): boolean {
   return ctx.request.is(JSON_TYPES) !== false;
@@ -82,13 +77,17 @@ function contentTypeOf(ctx: ParameterizedContext<ApiState>): string {
   return ctx.get('content-type') ? JSON.stringify(ctx.get('content-type')) : 'none';
 }
 
-/** Reads the body, undoing its `Content-Encoding`, and refuses it once it grows past `limit` bytes. */
+/**
+ * Reads the body, undoing its `Content-Encoding`, and refuses it once it grows past `limit`
+ * bytes. A refused body is not left paused on the connection: the rest of it is discarded as it
+ * arrives (never buffered), so the answer reaches the client and the connection stays usable.
+ */
 async function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   const encoding = contentEncodingOf(req);
   const tooLarge = () => new PayloadTooLargeError(`request body exceeds ${limit} bytes (${limit / (1024 * 1024)} MiB)`);
   if (encoding === 'identity') {
     if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
-    return collect(req, limit, tooLarge, () => new BadRequestError('the request body was cut off'));
+    return collect(req, { limit, tooLarge, broken: () => new BadRequestError('the request body was cut off'), abandon: () => req.resume() });
   }
   const decoder = DECODERS[encoding];
   if (!decoder) {
@@ -97,15 +96,31 @@ async function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   const decoded = decoder();
   req.on('error', (err) => decoded.destroy(err));
   req.pipe(decoded);
-  return collect(decoded, limit, tooLarge, () => new BadRequestError(`the body is not valid ${encoding} data (Content-Encoding: ${encoding})`));
+  return collect(decoded, {
+    limit,
+    tooLarge,
+    broken: () => new BadRequestError(`the body is not valid ${encoding} data (Content-Encoding: ${encoding})`),
+    abandon: () => {
+      req.unpipe(decoded);
+      decoded.destroy();
+      req.resume();
+    },
+  });
+}
+
+interface CollectOptions {
+  limit: number;
+  tooLarge: () => HttpError;
+  broken: () => HttpError;
+  /** Lets go of the rest of the body once it is refused. */
+  abandon: () => void;
 }
 
 /**
- * Gathers `stream` into one buffer. Past `limit` it stops reading (pausing, not destroying, so
- * the answer can still be written) and rejects with `tooLarge()`; a stream error rejects with
- * `broken()`.
+ * Gathers `stream` into one buffer. Past `limit` it rejects with `tooLarge()`, on a stream error
+ * (or a client gone mid-body) with `broken()`; either way the rest of the body is abandoned.
  */
-function collect(stream: Readable, limit: number, tooLarge: () => HttpError, broken: () => HttpError): Promise<Buffer> {
+function collect(stream: Readable, { limit, tooLarge, broken, abandon }: CollectOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -113,7 +128,7 @@ function collect(stream: Readable, limit: number, tooLarge: () => HttpError, bro
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
-      stream.off('close', onClose);
+      stream.off('close', onError);
       // Later errors of an abandoned stream (the client going away) are no one's concern.
       stream.on('error', () => undefined);
     };
@@ -121,7 +136,7 @@ function collect(stream: Readable, limit: number, tooLarge: () => HttpError, bro
       size += chunk.length;
       if (size > limit) {
         stop();
-        stream.pause();
+        abandon();
         reject(tooLarge());
         return;
       }
@@ -133,13 +148,13 @@ function collect(stream: Readable, limit: number, tooLarge: () => HttpError, bro
     };
     const onError = () => {
       stop();
+      abandon();
       reject(broken());
     };
-    // A client that goes away mid-body closes the stream without an end.
-    const onClose = onError;
     stream.on('data', onData);
     stream.once('end', onEnd);
     stream.once('error', onError);
-    stream.once('close', onClose);
+    // A client that goes away mid-body closes the stream without an end.
+    stream.once('close', onError);
   });
 }

@@ -4,13 +4,10 @@ import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { HttpError } from '../../errors';
 import type { ApiState } from '../context';
-import { bodyLeftUnread } from './body-parsers';
 
 /**
  * The only place that writes error bodies: `{"error": "..."}` with the status the error stands
- * for. Anything unexpected is logged with the request id and answered as a bare 500. An error
- * answered before the body was read (401, 413, 415…) closes the connection, so the rest of the
- * body is never read.
+ * for. Anything unexpected is logged with the request id and answered as a bare 500.
  */
 export function errorMiddleware(logger: Logger): Middleware<ApiState> {
   return async (ctx, next) => {
@@ -25,7 +22,6 @@ export function errorMiddleware(logger: Logger): Middleware<ApiState> {
       if (status >= 500) logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
       ctx.status = status;
       ctx.body = { error: message };
-      if (bodyLeftUnread(ctx.req)) ctx.set('Connection', 'close');
     }
   };
 }
