@@ -20,7 +20,10 @@ export function answerClientErrors(server: Server): void {
       return;
     }
     const [status, message] = answerFor(err.code);
-    const body = JSON.stringify({ error: message });
+    // An answer to HEAD has no body. The refused bytes are all there is to tell the method by;
+    // they begin with the request line whenever the request arrived in one piece.
+    const rawPacket = (err as { rawPacket?: Buffer }).rawPacket;
+    const body = rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ' ? '' : JSON.stringify({ error: message });
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
