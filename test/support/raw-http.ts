@@ -29,8 +29,9 @@ export function rawRequest(baseUrl: string, method: string, path: string, header
 }
 
 /**
- * Sends the headers and the first bytes of a body that never ends (chunked), and resolves with
- * the answer as soon as it comes, without ever finishing the body; the connection is then dropped.
+ * Sends the headers and the first bytes of a body that never ends (chunked, unless `headers`
+ * declare a Content-Length it never reaches), and resolves with the answer as soon as it comes,
+ * without ever finishing the body; the connection is then dropped.
  */
 export function answerToUnfinishedBody(
   baseUrl: string,
@@ -40,7 +41,8 @@ export function answerToUnfinishedBody(
   firstBytes: Buffer,
 ): Promise<RawReply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ ...endpoint(baseUrl, path), method, headers: { ...headers, 'transfer-encoding': 'chunked' }, agent: false }, (res) => {
+    const framing = headers['content-length'] === undefined ? { 'transfer-encoding': 'chunked' } : {};
+    const req = http.request({ ...endpoint(baseUrl, path), method, headers: { ...headers, ...framing }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
