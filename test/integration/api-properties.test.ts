@@ -40,7 +40,7 @@ interface Holdings {
  * Generated requests per operation and caller: the whole file stays well under a minute.
  * `API_PROPERTY_RUNS` raises the first for a longer hunt.
  */
-const RUNS_AUTHENTICATED = Number(process.env.API_PROPERTY_RUNS ?? 24);
+const RUNS_AUTHENTICATED = Number(process.env.API_PROPERTY_RUNS ?? 40);
 const RUNS_UNAUTHENTICATED = 8;
 
 describe('every operation of the OpenAPI document under generated input', () => {
