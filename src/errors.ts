@@ -62,3 +62,15 @@ export class ServiceUnavailableError extends HttpError {
   override readonly name = 'ServiceUnavailableError';
   readonly status = 503;
 }
+
+/** A request method that no route of AutoHub answers, or not on this path. */
+export class MethodNotAllowedError extends HttpError {
+  override readonly name = 'MethodNotAllowedError';
+  readonly status = 405;
+}
+
+/** A body in a content type or content encoding the route does not read. */
+export class UnsupportedMediaTypeError extends HttpError {
+  override readonly name = 'UnsupportedMediaTypeError';
+  readonly status = 415;
+}

@@ -1,11 +1,11 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import Router from '@koa/router';
 import Koa from 'koa';
-import { koaBody } from 'koa-body';
-import { randomUUID } from 'node:crypto';
 import type { ApiDeps, ApiState } from './context';
 import { mountDocs } from './docs';
-import { errorMiddleware, MAX_JSON_BODY_BYTES } from './middleware/errors';
+import { errorMiddleware } from './middleware/errors';
+import { refuseUnknownMethods } from './middleware/methods';
+import { requestId } from './middleware/request-id';
 import { mountRoutes, type RouteDefinition } from './route';
 import { accountLoginRoutes } from './routes/account-login.routes';
 import { accountRoutes } from './routes/accounts.routes';
@@ -41,24 +41,12 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...scanRoutes(deps),
     ...profileRoutes(deps),
   );
-  const bodyParser = koaBody({
-    jsonLimit: MAX_JSON_BODY_BYTES,
-    formLimit: MAX_JSON_BODY_BYTES,
-    textLimit: MAX_JSON_BODY_BYTES,
-    multipart: false,
-    onError: (err) => {
-      throw err;
-    },
-  });
-  mountRoutes(router, registry, deps, routes, bodyParser);
+  mountRoutes(router, registry, deps, routes);
   mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });
 
-  app.use(async (ctx, next) => {
-    ctx.state.requestId = ctx.get('x-request-id') || randomUUID();
-    ctx.set('X-Request-Id', ctx.state.requestId);
-    await next();
-  });
+  app.use(requestId());
   app.use(errorMiddleware(deps.logger.child({ module: 'api' })));
+  app.use(refuseUnknownMethods());
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -2,14 +2,15 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import type { RouterMiddleware } from '@koa/router';
 import type { ParameterizedContext } from 'koa';
-import { koaBody } from 'koa-body';
 import { rm } from 'node:fs/promises';
 import { z } from 'zod';
-import { BadRequestError, NotFoundError, PayloadTooLargeError } from '../errors';
+import { NotFoundError } from '../errors';
 import { requestHash, withIdempotency } from './idempotency';
 import type { ApiDeps, ApiState, Caller } from './context';
 import { requireAdmin } from './middleware/auth';
-import { MAX_JSON_BODY_BYTES } from './middleware/errors';
+import { jsonBodyParser } from './middleware/body-parsers';
+import { assertSafeInput } from './middleware/input-safety';
+import { multipartBodyParser } from './middleware/multipart';
 import { documentRoute } from './openapi';
 import { checkResponse } from './response-check';
 
@@ -34,7 +35,7 @@ export interface RouteRequest<Body, Query> {
 
 /** File fields a route accepts as `multipart/form-data`, besides a JSON body. */
 export interface MultipartOptions {
-  /** Names of the file fields; files under other names are ignored. */
+  /** Names of the file fields, one file each; a file under another name is refused (400). */
   files: string[];
   /** Largest size of each file; a larger one is answered 413. */
   maxFileBytes: number;
@@ -85,25 +86,26 @@ export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = 
   return definition as unknown as RouteDefinition;
 }
 
-/** Mounts `routes` on `router` and records them in `registry`. */
-export function mountRoutes(
-  router: Router<ApiState>,
-  registry: OpenAPIRegistry,
-  deps: ApiDeps,
-  routes: RouteDefinition[],
-  bodyParser: RouterMiddleware<ApiState>,
-): void {
+/**
+ * Mounts `routes` on `router` and records them in `registry`. Each request goes through, in
+ * order: authentication (and the admin check), so a request without a valid key is answered
+ * 401 before a byte of its body is read; the body parser, only where the route takes a body;
+ * the input safety check over body, query and path parameters; the route's schemas; its handler.
+ */
+export function mountRoutes(router: Router<ApiState>, registry: OpenAPIRegistry, deps: ApiDeps, routes: RouteDefinition[]): void {
+  const jsonBody = jsonBodyParser();
   for (const def of routes) {
-    // Only routes that take a body parse one; the others skip the parser's cost entirely.
-    // Multipart is parsed only where a route asks for it, with that route's file limits.
-    const parse: RouterMiddleware<ApiState>[] = def.multipart
-      ? [multipartParser(def.multipart)]
-      : def.body
-        ? [bodyParser]
-        : [];
-    const handle = async (ctx: ParameterizedContext<ApiState>, files: Record<string, UploadedFile>) => {
+    const authenticate: RouterMiddleware<ApiState> = async (ctx, next) => {
       const caller = await deps.auth.authenticate(ctx);
       if (def.access === 'admin') requireAdmin(caller);
+      await next();
+    };
+    // Only routes that take a body read one; multipart only where a route declares it, with its file limits.
+    const parse: RouterMiddleware<ApiState>[] = def.multipart ? [multipartBodyParser(def.multipart)] : def.body ? [jsonBody] : [];
+    const handle = async (ctx: ParameterizedContext<ApiState>, caller: Caller, files: Record<string, UploadedFile>) => {
+      assertSafeInput('path', ctx.params);
+      assertSafeInput('query', ctx.query);
+      assertSafeInput('body', ctx.request.body);
       const body = def.body ? def.body.parse(ctx.request.body ?? {}) : undefined;
       const query = def.query ? def.query.parse(ctx.query) : undefined;
       const run = async () => {
@@ -118,54 +120,16 @@ export function mountRoutes(
       ctx.status = result.status;
       ctx.body = result.body;
     };
-    router[def.method](def.path, ...parse, async (ctx) => {
+    router[def.method](def.path, authenticate, ...parse, async (ctx) => {
       const files = uploadedFiles(ctx, def.multipart);
       try {
-        await handle(ctx, files);
+        await handle(ctx, ctx.state.caller!, files);
       } finally {
         await Promise.all(Object.values(files).map((f) => rm(f.path, { force: true })));
       }
     });
     documentRoute(registry, def);
   }
-}
-
-/** A body parser for JSON and for multipart with `options`' files, mapping upload failures to 400/413. */
-function multipartParser(options: MultipartOptions): RouterMiddleware<ApiState> {
-  return koaBody({
-    jsonLimit: MAX_JSON_BODY_BYTES,
-    formLimit: MAX_JSON_BODY_BYTES,
-    textLimit: MAX_JSON_BODY_BYTES,
-    multipart: true,
-    formidable: {
-      maxFiles: options.files.length,
-      maxFileSize: options.maxFileBytes,
-      maxTotalFileSize: options.maxFileBytes * options.files.length,
-      maxFieldsSize: MAX_JSON_BODY_BYTES,
-      filter: (part) => part.name !== null && options.files.includes(part.name),
-    },
-    onError: (err) => {
-      throw uploadError(err, options);
-    },
-  }) as RouterMiddleware<ApiState>;
-}
-
-// formidable's error codes (formidable/src/FormidableError.js) that name the client's mistake.
-const FORMIDABLE_TOO_LARGE = new Set([1009, 1016]);
-const FORMIDABLE_TOO_MANY_FILES = 1015;
-const FORMIDABLE_EMPTY_FILE = 1010;
-
-function uploadError(err: Error, options: MultipartOptions): Error {
-  const { code, httpCode } = err as { code?: unknown; httpCode?: unknown };
-  if (typeof code !== 'number' || typeof httpCode !== 'number') return err;
-  if (FORMIDABLE_TOO_LARGE.has(code) || httpCode === 413) {
-    const mib = options.maxFileBytes / (1024 * 1024);
-    return new PayloadTooLargeError(`an uploaded file exceeds ${options.maxFileBytes} bytes (${mib} MiB)`);
-  }
-  if (code === FORMIDABLE_TOO_MANY_FILES) return new BadRequestError(`send at most one file for each of: ${options.files.join(', ')}`);
-  if (code === FORMIDABLE_EMPTY_FILE) return new BadRequestError('an uploaded file is empty');
-  if (httpCode >= 400 && httpCode < 500) return new BadRequestError(`malformed multipart body: ${err.message}`);
-  return err;
 }
 
 /** The files koa-body received for the route's file fields, one per field. */

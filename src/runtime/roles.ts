@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
+import { answerClientErrors } from '../api/middleware/client-errors';
 import { Authenticator } from '../api/middleware/auth';
 import { TtlCache } from '../api/ttl-cache';
 import { TemporalOutbox } from '../services/temporal-outbox';
@@ -90,6 +91,7 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
     );
     const app = createApp({ config, db, temporal: temporal.client, logger, version, auth, accountsCache, outbox, secrets });
     const server = app.listen(config.port, config.host);
+    answerClientErrors(server);
     await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
     const { port } = server.address() as AddressInfo;
     running.server = server;

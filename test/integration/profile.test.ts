@@ -291,11 +291,13 @@ describe('POST and DELETE /api/v1/accounts/:id/photo', () => {
     assert.match(reply.body.error, /10 MiB/);
   });
 
-  it('answers 400 when neither a photo file nor photo_path is given', async () => {
+  it('answers 400 when neither a photo file nor photo_path is given, and for a file in another field', async () => {
     const wrongField = await uploadPhoto(key, accountId, PNG, { field: 'picture' });
     assert.equal(wrongField.status, 400);
-    assert.match(wrongField.body.error, /"photo" or a JSON "photo_path"/);
-    assert.equal((await api.post(`/api/v1/accounts/${accountId}/photo`, {})).status, 400);
+    assert.match(wrongField.body.error, /"picture" is not accepted here; send the file in "photo"/);
+    const neither = await api.post(`/api/v1/accounts/${accountId}/photo`, {});
+    assert.equal(neither.status, 400);
+    assert.match(neither.body.error, /"photo" or a JSON "photo_path"/);
   });
 
   it('sets a photo named by photo_path inside the upload directory, relative or absolute', async () => {

@@ -5,9 +5,6 @@ import { ZodError } from 'zod';
 import { HttpError } from '../../errors';
 import type { ApiState } from '../context';
 
-/** Bytes a JSON body may have. */
-export const MAX_JSON_BODY_BYTES = 1024 * 1024;
-
 /**
  * The only place that writes error bodies: `{"error": "..."}` with the status the error stands
  * for. Anything unexpected is logged with the request id and answered as a bare 500.
@@ -34,16 +31,9 @@ function describe(err: unknown): { status: number; message: string } {
   if (err instanceof ZodError) return { status: 400, message: formatZodError(err) };
   if (err instanceof WorkflowNotFoundError) return { status: 404, message: 'not found' };
   if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 409, message: 'already running' };
+  // @koa/router's allowedMethods throws http-errors' 405.
   const status = (err as { status?: unknown }).status;
-  const type = (err as { type?: unknown }).type;
-  if (status === 413 || type === 'entity.too.large') {
-    return { status: 413, message: `request body exceeds ${MAX_JSON_BODY_BYTES} bytes (1 MiB)` };
-  }
-  if (type === 'entity.parse.failed' || (err instanceof SyntaxError && status === 400)) {
-    return { status: 400, message: 'malformed JSON body' };
-  }
   if (status === 405) return { status: 405, message: 'method not allowed' };
-  if (status === 415) return { status: 415, message: 'unsupported media type' };
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { status, message: (err as Error).message || 'bad request' };
   }

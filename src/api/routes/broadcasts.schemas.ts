@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH, MAX_TARGETS_PER_BROADCAST, SCHEDULE_TYPES } from '../../domain/limits';
 import { PLATFORMS } from '../../domain/platform-port';
+import { keptText, trimmedText } from '../schemas/text';
 
 /**
  * Target keys as given. Their grammar depends on the account's platform, so their form, their
@@ -12,18 +13,22 @@ const TargetKeys = z
   .min(1, 'give at least 1 target')
   .max(MAX_TARGETS_PER_BROADCAST, `at most ${MAX_TARGETS_PER_BROADCAST} targets per broadcast`);
 
-const Message = z
-  .string()
-  .max(MAX_MESSAGE_LENGTH, `at most ${MAX_MESSAGE_LENGTH} characters`)
-  .refine((m) => m.trim().length > 0, 'must not be blank');
+const Message = keptText(MAX_MESSAGE_LENGTH);
 
-const Name = z.string().trim().max(200);
-const ImageId = z.string().trim().min(1);
-const ImageUrl = z.string().trim().min(1);
-const ImagePath = z.string().min(1);
-const IntervalMinutes = z.number().positive('must be a number of minutes > 0');
-const DailyTime = z.string();
-const TimeZone = z.string().min(1);
+/** Longest interval of a recurring broadcast: one year. */
+export const MAX_INTERVAL_MINUTES = 525_600;
+
+const ResourceId = trimmedText(100);
+const Name = trimmedText(200);
+const ImageId = ResourceId;
+const ImageUrl = trimmedText(8192);
+const ImagePath = trimmedText(4096);
+const IntervalMinutes = z
+  .number()
+  .positive('must be a number of minutes > 0')
+  .max(MAX_INTERVAL_MINUTES, `at most ${MAX_INTERVAL_MINUTES} minutes (one year)`);
+const DailyTime = z.string().max(16, 'must be HH:MM');
+const TimeZone = trimmedText(100);
 
 const IMAGE_FIELDS = ['image_id', 'image_url', 'image_path'] as const;
 
@@ -36,29 +41,32 @@ function atMostOneImage(b: Partial<Record<(typeof IMAGE_FIELDS)[number], unknown
 
 /** The fields of a new broadcast, before the rules that relate them. */
 const CreateBroadcastFields = z.object({
-    account_id: z.string().trim().min(1),
-    target_keys: TargetKeys,
-    message: Message.optional(),
-    template_id: z.string().trim().min(1).optional(),
-    schedule_type: z.enum(SCHEDULE_TYPES).default('now'),
-    interval_minutes: IntervalMinutes.optional(),
-    daily_time: DailyTime.optional(),
-    timezone: TimeZone.optional(),
-    platform: z.enum(['auto', ...PLATFORMS]).default('auto'),
-    name: Name.optional(),
-    /** An image of the caller's library (`POST /api/v1/images`), sent with the message as its caption. */
-    image_id: ImageId.optional(),
-    /** An http(s) URL of a JPEG or PNG, fetched once and added to the caller's library. */
-    image_url: ImageUrl.optional(),
-    /** A JPEG or PNG inside AUTOHUB_UPLOAD_DIR, added to the caller's library. */
-    image_path: ImagePath.optional(),
-    enabled: z.boolean().default(true),
-    /** Answers what the broadcast would do, sending and storing nothing. */
-    dry_run: z.boolean().default(false),
+  account_id: ResourceId,
+  target_keys: TargetKeys,
+  message: Message.optional(),
+  template_id: ResourceId.optional(),
+  schedule_type: z.enum(SCHEDULE_TYPES).default('now'),
+  interval_minutes: IntervalMinutes.optional(),
+  daily_time: DailyTime.optional(),
+  timezone: TimeZone.optional(),
+  platform: z.enum(['auto', ...PLATFORMS]).default('auto'),
+  name: Name.optional(),
+  /** An image of the caller's library (`POST /api/v1/images`), sent with the message as its caption. */
+  image_id: ImageId.optional(),
+  /** An http(s) URL of a JPEG or PNG, fetched once and added to the caller's library. */
+  image_url: ImageUrl.optional(),
+  /** A JPEG or PNG inside AUTOHUB_UPLOAD_DIR, added to the caller's library. */
+  image_path: ImagePath.optional(),
+  enabled: z.boolean().default(true),
+  /** Answers what the broadcast would do, sending and storing nothing. */
+  dry_run: z.boolean().default(false),
 });
 
 /** The rules between a new broadcast's fields: one text (or an image), at most one image. */
-function broadcastRules(b: { message?: string; template_id?: string } & Partial<Record<(typeof IMAGE_FIELDS)[number], unknown>>, ctx: z.RefinementCtx): void {
+function broadcastRules(
+  b: { message?: string; template_id?: string } & Partial<Record<(typeof IMAGE_FIELDS)[number], unknown>>,
+  ctx: z.RefinementCtx,
+): void {
   const images = atMostOneImage(b, ctx);
   const texts = [b.message, b.template_id].filter((t) => t !== undefined).length;
   // With an image the text is its caption, and may be left out.
@@ -91,7 +99,7 @@ export const PatchBroadcastBody = z
     enabled: z.boolean().optional(),
     name: Name.optional(),
     message: Message.optional(),
-    template_id: z.string().trim().min(1).optional(),
+    template_id: ResourceId.optional(),
     target_keys: TargetKeys.optional(),
     interval_minutes: IntervalMinutes.optional(),
     daily_time: DailyTime.optional(),

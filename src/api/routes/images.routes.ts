@@ -9,13 +9,14 @@ import { present } from '../presenters';
 import { idParam, ok, route } from '../route';
 import { ImageResponses } from './resources.responses';
 import { BinaryContent } from '../openapi';
+import { trimmedText } from '../schemas/text';
 
 const AddImageBody = z
   .object({
     /** An http(s) URL of a JPEG or PNG, fetched now. */
-    url: z.string().trim().min(1).optional(),
+    url: trimmedText(8192).optional(),
     /** A JPEG or PNG inside AUTOHUB_UPLOAD_DIR. */
-    path: z.string().min(1).optional(),
+    path: trimmedText(4096).optional(),
   })
   .refine((b) => b.url === undefined || b.path === undefined, 'give at most one of url or path');
 

@@ -10,6 +10,7 @@ import { visibleAccount } from '../account-access';
 import type { ApiDeps, Caller } from '../context';
 import { ok, route } from '../route';
 import { SandboxResponses } from './accounts.responses';
+import { keptText } from '../schemas/text';
 
 const Person = z.object({
   id: z.string().trim().min(1).max(64),
@@ -22,7 +23,7 @@ const InboundBody = z.discriminatedUnion('type', [
     type: z.literal('message'),
     chat_key: z.string().trim().min(1),
     from: Person,
-    text: z.string().min(1).max(4096),
+    text: keptText(4096),
   }),
   z.object({ type: z.enum(['join', 'leave']), chat_key: z.string().trim().min(1), user: Person }),
 ]);

@@ -3,13 +3,17 @@ import { discoveryQuery, EXTERNAL_DISCOVERY_SOURCES, type ExternalDiscoverySourc
 import { MAX_MESSAGE_LENGTH } from '../../domain/limits';
 import { activityCutoff, searchWindow, TARGET_TYPES } from '../../domain/scan-filters';
 import { keywordsKey, parseKeywords } from '../../domain/search-reply';
+import { keptText } from '../schemas/text';
 import type { ChatScanParams, DiscoverParams, MessageScanParams, SearchReplyParams } from '../../workflows/scan.shared';
 
 /** Longest a caller may ask a scan request to wait for its result (`wait_seconds`). */
 export const MAX_WAIT_SECONDS = 120;
 
-const accountId = z.string().trim().min(1);
-const unixTs = z.number().int().min(0, 'must be a Unix timestamp in seconds');
+/** Latest Unix timestamp (seconds) a request may name: the end of year 9999, which every date type holds. */
+const MAX_UNIX_TS = 253_402_300_799;
+
+const accountId = z.string().trim().min(1).max(100);
+const unixTs = z.number().int().min(0, 'must be a Unix timestamp in seconds').max(MAX_UNIX_TS, 'must be a Unix timestamp in seconds');
 const days = z.number().min(0).max(36_500);
 /** Not in the reference: how long this request waits for the result before answering 202 (default SCAN_WAIT_SECONDS). */
 const waitSeconds = z.number().min(0).max(MAX_WAIT_SECONDS).optional();
@@ -24,7 +28,7 @@ export const ScanBody = z.object({
 
 /** `GET` (query) and `POST` (body) `/api/v1/scan/results`. */
 export const ScanResultsFilter = z.object({
-  account_id: z.string().trim().min(1).optional(),
+  account_id: accountId.optional(),
   type: z.enum(['groups', 'channels', 'contacts', 'all']).default('all'),
 });
 
@@ -53,10 +57,7 @@ export const SearchReplyBody = z.object({
     .string()
     .max(1000)
     .refine((k) => parseKeywords(k).length > 0, 'give at least one keyword (comma-separated)'),
-  reply_text: z
-    .string()
-    .max(MAX_MESSAGE_LENGTH, `at most ${MAX_MESSAGE_LENGTH} characters`)
-    .refine((t) => t.trim().length > 0, 'must not be blank'),
+  reply_text: keptText(MAX_MESSAGE_LENGTH),
   target_type: z.enum(TARGET_TYPES).default('all'),
   max_chats: z.number().int().min(1).max(500).default(120),
   per_chat_limit: z.number().int().min(1).max(500).default(120),
@@ -71,7 +72,7 @@ export const DiscoverBody = z
     account_id: accountId,
     keywords: z.string().trim().max(256).optional(),
     category: z.string().trim().max(64).optional(),
-    min_members: z.number().int().min(0).default(0),
+    min_members: z.number().int().min(0).max(1_000_000_000).default(0),
     include_channels: z.boolean().default(false),
     only_new: z.boolean().default(true),
     max_results: z.number().int().min(1).max(200).default(40),

@@ -2,7 +2,7 @@ import { MAX_MESSAGE_LENGTH, MAX_TARGETS_PER_BROADCAST, SCHEDULE_TYPES } from '.
 import { PLATFORMS } from '../../domain/platform-port';
 import { userStatus } from '../../services/system';
 import type { ApiDeps } from '../context';
-import { MAX_JSON_BODY_BYTES } from '../middleware/errors';
+import { MAX_JSON_BODY_BYTES } from '../middleware/body-parsers';
 import { present } from '../presenters';
 import { ok, route, type RouteDefinition } from '../route';
 import { SystemResponses } from './resources.responses';

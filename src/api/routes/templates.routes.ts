@@ -8,13 +8,10 @@ import type { ApiDeps, Caller } from '../context';
 import { present } from '../presenters';
 import { idParam, ok, route } from '../route';
 import { TemplateResponses } from './resources.responses';
+import { keptText } from '../schemas/text';
 
 const TemplateName = z.string().trim().min(1).max(100);
-const TemplateContent = z
-  .string()
-  .min(1)
-  .max(MAX_MESSAGE_LENGTH, `at most ${MAX_MESSAGE_LENGTH} characters`)
-  .superRefine((content, ctx) => {
+const TemplateContent = keptText(MAX_MESSAGE_LENGTH).superRefine((content, ctx) => {
     const unknown = unknownVariables(content);
     if (unknown.length > 0) {
       ctx.addIssue({
