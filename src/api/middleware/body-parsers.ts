@@ -6,6 +6,14 @@ import type { Middleware, ParameterizedContext } from 'koa';
 import { BadRequestError, HttpError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors';
 import type { ApiState } from '../context';
 
+/*
+ * Why not koa-body/co-body for JSON: they hand a body that its Content-Encoding cannot decode to
+ * zlib and pass zlib's error on without a status (a 500), accept form bodies on JSON routes, and
+ * leave a refused body paused on the connection, so the answer may never reach a client that is
+ * still sending. Node's zlib streams and TextDecoder do the real work here; this module only says
+ * which request gets which answer.
+ */
+
 /** Bytes a JSON body may have, after any `Content-Encoding` is undone. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
