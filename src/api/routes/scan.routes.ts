@@ -1,9 +1,5 @@
 import type { z } from 'zod';
-import { findAccount } from '../../db/repos/accounts.repo';
-import { listKnownChats } from '../../db/repos/chats.repo';
-import { findScanJob } from '../../db/repos/scan.repo';
-import { chatScanView, SCAN_LISTS } from '../../domain/scan-results';
-import { NotFoundError } from '../../errors';
+import { scanResults, settledScanJob, startScanJob, type ScanRequest } from '../../services/scan-jobs';
 import {
   DISCOVER_GROUPS_WORKFLOW,
   SCAN_CHATS_WORKFLOW,
@@ -12,8 +8,8 @@ import {
 } from '../../workflows/scan.shared';
 import { ownConnectedAccount } from '../account-access';
 import type { ApiDeps, Caller } from '../context';
-import { idParam, isId, ok, route } from '../route';
-import { presentScanJob, settledJob, startScanJob } from './scan.jobs';
+import { idParam, ok, route } from '../route';
+import { presentScanJob, startedScanAnswer } from './scan.presenters';
 import {
   chatScanParams,
   DiscoverBody,
@@ -33,15 +29,10 @@ export function scanRoutes(deps: ApiDeps) {
 
   /** Stored scan results of the caller's accounts, or of one of them. */
   const results = async (filter: z.infer<typeof ScanResultsFilter>, caller: Caller) => {
-    const own = { ...caller.scope, admin: false };
-    const accountId = filter.account_id?.toLowerCase();
-    if (accountId !== undefined && !(isId(accountId) && (await findAccount(db, accountId, own)))) {
-      throw new NotFoundError('account not found');
-    }
-    const chats = await listKnownChats(db, own, { accountId });
-    const lists = filter.type === 'all' ? SCAN_LISTS : [filter.type];
-    return ok({ ...(accountId && { account_id: accountId }), ...chatScanView(chats, lists) });
+    const { accountId, view } = await scanResults(db, caller.scope, { accountId: filter.account_id, type: filter.type });
+    return ok({ ...(accountId && { account_id: accountId }), ...view });
   };
+  const start = async (caller: Caller, request: ScanRequest) => startedScanAnswer(await startScanJob(deps, caller.scope, request));
 
   return [
     route({
@@ -56,7 +47,7 @@ export function scanRoutes(deps: ApiDeps) {
       handler: async ({ body, caller }) => {
         const account = await ownConnectedAccount(db, body.account_id, caller);
         const params = chatScanParams(body, Date.now());
-        return startScanJob(deps, { account, caller, kind: 'chats', workflow: SCAN_CHATS_WORKFLOW, params, waitSeconds: body.wait_seconds });
+        return start(caller, { account, kind: 'chats', workflow: SCAN_CHATS_WORKFLOW, params, waitSeconds: body.wait_seconds });
       },
     }),
     route({
@@ -93,7 +84,7 @@ export function scanRoutes(deps: ApiDeps) {
       handler: async ({ body, caller }) => {
         const account = await ownConnectedAccount(db, body.account_id, caller);
         const params = messageScanParams(body, Date.now());
-        return startScanJob(deps, { account, caller, kind: 'messages', workflow: SCAN_MESSAGES_WORKFLOW, params, waitSeconds: body.wait_seconds });
+        return start(caller, { account, kind: 'messages', workflow: SCAN_MESSAGES_WORKFLOW, params, waitSeconds: body.wait_seconds });
       },
     }),
     route({
@@ -108,7 +99,7 @@ export function scanRoutes(deps: ApiDeps) {
       handler: async ({ body, caller }) => {
         const account = await ownConnectedAccount(db, body.account_id, caller);
         const params = searchReplyParams(body, config.scan.replyWindowDays);
-        return startScanJob(deps, { account, caller, kind: 'search_reply', workflow: SEARCH_REPLY_WORKFLOW, params, waitSeconds: body.wait_seconds });
+        return start(caller, { account, kind: 'search_reply', workflow: SEARCH_REPLY_WORKFLOW, params, waitSeconds: body.wait_seconds });
       },
     }),
     route({
@@ -123,7 +114,7 @@ export function scanRoutes(deps: ApiDeps) {
       handler: async ({ body, caller }) => {
         const account = await ownConnectedAccount(db, body.account_id, caller);
         const params = discoverParams(body, account.platform, config.scan.sourceTimeoutSeconds * 1000);
-        return startScanJob(deps, { account, caller, kind: 'discover', workflow: DISCOVER_GROUPS_WORKFLOW, params, waitSeconds: body.wait_seconds });
+        return start(caller, { account, kind: 'discover', workflow: DISCOVER_GROUPS_WORKFLOW, params, waitSeconds: body.wait_seconds });
       },
     }),
     route({
@@ -134,9 +125,8 @@ export function scanRoutes(deps: ApiDeps) {
       operationId: 'getScanJob',
       responses: ScanResponses.job,
       handler: async ({ params, caller }) => {
-        const job = await findScanJob(db, idParam(params), caller.scope);
-        if (!job) throw new NotFoundError();
-        return ok(presentScanJob(await settledJob(deps, job)));
+        const job = await settledScanJob(deps, caller.scope, idParam(params));
+        return ok(presentScanJob(job));
       },
     }),
   ];
