@@ -43,7 +43,7 @@ async function perform(db: Knex, accountId: string, session: PlatformSession, op
       const photo = await findPhotoUpload(db, op.uploadId, accountId);
       if (!photo) throw ApplicationFailure.nonRetryable('the uploaded photo is no longer staged; upload it again', FailureTypes.UploadMissing);
       await session.setPhoto(photo);
-      await deletePhotoUpload(db, op.uploadId);
+      await deletePhotoUpload(db, op.uploadId, accountId);
       return session.getProfile();
     }
     case 'deletePhoto':

@@ -1,21 +1,13 @@
-import { ApplicationFailure, TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
-import type { Account } from '../../db/repos/accounts.repo';
-import { deletePhotoUpload, insertPhotoUpload } from '../../db/repos/profile-photos.repo';
 import { platformIdValue } from '../../domain/scan-filters';
 import { BadRequestError } from '../../errors';
-import { PROFILE_WORKFLOW, profileWorkflowId, type ProfileData, type ProfileInput, type ProfileOperation } from '../../workflows/profile.shared';
-import { MAIN_TASK_QUEUE } from '../../workflows/shared';
+import { runProfileOperation, setProfilePhoto } from '../../services/profile';
+import type { ProfileData } from '../../workflows/profile.shared';
 import { ownConnectedAccount } from '../account-access';
 import type { ApiDeps, Caller } from '../context';
 import { idParam, ok, route } from '../route';
 import { MAX_IMAGE_BYTES } from '../../domain/limits';
 import { imageFromUpload, imageFromUploadDir } from '../image-intake';
 import { PhotoBody, UpdateProfileBody, UsernameBody } from './profile.schemas';
-import { accountTaskQueue } from '../../domain/sharding';
-import { ServiceUnavailableError } from '../../errors';
-import { httpErrorFor } from './scan.jobs';
-import { searchAttributesFor } from '../../temporal/search-attributes';
 import { ProfileResponses } from './accounts.responses';
 
 /** Profile management of an account: name, about, username, photo — through its session, on Temporal. */
@@ -79,13 +71,7 @@ export function profileRoutes(deps: ApiDeps) {
         if (!upload && !body.photo_path) throw new BadRequestError('give a multipart file field "photo" or a JSON "photo_path"');
         const labels = { noun: 'photo', field: 'photo_path' };
         const photo = upload ? await imageFromUpload(upload, labels) : await imageFromUploadDir(config.uploadDir, body.photo_path!, labels);
-        // Too large for a workflow payload, the photo is staged in the database for the session activity.
-        const uploadId = await insertPhotoUpload(db, target.id, photo);
-        try {
-          return answer(await runProfileOperation(deps, target, { type: 'setPhoto', uploadId }));
-        } finally {
-          await deletePhotoUpload(db, uploadId);
-        }
+        return answer(await setProfilePhoto(deps, target, photo));
       },
     }),
     route({
@@ -99,32 +85,6 @@ export function profileRoutes(deps: ApiDeps) {
       handler: async ({ params, caller }) => answer(await runProfileOperation(deps, await account(params, caller), { type: 'deletePhoto' })),
     }),
   ];
-}
-
-/** Longest a profile operation may take, retries included, before the caller hears 503. */
-const PROFILE_TIMEOUT = '90 seconds';
-
-/**
- * Runs `operation` as workflow `profile-<account>-<uuid>` on the account's session task queue
- * and waits for the profile it leaves; its failure becomes the matching HTTP error.
- */
-async function runProfileOperation(deps: ApiDeps, account: Account, operation: ProfileOperation): Promise<ProfileData> {
-  const input: ProfileInput = { accountId: account.id, sessionTaskQueue: accountTaskQueue(account.id, deps.config.sessionShards), operation };
-  try {
-    return (await deps.temporal.workflow.execute(PROFILE_WORKFLOW, {
-      taskQueue: MAIN_TASK_QUEUE,
-      workflowId: profileWorkflowId(account.id, randomUUID()),
-      args: [input],
-      memo: { userId: account.userId, accountId: account.id, operation: operation.type },
-      typedSearchAttributes: searchAttributesFor('profile', { userId: account.userId, accountId: account.id }),
-      workflowExecutionTimeout: PROFILE_TIMEOUT,
-    })) as ProfileData;
-  } catch (err) {
-    if (!(err instanceof WorkflowFailedError)) throw err;
-    if (err.cause instanceof ApplicationFailure) throw httpErrorFor(err.cause.type ?? null, err.cause.message);
-    if (err.cause instanceof TimeoutFailure) throw new ServiceUnavailableError("the account's session did not answer in time; try again");
-    throw err;
-  }
 }
 
 /** A profile as the reference shows it; Telegram ids as numbers. */

@@ -28,6 +28,7 @@ export async function findPhotoUpload(db: Knex, id: string, accountId: string): 
   return row && { data: row.data, mimeType: row.mime_type };
 }
 
-export async function deletePhotoUpload(db: Knex, id: string): Promise<void> {
-  await db('photo_uploads').where({ id }).delete();
+/** Drops the staged photo `id` of `accountId` (the account owns its staged photos). */
+export async function deletePhotoUpload(db: Knex, id: string, accountId: string): Promise<void> {
+  await db('photo_uploads').where({ id, account_id: accountId }).delete();
 }
