@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Account } from './accounts.repo';
 import type { ChatType, MessageSearch, StoredMessage } from '../../domain/platform-port';
 import type {
   NewOutboxItem,
@@ -279,8 +280,12 @@ export async function getFaults(db: Knex, accountId: string): Promise<SandboxFau
   return row ? mapFaults(row) : NO_FAULTS;
 }
 
-/** Changes the given fault settings, keeping the others. */
-export async function updateFaults(db: Knex, accountId: string, change: Partial<SandboxFaults>): Promise<SandboxFaults> {
+/**
+ * Changes the given fault settings of `account`, keeping the others; the account is one its
+ * caller resolved with their scope (the faults are the account's own row).
+ */
+export async function updateFaults(db: Knex, account: Account, change: Partial<SandboxFaults>): Promise<SandboxFaults> {
+  const accountId = account.id;
   const patch: Record<string, unknown> = { updated_at: db.fn.now() };
   if (change.floodWaitSeconds !== undefined) patch.flood_wait_seconds = change.floodWaitSeconds;
   if (change.floodWaitSends !== undefined) patch.flood_wait_sends = change.floodWaitSends;
@@ -325,12 +330,12 @@ export async function takeSendFault(db: Knex, accountId: string): Promise<{ faul
   return { fault, forbiddenKeys: row.forbidden_keys };
 }
 
-/** Adds a message to a chat of the world (an injected inbound message); returns its message id. */
-export async function insertWorldMessage(
-  db: Knex,
-  accountId: string,
-  message: Omit<StoredMessage, 'messageId'>,
-): Promise<number> {
+/**
+ * Adds a message to a chat of `account`'s world (an injected inbound message), the account one its
+ * caller resolved with their scope; returns its message id.
+ */
+export async function insertWorldMessage(db: Knex, account: Account, message: Omit<StoredMessage, 'messageId'>): Promise<number> {
+  const accountId = account.id;
   const [row] = await db('sandbox_messages')
     .insert({
       account_id: accountId,
@@ -370,9 +375,9 @@ export async function searchWorldMessages(
   }));
 }
 
-/** Queues an inbound event for the account's live session; returns its id. */
-export async function insertInboundEvent(db: Knex, accountId: string, event: StoredInbound): Promise<number> {
-  const [row] = await db('sandbox_inbound').insert({ account_id: accountId, event }).returning('id');
+/** Queues an inbound event for the live session of `account` (resolved with its caller's scope); returns its id. */
+export async function insertInboundEvent(db: Knex, account: Account, event: StoredInbound): Promise<number> {
+  const [row] = await db('sandbox_inbound').insert({ account_id: account.id, event }).returning('id');
   return (row as { id: number }).id;
 }
 
