@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { isStillReferenced } from '../../db/pg-errors';
-import { deleteImage, findImage, findImageContent, listImages } from '../../db/repos/images.repo';
+import { findImage, findImageContent, listImages } from '../../db/repos/images.repo';
 import { MAX_IMAGE_BYTES } from '../../domain/limits';
-import { BadRequestError, ConflictError, NotFoundError } from '../../errors';
+import { BadRequestError, NotFoundError } from '../../errors';
+import { deleteLibraryImage } from '../../services/images';
 import type { ApiDeps, Caller } from '../context';
 import { libraryImage } from '../image-library';
 import { present } from '../presenters';
@@ -94,18 +94,7 @@ export function imageRoutes(deps: ApiDeps) {
       operationId: 'deleteImage',
       responses: { 200: ImageResponses.deleted },
       errors: [409],
-      handler: async ({ params, caller }) => {
-        const image = await ownImage(params, caller);
-        try {
-          if (!(await deleteImage(db, caller.scope, image.id))) throw new NotFoundError();
-        } catch (err) {
-          if (isStillReferenced(err)) {
-            throw new ConflictError('image is used by a broadcast or one of its runs; change or delete the broadcast first');
-          }
-          throw err;
-        }
-        return ok({ deleted: image.id });
-      },
+      handler: async ({ params, caller }) => ok({ deleted: await deleteLibraryImage(db, caller.scope, idParam(params)) }),
     }),
   ];
 }

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { isStillReferenced } from '../../db/pg-errors';
-import { deleteTemplate, insertTemplate, listTemplates, updateTemplate } from '../../db/repos/templates.repo';
+import { insertTemplate, listTemplates } from '../../db/repos/templates.repo';
 import { MAX_MESSAGE_LENGTH } from '../../domain/limits';
 import { TEMPLATE_VARIABLES, unknownVariables } from '../../domain/templates';
-import { ConflictError, NotFoundError } from '../../errors';
+import { changeTemplate, deleteOwnTemplate } from '../../services/templates';
 import type { ApiDeps, Caller } from '../context';
 import { present } from '../presenters';
 import { idParam, ok, route } from '../route';
@@ -34,8 +33,6 @@ export function templateRoutes({ db }: ApiDeps) {
     const templates = await listTemplates(db, caller.scope);
     return ok({ templates: templates.map(present.template), count: templates.length });
   };
-  // Templates are their owner's alone: an admin's scope sees no one else's either.
-  const own = (caller: Caller) => ({ ...caller.scope, admin: false });
   return [
     route({
       method: 'get',
@@ -78,8 +75,7 @@ export function templateRoutes({ db }: ApiDeps) {
       responses: { 200: TemplateResponses.one },
       body: UpdateTemplateBody,
       handler: async ({ params, body, caller }) => {
-        const template = await updateTemplate(db, own(caller), idParam(params), body);
-        if (!template) throw new NotFoundError();
+        const template = await changeTemplate(db, caller.scope, idParam(params), body);
         return ok({ template: present.template(template) });
       },
     }),
@@ -91,19 +87,7 @@ export function templateRoutes({ db }: ApiDeps) {
       operationId: 'deleteTemplate',
       responses: { 200: TemplateResponses.deleted },
       errors: [409],
-      handler: async ({ params, caller }) => {
-        const id = idParam(params);
-        try {
-          if (!(await deleteTemplate(db, own(caller), id))) throw new NotFoundError();
-        } catch (err) {
-          // The broadcasts' foreign key (ON DELETE RESTRICT) refuses to lose its template.
-          if (isStillReferenced(err)) {
-            throw new ConflictError('template is used by a broadcast; change or delete the broadcast first');
-          }
-          throw err;
-        }
-        return ok({ deleted: id });
-      },
+      handler: async ({ params, caller }) => ok({ deleted: await deleteOwnTemplate(db, caller.scope, idParam(params)) }),
     }),
   ];
 }
