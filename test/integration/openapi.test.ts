@@ -59,6 +59,11 @@ describe('GET /api/openapi.json', () => {
     }
   });
 
+  it('is the contract every answer of this suite is checked against', async () => {
+    // The route helper validates each answer against its declared schema only when this is on.
+    assert.equal((await getStack()).config.validateResponses, true);
+  });
+
   it('declares the statuses the server answers beyond 200/400/401/404', () => {
     const statusesOf = (method: string, p: string) => Object.keys(doc.paths[p][method].responses);
     assert.ok(statusesOf('post', '/api/v1/broadcast').includes('201'));
