@@ -3,8 +3,7 @@ import { constants as osConstants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createDb, migrateLatest } from './db/knex';
-import { findUser, insertApiKey, insertUserWithKey, revokeApiKey } from './db/repos/users.repo';
-import { generateApiKey } from './domain/api-keys';
+import { NotFoundError } from './errors';
 import { createLogger, type Logger } from './logger';
 import { bootstrapAdmin, ensureSecretKey, type AdminKey } from './runtime/bootstrap';
 import { runStops, startRoles } from './runtime/roles';
@@ -13,6 +12,7 @@ import { version } from './runtime/version';
 import { TemporalCliNotFoundError } from './temporal/dev-server';
 import { SearchAttributesMissingError } from './temporal/search-attributes';
 import { installTemporalRuntime } from './temporal/runtime';
+import { createUser, issueApiKey, revokeKey } from './services/users';
 
 const USAGE = `autohub ${version}
 
@@ -47,27 +47,22 @@ async function main(argv: string[]): Promise<void> {
       return withDb(config, async (db) => {
         const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, admin: { type: 'boolean' } } });
         if (!values.name) throw new UsageError('users create needs --name');
-        const key = generateApiKey();
-        const { user } = await insertUserWithKey(db, { name: values.name, role: values.admin ? 'admin' : 'user' }, key);
-        console.log(`user ${user.id} (${user.role}) created\napi key: ${key.token}`);
+        const { user, token } = await createUser(db, { name: values.name, role: values.admin ? 'admin' : 'user' });
+        console.log(`user ${user.id} (${user.role}) created\napi key: ${token}`);
       });
     case 'keys':
       if (sub === 'issue') {
         return withDb(config, async (db) => {
           const { values } = parseArgs({ args: rest, options: { user: { type: 'string' } } });
           if (!values.user) throw new UsageError('keys issue needs --user USER_ID');
-          const user = await findUser(db, values.user).catch(() => undefined);
-          if (!user) throw new UsageError(`no user ${values.user}`);
-          const key = generateApiKey();
-          const stored = await insertApiKey(db, { userId: user.id, hash: key.hash, prefix: key.prefix });
-          console.log(`key ${stored.id} issued for ${user.name}\napi key: ${key.token}`);
+          const issued = await issueApiKey(db, values.user).catch(notFoundAs(`no user ${values.user}`));
+          console.log(`key ${issued.keyId} issued for ${issued.user.name}\napi key: ${issued.token}`);
         });
       }
       if (sub === 'revoke' && rest[0]) {
         const keyId = rest[0];
         return withDb(config, async (db) => {
-          const revoked = await revokeApiKey(db, keyId).catch(() => false);
-          if (!revoked) throw new UsageError(`no key ${keyId}`);
+          await revokeKey(db, keyId).catch(notFoundAs(`no key ${keyId}`));
           console.log(`key ${keyId} revoked`);
         });
       }
@@ -194,6 +189,13 @@ async function withDb(config: Config, work: (db: ReturnType<typeof createDb>) =>
 /** A command line that cannot be carried out; printed without a stack. */
 class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** Turns a service's NotFoundError into a UsageError saying `message`; other errors pass. */
+function notFoundAs(message: string): (err: unknown) => never {
+  return (err) => {
+    throw err instanceof NotFoundError ? new UsageError(message) : err;
+  };
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -9,7 +9,8 @@ import { NotFoundError } from '../errors';
 import { storeImage, type LoadedImage } from '../services/images';
 import type { Caller } from './context';
 import { imageFromUpload, imageFromUploadDir, imageFromUrl, type ImageLabels } from './image-intake';
-import { isId, type UploadedFile } from './route';
+import { isId } from '../domain/ids';
+import type { UploadedFile } from './route';
 
 /** Where an image comes from; exactly one is set. */
 export type ImageSource = { id: string } | { url: string } | { path: string } | { upload: UploadedFile };

@@ -11,6 +11,7 @@ import { requireAdmin } from './middleware/auth';
 import { jsonBodyParser } from './middleware/body-parsers';
 import { assertSafeInput } from './middleware/input-safety';
 import { multipartBodyParser } from './middleware/multipart';
+import { isId } from '../domain/ids';
 import { documentRoute } from './openapi';
 import { checkResponse } from './response-check';
 
@@ -159,16 +160,9 @@ export function ok(fields: Record<string, unknown> = {}, status = 200): { status
   return { status, body: { success: true, ...fields } };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The path parameter `name` as a resource id; anything that is not a UUID names nothing (404). */
 export function idParam(params: Record<string, string>, name = 'id'): string {
   const value = params[name];
-  if (!value || !UUID.test(value)) throw new NotFoundError();
+  if (!value || !isId(value)) throw new NotFoundError();
   return value.toLowerCase();
-}
-
-/** True for a well-formed resource id. */
-export function isId(value: string): boolean {
-  return UUID.test(value);
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { insertApiKey, insertUserWithKey, listApiKeys, listUsers, findUser, revokeApiKey } from '../../db/repos/users.repo';
-import { generateApiKey } from '../../domain/api-keys';
-import { NotFoundError } from '../../errors';
+import { listApiKeys, listUsers } from '../../db/repos/users.repo';
+import { createUser, issueApiKey, revokeKey } from '../../services/users';
 import type { ApiDeps } from '../context';
 import { present } from '../presenters';
 import { idParam, ok, route } from '../route';
@@ -25,9 +24,8 @@ export function adminRoutes({ db, auth }: ApiDeps) {
       access: 'admin',
       body: CreateUserBody,
       handler: async ({ body }) => {
-        const key = generateApiKey();
-        const { user } = await insertUserWithKey(db, body, key);
-        return ok({ user: present.user(user), api_key: key.token }, 201);
+        const { user, token } = await createUser(db, body);
+        return ok({ user: present.user(user), api_key: token }, 201);
       },
     }),
     route({
@@ -55,11 +53,8 @@ export function adminRoutes({ db, auth }: ApiDeps) {
       responses: { 201: AdminResponses.keyIssued },
       access: 'admin',
       handler: async ({ params }) => {
-        const user = await findUser(db, idParam(params));
-        if (!user) throw new NotFoundError();
-        const key = generateApiKey();
-        const stored = await insertApiKey(db, { userId: user.id, hash: key.hash, prefix: key.prefix });
-        return ok({ key_id: stored.id, api_key: key.token }, 201);
+        const { keyId, token } = await issueApiKey(db, idParam(params));
+        return ok({ key_id: keyId, api_key: token }, 201);
       },
     }),
     route({
@@ -72,7 +67,7 @@ export function adminRoutes({ db, auth }: ApiDeps) {
       access: 'admin',
       handler: async ({ params }) => {
         const keyId = idParam(params);
-        if (!(await revokeApiKey(db, keyId))) throw new NotFoundError();
+        await revokeKey(db, keyId);
         auth.forget();
         return ok({ key_id: keyId, revoked: true });
       },

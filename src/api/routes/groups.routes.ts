@@ -3,7 +3,8 @@ import { listKnownChats } from '../../db/repos/chats.repo';
 import { PLATFORMS } from '../../domain/platform-port';
 import type { ApiDeps } from '../context';
 import { present } from '../presenters';
-import { isId, ok, route } from '../route';
+import { isId } from '../../domain/ids';
+import { ok, route } from '../route';
 import { SystemResponses } from './resources.responses';
 
 const GroupsQuery = z.object({
