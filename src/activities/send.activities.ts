@@ -85,7 +85,13 @@ export function createSendActivities({ db, pool, maxInlineWaitMs = 10_000, drain
               ? await session.resolveTarget(targetKey)
               : undefined;
             const text = messageFor(delivery.message, delivery.fromTemplate, delivery.accountName, target);
-            const sent = await session.sendMessage({ targetKey, text, clientMessageId: delivery.clientMessageId, media: await mediaOf(delivery) });
+            const sent = await session.sendMessage({
+              targetKey,
+              text,
+              clientMessageId: delivery.clientMessageId,
+              media: await mediaOf(delivery),
+              ...(delivery.replyTo !== null && { replyTo: delivery.replyTo }),
+            });
             await ledger.markDeliverySent(db, input.runId, targetKey, { platformMessageId: sent.messageId, sentAt: sent.sentAt });
           });
           outcomes.push({ targetKey, status: 'sent' });

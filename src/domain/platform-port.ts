@@ -141,14 +141,24 @@ export interface DiscoveredChat {
   description: string;
 }
 
-/** Events a live session hands to the worker's inbound router. */
+/** A person as an inbound event names them. */
+export interface InboundPerson {
+  id: string;
+  username: string | null;
+  name: string | null;
+}
+
+/**
+ * Events a live session hands to the worker's inbound router. `eventId` is the platform's own id
+ * of a member event, where it has one; a message is identified by its chat and message id.
+ */
 export type InboundEvent =
   | {
       type: 'message';
       accountId: string;
       chatKey: string;
       messageId: number;
-      from: { id: string; username: string | null; name: string | null };
+      from: InboundPerson;
       text: string;
       date: Date;
     }
@@ -156,11 +166,17 @@ export type InboundEvent =
       type: 'join' | 'leave';
       accountId: string;
       chatKey: string;
-      user: { id: string; username: string | null; name: string | null };
+      user: InboundPerson;
       date: Date;
+      eventId?: string;
     };
 
-export type InboundListener = (event: InboundEvent) => void;
+/**
+ * Receives a session's inbound events. A listener that returns a promise has taken the event
+ * over (stored it) once the promise resolves; a driver that can redeliver (the sandbox) waits for
+ * that before it counts the event as delivered.
+ */
+export type InboundListener = (event: InboundEvent) => void | Promise<void>;
 
 /** A live, logged-in client for one account. */
 export interface PlatformSession {

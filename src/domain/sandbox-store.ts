@@ -99,6 +99,8 @@ export interface SandboxStore {
   insertOutboxItem(accountId: string, item: NewOutboxItem): Promise<OutboxItem & { deduplicated: boolean }>;
   /** Takes the fault the next send suffers, and the forbidden keys in force. */
   takeSendFault(accountId: string): Promise<{ fault: SendFault; forbiddenKeys: string[] }>;
-  /** Takes the account's undelivered injected events, oldest first. */
-  takeInboundEvents(accountId: string): Promise<Array<{ id: number; event: StoredInbound }>>;
+  /** The account's injected events not yet taken over by a receiver, oldest first. */
+  listPendingInboundEvents(accountId: string): Promise<Array<{ id: number; event: StoredInbound }>>;
+  /** Marks injected events delivered once their receiver has taken them over (stored them). */
+  markInboundEventsDelivered(ids: number[]): Promise<void>;
 }

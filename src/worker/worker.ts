@@ -1,9 +1,12 @@
+import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { createBroadcastActivities } from '../activities/broadcast.activities';
+import { createInboundActivities } from '../activities/inbound.activities';
+import { inboundStages } from '../services/inbound-stages';
 import { createLoginActivities, createLoginRecordActivities } from '../activities/login.activities';
 import { createProfileActivities } from '../activities/profile.activities';
 import { createScanActivities } from '../activities/scan.activities';
@@ -18,6 +21,7 @@ import { readSessionSecret } from '../db/repos/sessions.repo';
 import { sessionTaskQueue, shardOf } from '../domain/sharding';
 import type { SecretBox } from '../db/secret-box';
 import { SessionPool } from '../platforms/session-pool';
+import { TemporalOutbox } from '../services/temporal-outbox';
 import { ShardLeases } from './shard-leases';
 import { temporalConnectionOptions } from '../temporal/client';
 import { MAIN_TASK_QUEUE } from '../workflows/shared';
@@ -87,6 +91,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const isServed = (accountId: string) => leases.holds(shardOfAccount(accountId));
 
   const drivers = createDrivers({ config, db, secrets: options.secrets, logger: log, factories: options.driverFactories });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(options.temporalAddress, config.temporal));
+  // The worker starts the workflows of what it enqueues itself (inbound events) without waiting
+  // for an API process; the API's dispatcher and this one share the outbox safely.
+  const outbox = new TemporalOutbox(db, new Client({ connection, namespace }), log.child({ module: 'temporal-outbox' }));
+  outbox.start();
   const sandboxDriver = drivers.sandbox;
   const pool = new SessionPool({
     drivers,
@@ -98,7 +107,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         account.platform === 'telegram' && !account.sandbox ? await readSessionSecret(db, options.secrets, account.id) : null;
       return { id: account.id, platform: account.platform, phone: account.phone, sandbox: account.sandbox, sessionSecret };
     },
-    onInbound: createInboundRouter({ db, logger }),
+    onInbound: createInboundRouter({
+      db,
+      logger: log,
+      namespace,
+      sessionShards: config.sessionShards,
+      onStored: () => outbox.kick(),
+    }),
     isServed,
     logger: log,
   });
@@ -136,7 +151,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     { logger: log, onReconnect: () => void connectAccounts(() => true) },
   );
 
-  const connection = await NativeConnection.connect(temporalConnectionOptions(options.temporalAddress, config.temporal));
   // Aborted when shutdown begins: long activities hand their remaining work back to their
   // workflows at the next safe point, so in-flight work drains well within the grace time.
   const draining = new AbortController();
@@ -153,6 +167,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       ...createBroadcastActivities({ db, sessionShards: config.sessionShards }),
       ...createLoginRecordActivities({ db }),
       ...createScanActivities({ db, tgstatToken: config.scan.tgstatToken }),
+      ...createInboundActivities({ db, stages: inboundStages() }),
     },
   });
   const sessionActivities = {
@@ -216,6 +231,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       );
       clearInterval(pruner);
       await listener.close();
+      await outbox.stop();
       await pool.closeAll();
       await leases.stop();
       await drivers.close();

@@ -6,3 +6,4 @@ export { scanChatsWorkflow, scanMessagesWorkflow } from './scan.workflow';
 export { searchReplyWorkflow } from './scan-search-reply.workflow';
 export { discoverGroupsWorkflow } from './scan-discover.workflow';
 export { profileWorkflow } from './profile.workflow';
+export { inboundEventWorkflow } from './inbound-event.workflow';

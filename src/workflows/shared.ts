@@ -118,3 +118,17 @@ export interface DryRunResult {
   targets: DryRunTarget[];
   estimated_duration_seconds: number;
 }
+
+export const INBOUND_EVENT_WORKFLOW = 'inboundEventWorkflow';
+
+/** What the workflow acting on one stored inbound event is started with. */
+export interface InboundEventInput {
+  eventId: number;
+  accountId: string;
+  sessionTaskQueue: string;
+}
+
+/** The id of the workflow acting on inbound event `eventId`: one per event, ever. */
+export function inboundEventWorkflowId(eventId: number): string {
+  return `inbound-${eventId}`;
+}

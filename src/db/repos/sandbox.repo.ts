@@ -381,18 +381,19 @@ export async function insertInboundEvent(db: Knex, account: Account, event: Stor
   return (row as { id: number }).id;
 }
 
-/** Takes the account's undelivered inbound events, oldest first, marking them delivered. */
-export async function takeInboundEvents(db: Knex, accountId: string): Promise<Array<{ id: number; event: StoredInbound }>> {
-  const rows = await db.raw(
-    `update sandbox_inbound set delivered_at = now()
-     where id in (
-       select id from sandbox_inbound
-       where account_id = ? and delivered_at is null
-       order by id for update skip locked)
-     returning id, event`,
-    [accountId],
-  );
-  return (rows.rows as Array<{ id: number; event: StoredInbound }>).sort((a, b) => a.id - b.id);
+/** The account's undelivered inbound events, oldest first. */
+export async function listPendingInboundEvents(db: Knex, accountId: string): Promise<Array<{ id: number; event: StoredInbound }>> {
+  const rows: Array<{ id: string; event: StoredInbound }> = await db('sandbox_inbound')
+    .where({ account_id: accountId })
+    .whereNull('delivered_at')
+    .orderBy('id')
+    .select('id', 'event');
+  return rows.map((r) => ({ id: Number(r.id), event: r.event }));
+}
+
+/** Marks inbound events delivered: their receiver has taken them over. */
+export async function markInboundEventsDelivered(db: Knex, ids: number[]): Promise<void> {
+  if (ids.length > 0) await db('sandbox_inbound').whereIn('id', ids).update({ delivered_at: db.fn.now() });
 }
 
 /** The sandbox driver's store (see SandboxStore) on this database. */
@@ -409,5 +410,6 @@ export class PgSandboxStore implements SandboxStore {
   findOutboxItemByClientId = (accountId: string, clientMessageId: string) => findOutboxItemByClientId(this.db, accountId, clientMessageId);
   insertOutboxItem = (accountId: string, item: NewOutboxItem) => insertOutboxItem(this.db, accountId, item);
   takeSendFault = (accountId: string) => takeSendFault(this.db, accountId);
-  takeInboundEvents = (accountId: string) => takeInboundEvents(this.db, accountId);
+  listPendingInboundEvents = (accountId: string) => listPendingInboundEvents(this.db, accountId);
+  markInboundEventsDelivered = (ids: number[]) => markInboundEventsDelivered(this.db, ids);
 }

@@ -20,6 +20,8 @@ export interface OutgoingMessage {
   fromTemplate?: boolean;
   /** An image of the owner's library sent with the text as its caption. */
   imageId?: string | null;
+  /** The platform message id this message answers (quotes), in the target chat. */
+  replyTo?: number | null;
 }
 
 /** A send run to open. */
@@ -80,6 +82,7 @@ export async function insertSendRun(trx: Knex, run: NewSendRun): Promise<SendRun
         text: m.text,
         from_template: m.fromTemplate ?? false,
         image_id: m.imageId ?? null,
+        reply_to: m.replyTo ?? null,
         status: 'pending',
       })),
     );
@@ -128,6 +131,8 @@ export interface Delivery {
   fromTemplate: boolean;
   /** The image sent with the message, the message being its caption. */
   imageId: string | null;
+  /** The message id it answers, in the target chat. */
+  replyTo: number | null;
   accountId: string;
   accountName: string;
   accountStatus: string;
@@ -143,6 +148,7 @@ export async function findDeliveries(db: Knex, runId: string, targetKeys: string
     text: string;
     from_template: boolean;
     image_id: string | null;
+    reply_to: string | null;
     account_id: string;
     account_name: string;
     account_status: string;
@@ -159,6 +165,7 @@ export async function findDeliveries(db: Knex, runId: string, targetKeys: string
       'd.text',
       'd.from_template',
       'd.image_id',
+      'd.reply_to',
       'r.account_id',
       'a.name as account_name',
       'a.status as account_status',
@@ -175,6 +182,7 @@ export async function findDeliveries(db: Knex, runId: string, targetKeys: string
         message: row.text,
         fromTemplate: row.from_template,
         imageId: row.image_id,
+        replyTo: row.reply_to === null ? null : Number(row.reply_to),
         accountId: row.account_id,
         accountName: row.account_name,
         accountStatus: row.account_status,
@@ -231,4 +239,21 @@ export async function finishSendRun(
     .first<{ sent: number; failed: number }>();
   await trx('send_runs').where({ id: runId }).update({ status, sent: counts.sent, failed: counts.failed, error: error ?? null, finished_at: trx.fn.now() });
   return counts;
+}
+
+/**
+ * The account's send runs whose business key starts with `prefix` (the sends of one inbound
+ * event, say), each with its targets still pending; runs with nothing pending are left out.
+ */
+export async function listPendingTargets(db: Knex, accountId: string, prefix: string): Promise<Array<{ runId: string; targetKeys: string[] }>> {
+  const rows: Array<{ run_id: string; target_key: string }> = await db('deliveries as d')
+    .join('send_runs as r', 'r.id', 'd.run_id')
+    .where('r.account_id', accountId)
+    .whereRaw('starts_with(r.business_key, ?)', [prefix])
+    .where('d.status', 'pending')
+    .orderBy([{ column: 'r.created_at' }, { column: 'r.id' }, { column: 'd.position' }])
+    .select('d.run_id', 'd.target_key');
+  const runs = new Map<string, string[]>();
+  for (const row of rows) runs.set(row.run_id, [...(runs.get(row.run_id) ?? []), row.target_key]);
+  return [...runs].map(([runId, targetKeys]) => ({ runId, targetKeys }));
 }

@@ -56,6 +56,8 @@ export class SandboxDriver implements PlatformDriver {
 class SandboxSession implements PlatformSession {
   private readonly listeners = new Set<InboundListener>();
   private closed = false;
+  /** The delivery under way: deliveries run one after another, so an event is handed over once per call. */
+  private delivering: Promise<number> = Promise.resolve(0);
 
   constructor(
     private readonly store: SandboxStore,
@@ -199,15 +201,31 @@ class SandboxSession implements PlatformSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** Emits the account's undelivered injected events; returns how many. */
-  async deliverPending(): Promise<number> {
+  /**
+   * Emits the account's undelivered injected events, one delivery at a time, and counts each as
+   * delivered only once every listener has taken it over (a listener's promise resolved), so an
+   * event injected before a crash is delivered after it. The account's own messages are dropped,
+   * as the real platforms' drivers drop what the account itself sent. Returns how many were emitted.
+   */
+  deliverPending(): Promise<number> {
+    this.delivering = this.delivering.catch(() => 0).then(() => this.deliverNow());
+    return this.delivering;
+  }
+
+  private async deliverNow(): Promise<number> {
     if (this.closed || this.listeners.size === 0) return 0;
-    const pending = await this.store.takeInboundEvents(this.accountId);
-    for (const { event } of pending) {
-      const inbound = reviveInbound(this.accountId, event);
-      for (const listener of this.listeners) listener(inbound);
+    const pending = await this.store.listPendingInboundEvents(this.accountId);
+    if (pending.length === 0) return 0;
+    const self = (await this.store.getProfile(this.accountId))?.platformUserId;
+    let emitted = 0;
+    for (const { id, event } of pending) {
+      const inbound = reviveInbound(this.accountId, event, id);
+      if (inbound.type === 'message' && inbound.from.id === self) continue;
+      await Promise.all([...this.listeners].map((listener) => listener(inbound)));
+      emitted++;
     }
-    return pending.length;
+    await this.store.markInboundEventsDelivered(pending.map((p) => p.id));
+    return emitted;
   }
 
   async disconnect(): Promise<void> {
@@ -230,7 +248,8 @@ class SandboxSession implements PlatformSession {
   }
 }
 
-function reviveInbound(accountId: string, e: StoredInbound): InboundEvent {
+/** An injected event as the port names it; a member event's id is its injection's. */
+function reviveInbound(accountId: string, e: StoredInbound, injectionId: number): InboundEvent {
   const person = (p: StoredPerson) => ({ id: p.id, username: p.username ?? null, name: p.name ?? null });
   if (e.type === 'message') {
     return {
@@ -243,7 +262,7 @@ function reviveInbound(accountId: string, e: StoredInbound): InboundEvent {
       date: new Date(e.date),
     };
   }
-  return { type: e.type, accountId, chatKey: e.chat_key, user: person(e.user), date: new Date(e.date) };
+  return { type: e.type, accountId, chatKey: e.chat_key, user: person(e.user), date: new Date(e.date), eventId: `sandbox-${injectionId}` };
 }
 
 function toChatInfo(c: WorldChat): ChatInfo {

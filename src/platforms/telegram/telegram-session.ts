@@ -397,11 +397,13 @@ export class TelegramSession implements PlatformSession {
   }
 
   private emit(event: InboundEvent): void {
+    // Telegram does not redeliver an update: a listener that fails, at once or later, is only logged.
     for (const listener of this.listeners) {
+      const failed = (err: unknown) => this.deps.logger?.warn({ err }, 'an inbound listener threw');
       try {
-        listener(event);
+        listener(event)?.catch(failed);
       } catch (err) {
-        this.deps.logger?.warn({ err }, 'an inbound listener threw');
+        failed(err);
       }
     }
   }

@@ -428,11 +428,13 @@ export class WhatsAppSession implements PlatformSession {
   }
 
   private emit(event: InboundEvent): void {
+    // A listener that fails, at once or later, is only logged: the message is in the inbound store already.
     for (const listener of this.listeners) {
+      const failed = (err: unknown) => this.logger.error({ err, type: event.type }, 'inbound listener failed');
       try {
-        listener(event);
+        listener(event)?.catch(failed);
       } catch (err) {
-        this.logger.error({ err, type: event.type }, 'inbound listener failed');
+        failed(err);
       }
     }
   }

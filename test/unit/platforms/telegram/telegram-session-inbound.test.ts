@@ -25,7 +25,7 @@ function service(id: number, peer: Api.TypePeer, action: Api.TypeMessageAction, 
 async function listen(respond: Responder = unexpected, options = {}) {
   const harness = await connectSession(respond, options);
   const events: InboundEvent[] = [];
-  const stop = harness.session.onInbound((e) => events.push(e));
+  const stop = harness.session.onInbound((e) => void events.push(e));
   return { ...harness, events, stop };
 }
 

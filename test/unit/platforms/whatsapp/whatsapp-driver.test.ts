@@ -273,7 +273,7 @@ describe('WhatsAppDriver', () => {
       it('quotes the inbound message it replies to', async () => {
         const { session, sock } = await connected();
         const events: InboundEvent[] = [];
-        session.onInbound((event) => events.push(event));
+        session.onInbound((event) => void events.push(event));
         const question = inbound(GROUP, 'Q1', 'price?', 1_700_000_000);
         sock.ev.emit('messages.upsert', { type: 'notify', messages: [question] });
         const replyTo = events[0]?.type === 'message' ? events[0].messageId : -1;
@@ -373,7 +373,7 @@ describe('WhatsAppDriver', () => {
       it('emits received messages and member joins and leaves, not own or history messages', async () => {
         const { session, sock } = await connected();
         const events: InboundEvent[] = [];
-        const unsubscribe = session.onInbound((event) => events.push(event));
+        const unsubscribe = session.onInbound((event) => void events.push(event));
 
         sock.ev.emit('messages.upsert', {
           type: 'notify',
@@ -417,7 +417,7 @@ describe('WhatsAppDriver', () => {
         session.onInbound(() => {
           throw new Error('listener bug');
         });
-        session.onInbound((event) => texts.push(event.type === 'message' ? event.text : event.type));
+        session.onInbound((event) => void texts.push(event.type === 'message' ? event.text : event.type));
         await sock.close(new Boom('Connection Lost', { statusCode: baileys.DisconnectReason.connectionLost }));
         timers.runAll();
         await settle();

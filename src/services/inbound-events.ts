@@ -1,0 +1,52 @@
+/**
+ * The durable inbound pipeline's front door. Every event a live session receives — real, or
+ * injected into the sandbox, through the same code — is stored once, de-duplicated on the
+ * platform's message or event id, and in the same transaction the workflow that acts on it is
+ * enqueued (`inbound-<event id>`, started by the Temporal outbox). An event stored before a crash
+ * is therefore acted on after it, and an event delivered twice is acted on once.
+ */
+import type { Knex } from 'knex';
+import { recordAccountEvent } from '../db/repos/events.repo';
+import { insertInboundEvent } from '../db/repos/inbound-events.repo';
+import { enqueueWorkflowStart } from '../db/repos/temporal-outbox.repo';
+import type { InboundEvent } from '../domain/platform-port';
+import { accountTaskQueue } from '../domain/sharding';
+import { storedSearchAttributes } from '../temporal/search-attributes';
+import { INBOUND_EVENT_WORKFLOW, inboundEventWorkflowId, MAIN_TASK_QUEUE, type InboundEventInput } from '../workflows/shared';
+
+/** The domain event each kind of inbound event is recorded as. */
+const EVENT_TYPES = { message: 'inbound.message', join: 'member.joined', leave: 'member.left' } as const;
+
+/**
+ * Stores `event` and enqueues the workflow that acts on it, in one transaction; also records it as
+ * a domain event. Answers the stored event's id, or undefined when it was stored before (or its
+ * account is gone), in which case nothing else is done.
+ */
+export async function receiveInboundEvent(
+  db: Knex,
+  options: { namespace: string; sessionShards: number },
+  event: InboundEvent,
+): Promise<number | undefined> {
+  return db.transaction(async (trx) => {
+    const account = await trx('accounts').where({ id: event.accountId }).first<{ user_id: string } | undefined>('user_id');
+    if (!account) return undefined;
+    const eventId = await insertInboundEvent(trx, event);
+    if (eventId === undefined) return undefined;
+    const input: InboundEventInput = {
+      eventId,
+      accountId: event.accountId,
+      sessionTaskQueue: accountTaskQueue(event.accountId, options.sessionShards),
+    };
+    await enqueueWorkflowStart(trx, options.namespace, {
+      workflowId: inboundEventWorkflowId(eventId),
+      workflowType: INBOUND_EVENT_WORKFLOW,
+      taskQueue: MAIN_TASK_QUEUE,
+      args: [input],
+      memo: { userId: account.user_id, accountId: event.accountId, eventId },
+      searchAttributes: storedSearchAttributes('inbound', { userId: account.user_id, accountId: event.accountId }),
+    });
+    const { type, accountId, ...data } = event;
+    await recordAccountEvent(trx, { accountId, type: EVENT_TYPES[type], data: { ...data, inbound_event_id: eventId } });
+    return eventId;
+  });
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { receiveInboundEvent } from '../../src/services/inbound-events';
+import { inboundEventWorkflowId } from '../../src/workflows/shared';
+import { eventually, newSandboxAccount, newUser, type Client } from '../support/http';
+import { getStack, getTemporalClient } from '../support/stack';
+
+describe('the durable inbound pipeline', () => {
+  let api: Client;
+  let accountId: string;
+
+  before(async function () {
+    this.timeout(120_000);
+    ({ api } = await newUser());
+    accountId = await newSandboxAccount(api);
+  });
+
+  const storedEvents = async () => (await getStack()).db('inbound_events').where({ account_id: accountId }).orderBy('id');
+
+  it('stores an injected message once, before acting on it in a workflow of its own', async function () {
+    this.timeout(30_000);
+    const injected = await api.post(`/api/v1/accounts/${accountId}/sandbox/inbound`, {
+      type: 'message',
+      chat_key: '@channel1',
+      from: { id: 'u-pipeline', username: 'piper', name: 'Piper' },
+      text: 'hello pipeline',
+    });
+    assert.equal(injected.status, 201, JSON.stringify(injected.body));
+    const processed = await eventually(async () => {
+      const rows = await storedEvents();
+      const row = rows.find((r) => r.payload.text === 'hello pipeline');
+      return row?.processed_at ? row : undefined;
+    }, 20_000, 'the event to be stored and processed');
+    assert.equal(processed.type, 'message');
+    assert.equal(processed.chat_key, '@channel1');
+    assert.match(processed.event_key, /^message:@channel1:\d+$/);
+    const workflow = await (await getTemporalClient()).workflow.getHandle(inboundEventWorkflowId(Number(processed.id))).result();
+    assert.deepEqual(workflow, { sent: 0, runs: 0 });
+    // The sandbox counts it delivered only once the pipeline has it.
+    const { db } = await getStack();
+    const injection = await db('sandbox_inbound').where({ id: Number(injected.body.event_id) }).first();
+    assert.ok(injection.delivered_at, 'the injection is marked delivered');
+  });
+
+  it('stores an event delivered twice once, and enqueues its workflow once', async () => {
+    const { db, config } = await getStack();
+    const event = {
+      type: 'join' as const,
+      accountId,
+      chatKey: '@channel2',
+      user: { id: 'u-twice', username: 'twice', name: null },
+      date: new Date('2026-12-01T10:00:00Z'),
+    };
+    const options = { namespace: config.temporal.namespace, sessionShards: config.sessionShards };
+    const first = await receiveInboundEvent(db, options, event);
+    assert.equal(typeof first, 'number');
+    assert.equal(await receiveInboundEvent(db, options, { ...event }), undefined);
+    const rows = (await storedEvents()).filter((r) => r.payload.user?.id === 'u-twice');
+    assert.equal(rows.length, 1);
+    const starts = await db('temporal_outbox').where({ subject: inboundEventWorkflowId(first!) });
+    assert.ok(starts.length <= 1, 'one start enqueued at most (none once it went out)');
+    // The start goes out on the outbox's next sweep (nothing kicked it here).
+    const handle = (await getTemporalClient()).workflow.getHandle(inboundEventWorkflowId(first!));
+    await eventually(async () => (await handle.describe().catch(() => undefined)) && true, 20_000, 'the workflow to start');
+    assert.deepEqual(await handle.result(), { sent: 0, runs: 0 });
+  });
+});
