@@ -178,6 +178,32 @@ export type InboundEvent =
  */
 export type InboundListener = (event: InboundEvent) => void | Promise<void>;
 
+/**
+ * A message to moderate. `messageId` is the port's numeric id of a received message
+ * ({@link InboundEvent}, {@link MessageInfo}) or the string id a send answered
+ * ({@link SentMessage.messageId}) for a message the account sent itself.
+ */
+export interface MessageToDelete {
+  chatKey: string;
+  messageId: number | string;
+}
+
+/** A member of a group or channel to moderate; `userId` is the id inbound events report (`from.id`, `user.id`). */
+export interface ChatMember {
+  chatKey: string;
+  userId: string;
+}
+
+/** A mute to apply: the member may read but not write until `until` (null: until lifted). */
+export interface MemberRestriction extends ChatMember {
+  until: Date | null;
+}
+
+/** What the platform applied for a mute: its end after the platform's limits (see `clampMuteUntil`); null for "until lifted". */
+export interface AppliedRestriction {
+  until: Date | null;
+}
+
 /** A live, logged-in client for one account. */
 export interface PlatformSession {
   readonly accountId: string;
@@ -192,6 +218,23 @@ export interface PlatformSession {
   setPhoto(photo: { data: Buffer; mimeType: string }): Promise<void>;
   deletePhoto(): Promise<void>;
   discoverChats(query: { keywords: string; limit: number }): Promise<DiscoveredChat[]>;
+  /**
+   * Deletes a message for everyone. The account must administer the chat to delete others'
+   * messages (`forbidden` otherwise); a message that is already gone counts as deleted.
+   */
+  deleteMessage(message: MessageToDelete): Promise<void>;
+  /**
+   * Mutes a member until `until`, moved into the range the platform honours. Platforms without
+   * per-member mutes (WhatsApp, Telegram basic groups) throw `invalid` with a message holding
+   * {@link MODERATION_UNSUPPORTED}, so a caller can fall back (delete the message, log why).
+   */
+  restrictMember(restriction: MemberRestriction): Promise<AppliedRestriction>;
+  /** Lifts a mute; a member who is not muted is left as they are. */
+  unrestrictMember(member: ChatMember): Promise<void>;
+  /** Removes a member from the chat and keeps them out where the platform can (a ban list). */
+  banMember(member: ChatMember): Promise<void>;
+  /** Lifts a ban so the member may join again; where the platform keeps no ban list, there is nothing to lift. */
+  unbanMember(member: ChatMember): Promise<void>;
   /** Subscribes to inbound events; returns the unsubscribe function. */
   onInbound(listener: InboundListener): () => void;
   disconnect(): Promise<void>;
@@ -242,6 +285,17 @@ export class PlatformError extends Error {
   static rateLimited(seconds: number, message = `rate limited: retry after ${seconds}s`): PlatformError {
     return new PlatformError('rate_limited', message, seconds);
   }
+}
+
+/**
+ * Part of the message of the `invalid` error a driver throws for a moderation action its
+ * platform does not have (a mute on WhatsApp or in a Telegram basic group).
+ */
+export const MODERATION_UNSUPPORTED = 'moderation action not supported';
+
+/** True for the error a driver throws for a moderation action its platform does not have. */
+export function isModerationUnsupported(err: unknown): err is PlatformError {
+  return err instanceof PlatformError && err.kind === 'invalid' && err.message.includes(MODERATION_UNSUPPORTED);
 }
 
 /** True for an error whose kind is in `kinds`. */

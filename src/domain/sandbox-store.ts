@@ -82,6 +82,22 @@ export interface StoredPerson {
   name?: string | null;
 }
 
+/** What the account did to a member of one of its chats: banned (removed) and/or muted. */
+export interface SandboxMemberState {
+  chatKey: string;
+  userId: string;
+  banned: boolean;
+  muted: boolean;
+  /** End of the mute; null with `muted`: until lifted. */
+  mutedUntil: Date | null;
+}
+
+/** A change to a member's state; fields left out are kept. */
+export interface SandboxMemberChange {
+  banned?: boolean;
+  mute?: { until: Date | null } | null;
+}
+
 /** See the module comment. Target keys given to it are canonical (see `canonicalTargetKey`). */
 export interface SandboxStore {
   getProfile(accountId: string): Promise<SandboxProfile | undefined>;
@@ -103,4 +119,10 @@ export interface SandboxStore {
   listPendingInboundEvents(accountId: string): Promise<Array<{ id: number; event: StoredInbound }>>;
   /** Marks injected events delivered once their receiver has taken them over (stored them). */
   markInboundEventsDelivered(ids: number[]): Promise<void>;
+  /** Removes a message from a chat of the world; answers its author, or undefined when there was no such message. */
+  deleteMessage(accountId: string, chatKey: string, messageId: number): Promise<{ fromId: string | null } | undefined>;
+  /** Records a ban, a mute or their lifting for a member of a world chat (`chatKey` is the chat's world key). */
+  updateMember(accountId: string, chatKey: string, userId: string, change: SandboxMemberChange): Promise<void>;
+  /** The members the account has banned or muted (a mute that has run out included), across its chats. */
+  listRestrictedMembers(accountId: string): Promise<SandboxMemberState[]>;
 }

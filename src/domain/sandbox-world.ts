@@ -11,6 +11,8 @@ export interface WorldChat {
   members: number | null;
   lastActivityAt: Date;
   writable: boolean;
+  /** Whether the account administers the chat: moderation (deleting others' messages, mutes, bans) needs it. */
+  admin: boolean;
 }
 
 /** A message already present in a sandbox chat when the account is created. */
@@ -69,9 +71,9 @@ const MESSAGE_LINES = [
 
 /** Chats the API reference's examples name, present in every Telegram world so they work as written. */
 const TELEGRAM_REFERENCE_CHATS: Array<Omit<WorldChat, 'lastActivityAt'>> = [
-  { key: '@channel1', platformId: '-1001000000001', type: 'channel', title: 'Channel One', username: 'channel1', members: 1520, writable: true },
-  { key: '@channel2', platformId: '-1001000000002', type: 'channel', title: 'Channel Two', username: 'channel2', members: 870, writable: true },
-  { key: '-1001234567890', platformId: '-1001234567890', type: 'group', title: 'Example Group', username: null, members: 240, writable: true },
+  { key: '@channel1', platformId: '-1001000000001', type: 'channel', title: 'Channel One', username: 'channel1', members: 1520, writable: true, admin: true },
+  { key: '@channel2', platformId: '-1001000000002', type: 'channel', title: 'Channel Two', username: 'channel2', members: 870, writable: true, admin: true },
+  { key: '-1001234567890', platformId: '-1001234567890', type: 'group', title: 'Example Group', username: null, members: 240, writable: true, admin: true },
 ];
 
 const DAY_MS = 86_400_000;
@@ -79,6 +81,12 @@ const DAY_MS = 86_400_000;
 function slug(title: string): string {
   return title.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 }
+
+/**
+ * In every third of its groups (the 3rd, 6th, …, as generated) the account is a plain member; it
+ * administers the others, its channels and the reference's chats. Moderation there is `forbidden`.
+ */
+const MEMBER_ONLY_EVERY = 3;
 
 /**
  * Builds the seeded world of a sandbox account: at least 10 groups, 5 channels and 20 contacts,
@@ -113,7 +121,7 @@ export function generateSandboxWorld(
     return { first, last, userId, username: `${first}_${last}`.toLowerCase().replace(/[^a-z_]/g, '') };
   });
 
-  for (const title of rnd.sample(GROUP_TOPICS, 12)) {
+  for (const [index, title] of rnd.sample(GROUP_TOPICS, 12).entries()) {
     const id = platform === 'telegram' ? `-100${rnd.digits(10)}` : `120363${rnd.digits(12)}@g.us`;
     const username = platform === 'telegram' && rnd.next() < 0.6 ? slug(title) : null;
     chats.push({
@@ -125,6 +133,7 @@ export function generateSandboxWorld(
       members: rnd.int(25, 25_000),
       lastActivityAt: ago(60),
       writable: true,
+      admin: (index + 1) % MEMBER_ONLY_EVERY !== 0,
     });
   }
   for (const title of rnd.sample(CHANNEL_TOPICS, 6)) {
@@ -139,6 +148,7 @@ export function generateSandboxWorld(
       members: rnd.int(500, 150_000),
       lastActivityAt: ago(30),
       writable: true,
+      admin: true,
     });
   }
   for (const person of people) {
@@ -153,6 +163,7 @@ export function generateSandboxWorld(
       members: null,
       lastActivityAt: ago(90),
       writable: true,
+      admin: false,
     });
   }
   if (platform === 'telegram') {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { insertInboundMessages, searchInboundMessages } from '../db/repos/inbound-messages.repo';
+import { findInboundMessageKey, insertInboundMessages, searchInboundMessages } from '../db/repos/inbound-messages.repo';
 import { upsertChats } from '../db/repos/chats.repo';
 import { PgPeerCache } from '../db/repos/peer-cache.repo';
 import { recordSessionStatus } from '../db/repos/sessions.repo';
@@ -56,6 +56,7 @@ export function createDrivers({ config, db, secrets, logger, factories = {} }: D
     messageStore: {
       save: (accountId, messages) => insertInboundMessages(db, accountId, messages),
       search: (accountId, search) => searchInboundMessages(db, accountId, search),
+      findKey: (accountId, chatKey, messageId) => findInboundMessageKey(db, accountId, chatKey, messageId),
     },
     // Statuses reach the account here; once connected, its groups become known as a scan would make them.
     onStatus: (accountId, change) =>

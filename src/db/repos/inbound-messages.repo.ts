@@ -6,8 +6,18 @@ import { rankedMessageSearch } from './message-search';
 /** Rows per insert statement. */
 const CHUNK = 500;
 
+/** What rebuilds the platform's key of a received message (WhatsApp's own id and group participant). */
+export interface InboundMessageKey {
+  waMessageId: string;
+  participant: string | null;
+}
+
 /** Stores received messages; one already stored (same account, chat and message id) is left as it is. */
-export async function insertInboundMessages(db: Knex, accountId: string, messages: readonly StoredMessage[]): Promise<void> {
+export async function insertInboundMessages(
+  db: Knex,
+  accountId: string,
+  messages: readonly (StoredMessage & Partial<InboundMessageKey>)[],
+): Promise<void> {
   const rows = messages.map((m) => ({
     account_id: accountId,
     chat_key: m.chatKey,
@@ -18,6 +28,8 @@ export async function insertInboundMessages(db: Knex, accountId: string, message
     // PostgreSQL text cannot hold NUL characters; they carry no meaning in a chat message.
     text: m.text.replaceAll('\u0000', ''),
     date: m.date,
+    wa_message_id: m.waMessageId ?? null,
+    participant: m.participant ?? null,
   }));
   for (let start = 0; start < rows.length; start += CHUNK) {
     await db('inbound_messages')
@@ -25,6 +37,14 @@ export async function insertInboundMessages(db: Knex, accountId: string, message
       .onConflict(['account_id', 'chat_key', 'message_id'])
       .ignore();
   }
+}
+
+/** The platform key of a stored message; null when it is not stored or was stored without one. */
+export async function findInboundMessageKey(db: Knex, accountId: string, chatKey: string, messageId: number): Promise<InboundMessageKey | null> {
+  const row: { wa_message_id: string | null; participant: string | null } | undefined = await db('inbound_messages')
+    .where({ account_id: accountId, chat_key: chatKey, message_id: messageId })
+    .first('wa_message_id', 'participant');
+  return row?.wa_message_id ? { waMessageId: row.wa_message_id, participant: row.participant } : null;
 }
 
 /**

@@ -5,6 +5,8 @@ import type {
   NewOutboxItem,
   OutboxItem,
   OutboxType,
+  SandboxMemberChange,
+  SandboxMemberState,
   SandboxProfile,
   SandboxProfileChange,
   SandboxStore,
@@ -28,6 +30,7 @@ export async function insertWorld(db: Knex, accountId: string, world: SandboxWor
       username: c.username,
       members: c.members,
       writable: c.writable,
+      admin: c.admin,
       last_activity_at: c.lastActivityAt,
     })),
     500,
@@ -122,6 +125,7 @@ interface WorldChatRow {
   username: string | null;
   members: number | null;
   writable: boolean;
+  admin: boolean;
   last_activity_at: Date;
 }
 
@@ -133,6 +137,7 @@ const mapWorldChat = (r: WorldChatRow): WorldChat => ({
   username: r.username,
   members: r.members,
   writable: r.writable,
+  admin: r.admin,
   lastActivityAt: r.last_activity_at,
 });
 
@@ -396,6 +401,48 @@ export async function markInboundEventsDelivered(db: Knex, ids: number[]): Promi
   if (ids.length > 0) await db('sandbox_inbound').whereIn('id', ids).update({ delivered_at: db.fn.now() });
 }
 
+/** Removes message `messageId` from a chat of the account's world; answers its author, or undefined when there was none. */
+export async function deleteWorldMessage(
+  db: Knex,
+  accountId: string,
+  chatKey: string,
+  messageId: number,
+): Promise<{ fromId: string | null } | undefined> {
+  const [row]: Array<{ from_id: string | null }> = await db('sandbox_messages')
+    .where({ account_id: accountId, chat_key: chatKey, message_id: messageId })
+    .delete()
+    .returning('from_id');
+  return row && { fromId: row.from_id };
+}
+
+/** Records a ban, a mute or their lifting for a member of a world chat; fields the change leaves out are kept. */
+export async function updateSandboxMember(
+  db: Knex,
+  accountId: string,
+  chatKey: string,
+  userId: string,
+  change: SandboxMemberChange,
+): Promise<void> {
+  const patch: Record<string, unknown> = { updated_at: db.fn.now() };
+  if (change.banned !== undefined) patch.banned = change.banned;
+  if (change.mute !== undefined) {
+    patch.muted = change.mute !== null;
+    patch.muted_until = change.mute?.until ?? null;
+  }
+  await db('sandbox_members')
+    .insert({ account_id: accountId, chat_key: chatKey, user_id: userId, ...patch })
+    .onConflict(['account_id', 'chat_key', 'user_id'])
+    .merge(patch);
+}
+
+/** The members the account has banned or muted, across its chats. */
+export async function listRestrictedSandboxMembers(db: Knex, accountId: string): Promise<SandboxMemberState[]> {
+  const rows: Array<{ chat_key: string; user_id: string; banned: boolean; muted: boolean; muted_until: Date | null }> = await db('sandbox_members')
+    .where({ account_id: accountId })
+    .andWhere((q) => q.where('banned', true).orWhere('muted', true));
+  return rows.map((r) => ({ chatKey: r.chat_key, userId: r.user_id, banned: r.banned, muted: r.muted, mutedUntil: r.muted_until }));
+}
+
 /** The sandbox driver's store (see SandboxStore) on this database. */
 export class PgSandboxStore implements SandboxStore {
   constructor(private readonly db: Knex) {}
@@ -412,4 +459,8 @@ export class PgSandboxStore implements SandboxStore {
   takeSendFault = (accountId: string) => takeSendFault(this.db, accountId);
   listPendingInboundEvents = (accountId: string) => listPendingInboundEvents(this.db, accountId);
   markInboundEventsDelivered = (ids: number[]) => markInboundEventsDelivered(this.db, ids);
+  deleteMessage = (accountId: string, chatKey: string, messageId: number) => deleteWorldMessage(this.db, accountId, chatKey, messageId);
+  updateMember = (accountId: string, chatKey: string, userId: string, change: SandboxMemberChange) =>
+    updateSandboxMember(this.db, accountId, chatKey, userId, change);
+  listRestrictedMembers = (accountId: string) => listRestrictedSandboxMembers(this.db, accountId);
 }

@@ -1,17 +1,23 @@
 import { MAX_CAPTION_LENGTH, MAX_MESSAGE_LENGTH } from '../../domain/limits';
+import { clampMuteUntil, TELEGRAM_MUTE_LIMITS } from '../../domain/mute-duration';
 import { SeededRandom } from '../../domain/random';
-import type { SandboxStore, StoredInbound, StoredPerson } from '../../domain/sandbox-store';
+import type { SandboxMemberState, SandboxStore, StoredInbound, StoredPerson } from '../../domain/sandbox-store';
 import type { WorldChat } from '../../domain/sandbox-world';
 import { privateChatKey } from '../../domain/search-reply';
 import { canonicalTargetKey, canonicalTargetKeyOrNull } from '../../domain/target-keys';
 import {
+  MODERATION_UNSUPPORTED,
   PlatformError,
+  type AppliedRestriction,
   type ChatInfo,
+  type ChatMember,
   type DiscoveredChat,
   type InboundEvent,
   type InboundListener,
   type MessageInfo,
+  type MemberRestriction,
   type MessageSearch,
+  type MessageToDelete,
   type OutgoingMessage,
   type PlatformDriver,
   type PlatformSession,
@@ -31,6 +37,14 @@ const MAX_TEXT = MAX_MESSAGE_LENGTH;
  * through the API (FloodWait, forbidden targets, disconnects) surface as the real drivers' errors.
  * Target keys follow the real platforms' grammar (`canonicalTargetKey`), every spelling of a chat
  * reaching the same chat.
+ *
+ * Moderation behaves as the real platform the account simulates: deleting others' messages, muting
+ * and banning need a chat the account administers (`WorldChat.admin`, else `forbidden`); deletes,
+ * mutes and bans land in the outbox (`delete` with `reply_to` the message id, `mute`/`ban` with
+ * `user_id`), while lifting a mute or ban only changes the member's state. A banned or muted member's
+ * later injected messages do not arrive (the real platforms refuse them), nor does a banned
+ * member's join on Telegram. WhatsApp accounts cannot mute (`invalid`, as the Baileys driver), keep
+ * no ban list (unban does nothing; a removed member is back when a join is injected).
  */
 export class SandboxDriver implements PlatformDriver {
   readonly name = 'sandbox' as const;
@@ -195,6 +209,60 @@ class SandboxSession implements PlatformSession {
     return discoverPublicChats(query.keywords, query.limit, world);
   }
 
+  async deleteMessage(message: MessageToDelete): Promise<void> {
+    this.assertOpen();
+    const chat = await this.worldChat(message.chatKey);
+    // A string id is one of the account's own sends (its outbox id), which anyone may delete.
+    if (typeof message.messageId === 'string') {
+      await this.store.insertOutboxItem(this.accountId, { type: 'delete', chatKey: chat.key, replyTo: message.messageId });
+      return;
+    }
+    if (chat.type === 'contact' && this.account.platform === 'whatsapp') {
+      throw new PlatformError('forbidden', `only its sender can delete a message for everyone in the private chat ${chat.key}`);
+    }
+    if (chat.type !== 'contact') requireAdmin(chat);
+    const deleted = await this.store.deleteMessage(this.accountId, chat.key, message.messageId);
+    await this.store.insertOutboxItem(this.accountId, {
+      type: 'delete',
+      chatKey: chat.key,
+      replyTo: String(message.messageId),
+      ...(deleted?.fromId ? { userId: deleted.fromId } : {}),
+    });
+  }
+
+  async restrictMember(restriction: MemberRestriction): Promise<AppliedRestriction> {
+    this.assertOpen();
+    if (this.account.platform === 'whatsapp') {
+      throw new PlatformError('invalid', `${MODERATION_UNSUPPORTED} on whatsapp: WhatsApp has no per-member mute (in ${restriction.chatKey})`);
+    }
+    const chat = await this.moderatedChat(restriction.chatKey);
+    const until = clampMuteUntil(restriction.until, new Date(), TELEGRAM_MUTE_LIMITS);
+    await this.store.updateMember(this.accountId, chat.key, restriction.userId, { mute: { until } });
+    await this.store.insertOutboxItem(this.accountId, { type: 'mute', chatKey: chat.key, userId: restriction.userId });
+    return { until };
+  }
+
+  async unrestrictMember(member: ChatMember): Promise<void> {
+    this.assertOpen();
+    if (this.account.platform === 'whatsapp') return;
+    const chat = await this.moderatedChat(member.chatKey);
+    await this.store.updateMember(this.accountId, chat.key, member.userId, { mute: null });
+  }
+
+  async banMember(member: ChatMember): Promise<void> {
+    this.assertOpen();
+    const chat = await this.moderatedChat(member.chatKey);
+    await this.store.updateMember(this.accountId, chat.key, member.userId, { banned: true });
+    await this.store.insertOutboxItem(this.accountId, { type: 'ban', chatKey: chat.key, userId: member.userId });
+  }
+
+  async unbanMember(member: ChatMember): Promise<void> {
+    this.assertOpen();
+    if (this.account.platform === 'whatsapp') return;
+    const chat = await this.moderatedChat(member.chatKey);
+    await this.store.updateMember(this.accountId, chat.key, member.userId, { banned: false });
+  }
+
   onInbound(listener: InboundListener): () => void {
     this.listeners.add(listener);
     void this.deliverPending();
@@ -204,8 +272,9 @@ class SandboxSession implements PlatformSession {
   /**
    * Emits the account's undelivered injected events, one delivery at a time, and counts each as
    * delivered only once every listener has taken it over (a listener's promise resolved), so an
-   * event injected before a crash is delivered after it. The account's own messages are dropped,
-   * as the real platforms' drivers drop what the account itself sent. Returns how many were emitted.
+   * event injected before a crash is delivered after it. Left out: the account's own messages (the
+   * real platforms' drivers drop what the account itself sent), and what the platform would refuse
+   * from a banned or muted member (their messages leave the world). Returns how many were emitted.
    */
   deliverPending(): Promise<number> {
     this.delivering = this.delivering.catch(() => 0).then(() => this.deliverNow());
@@ -217,8 +286,19 @@ class SandboxSession implements PlatformSession {
     const pending = await this.store.listPendingInboundEvents(this.accountId);
     if (pending.length === 0) return 0;
     const self = (await this.store.getProfile(this.accountId))?.platformUserId;
+    let restricted = await this.store.listRestrictedMembers(this.accountId);
     let emitted = 0;
     for (const { id, event } of pending) {
+      const verdict = admission(this.account.platform, event, restricted, new Date());
+      if (verdict === 'refused') {
+        if (event.type === 'message') await this.store.deleteMessage(this.accountId, event.chat_key, event.message_id);
+        continue;
+      }
+      if (verdict === 'readmitted' && event.type !== 'message') {
+        const { chat_key: chatKey, user } = event;
+        await this.store.updateMember(this.accountId, chatKey, user.id, { banned: false });
+        restricted = restricted.filter((m) => !(m.chatKey === chatKey && m.userId === user.id));
+      }
       const inbound = reviveInbound(this.accountId, event, id);
       if (inbound.type === 'message' && inbound.from.id === self) continue;
       await Promise.all([...this.listeners].map((listener) => listener(inbound)));
@@ -243,9 +323,48 @@ class SandboxSession implements PlatformSession {
     return forbiddenKeys.some((k) => names.has(canonicalTargetKeyOrNull(platform, k) ?? k));
   }
 
+  /** The world chat a key names. @throws PlatformError `not_found` for none. */
+  private async worldChat(key: string): Promise<WorldChat> {
+    const chat = await this.store.findChat(this.accountId, canonicalTargetKey(this.account.platform, key));
+    if (!chat) throw new PlatformError('not_found', `chat ${key} not found`);
+    return chat;
+  }
+
+  /** The group or channel a member action is for, which the account must administer. */
+  private async moderatedChat(key: string): Promise<WorldChat> {
+    const chat = await this.worldChat(key);
+    if (chat.type === 'contact') throw new PlatformError('invalid', `${MODERATION_UNSUPPORTED} in private chats: ${chat.key} is not a group or channel`);
+    requireAdmin(chat);
+    return chat;
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new PlatformError('transient', 'session is disconnected');
   }
+}
+
+/** @throws PlatformError `forbidden` unless the account administers `chat`. */
+function requireAdmin(chat: WorldChat): void {
+  if (!chat.admin) throw new PlatformError('forbidden', `CHAT_ADMIN_REQUIRED: the account is not an admin of ${chat.key}`);
+}
+
+/**
+ * Whether the simulated platform lets an injected event through: a banned member's messages are
+ * refused, as are a muted member's while the mute lasts; a banned member's join is refused on
+ * Telegram, while on WhatsApp (no ban list) it means they were added back.
+ */
+function admission(
+  platform: SessionAccount['platform'],
+  event: StoredInbound,
+  restricted: readonly SandboxMemberState[],
+  now: Date,
+): 'admitted' | 'refused' | 'readmitted' {
+  const userId = event.type === 'message' ? event.from.id : event.user.id;
+  const state = restricted.find((m) => m.chatKey === event.chat_key && m.userId === userId);
+  if (!state || event.type === 'leave') return 'admitted';
+  if (event.type === 'join') return !state.banned ? 'admitted' : platform === 'whatsapp' ? 'readmitted' : 'refused';
+  const muted = state.muted && (state.mutedUntil === null || state.mutedUntil > now);
+  return state.banned || muted ? 'refused' : 'admitted';
 }
 
 /** An injected event as the port names it; a member event's id is its injection's. */

@@ -10,15 +10,20 @@ import { CustomFile } from 'telegram/client/uploads';
 import { returnBigInt } from 'telegram/Helpers';
 import { Raw } from 'telegram/events';
 import { UpdateConnectionState } from 'telegram/network';
+import { clampMuteUntil, TELEGRAM_MUTE_LIMITS } from '../../domain/mute-duration';
 import {
   PERMANENT_TARGET_ERRORS,
   PlatformError,
+  type AppliedRestriction,
   type ChatInfo,
+  type ChatMember,
   type DiscoveredChat,
   type InboundEvent,
   type InboundListener,
   type MessageInfo,
+  type MemberRestriction,
   type MessageSearch,
+  type MessageToDelete,
   type OutgoingMedia,
   type OutgoingMessage,
   type PlatformSession,
@@ -44,6 +49,18 @@ import { telegramErrorCode, toPlatformError } from './errors';
 import { messageOfUpdate, translateMessage } from './inbound';
 import { fileOf, isStaleMediaError, photoFileName, reusedMedia, SentMediaMemory, uploadedMedia } from './media';
 import { messagesOf, sentMediaOf, sentMessageOf, toMessageInfo } from './messages';
+import {
+  bannedRights,
+  basicGroupMuteUnsupported,
+  deleteMessagesRequest,
+  inputUserOf,
+  liftedRights,
+  moderatedChatOf,
+  mutedRights,
+  privateChatUnsupported,
+  telegramMessageId,
+  type ModeratedChat,
+} from './moderation';
 import { cachedPeersFor, publicUsername, type CachedPeer, type PeerCache, type PeerEntity } from './peer-cache';
 import { PeerResolver, isPeerEntity } from './peer-resolver';
 import { randomIdFor } from './random-id';
@@ -302,6 +319,65 @@ export class TelegramSession implements PlatformSession {
     }));
   }
 
+  /**
+   * Deletes a message for everyone (`channels.deleteMessages` in supergroups and channels,
+   * `messages.deleteMessages` with `revoke` elsewhere). Without the right to delete others'
+   * messages Telegram answers MESSAGE_DELETE_FORBIDDEN or CHAT_ADMIN_REQUIRED: `forbidden`.
+   */
+  async deleteMessage(message: MessageToDelete): Promise<void> {
+    const id = telegramMessageId(message.messageId);
+    const chat = moderatedChatOf(await this.peers.inputPeerFor(message.chatKey));
+    await this.call(deleteMessagesRequest(chat, id));
+  }
+
+  /**
+   * Mutes a member of a supergroup or channel with `channels.editBanned`, every sending right taken
+   * away until `until`, moved into Telegram's 30 s – 366 days (outside it Telegram mutes for good).
+   * Basic groups cannot mute: `invalid` with `MODERATION_UNSUPPORTED` in the message.
+   */
+  async restrictMember(restriction: MemberRestriction): Promise<AppliedRestriction> {
+    const { chat, participant } = await this.memberOf(restriction, 'mute a member');
+    if (chat.kind === 'basic_group') throw basicGroupMuteUnsupported(restriction.chatKey);
+    const until = clampMuteUntil(restriction.until, new Date(), TELEGRAM_MUTE_LIMITS);
+    const untilDate = until === null ? 0 : until.getTime() / 1000;
+    await this.call(new Api.channels.EditBanned({ channel: chat.channel, participant, bannedRights: mutedRights(untilDate) }));
+    return { until };
+  }
+
+  /** Gives a muted member back the chat's default rights; basic groups have no mutes to lift. */
+  async unrestrictMember(member: ChatMember): Promise<void> {
+    const { chat, participant } = await this.memberOf(member, 'unmute a member');
+    if (chat.kind === 'basic_group') return;
+    await this.call(new Api.channels.EditBanned({ channel: chat.channel, participant, bannedRights: liftedRights() }));
+  }
+
+  /**
+   * Bans a member of a supergroup or channel (`viewMessages` taken away for good, which also
+   * removes them). A basic group has no ban list: the member is removed (`messages.deleteChatUser`)
+   * and may be added back; one who already left counts as removed.
+   */
+  async banMember(member: ChatMember): Promise<void> {
+    const { chat, participant } = await this.memberOf(member, 'ban a member');
+    if (chat.kind === 'channel') {
+      await this.call(new Api.channels.EditBanned({ channel: chat.channel, participant, bannedRights: bannedRights() }));
+      return;
+    }
+    try {
+      await this.bounded('messages.deleteChatUser', () =>
+        this.client.invoke(new Api.messages.DeleteChatUser({ chatId: chat.chatId, userId: inputUserOf(participant, member.userId), revokeHistory: false })),
+      );
+    } catch (err) {
+      if (telegramErrorCode(err) !== 'USER_NOT_PARTICIPANT') throw toPlatformError(err);
+    }
+  }
+
+  /** Takes a member off a supergroup's or channel's ban list; basic groups keep none, so nothing is lifted there. */
+  async unbanMember(member: ChatMember): Promise<void> {
+    const { chat, participant } = await this.memberOf(member, 'unban a member');
+    if (chat.kind === 'basic_group') return;
+    await this.call(new Api.channels.EditBanned({ channel: chat.channel, participant, bannedRights: liftedRights() }));
+  }
+
   onInbound(listener: InboundListener): () => void {
     this.listeners.add(listener);
     return () => {
@@ -334,6 +410,19 @@ export class TelegramSession implements PlatformSession {
     } finally {
       await this.disconnect();
     }
+  }
+
+  /**
+   * The group or channel and the member's input peer for a member action; private chats have no
+   * members to moderate (`invalid`).
+   */
+  private async memberOf(
+    member: ChatMember,
+    action: string,
+  ): Promise<{ chat: Exclude<ModeratedChat, { kind: 'private' }>; participant: Api.TypeInputPeer }> {
+    const chat = moderatedChatOf(await this.peers.inputPeerFor(member.chatKey));
+    if (chat.kind === 'private') throw privateChatUnsupported(member.chatKey, action);
+    return { chat, participant: await this.peers.inputPeerFor(member.userId) };
   }
 
   /**

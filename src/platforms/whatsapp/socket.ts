@@ -24,6 +24,7 @@ export interface WhatsAppSocket {
   sendMessage: WASocket['sendMessage'];
   groupFetchAllParticipating: WASocket['groupFetchAllParticipating'];
   groupMetadata: WASocket['groupMetadata'];
+  groupParticipantsUpdate: WASocket['groupParticipantsUpdate'];
   onWhatsApp: WASocket['onWhatsApp'];
   requestPairingCode: WASocket['requestPairingCode'];
   updateProfileName: WASocket['updateProfileName'];

@@ -5,29 +5,35 @@ import type {
   BaileysEventMap,
   Contact,
   GroupMetadata,
+  GroupParticipant,
   WAMessage,
+  WAMessageKey,
 } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 import {
   PlatformError,
+  type AppliedRestriction,
   type ChatInfo,
+  type ChatMember,
   type DiscoveredChat,
   type InboundEvent,
   type InboundListener,
   type MessageInfo,
+  type MemberRestriction,
   type MessageSearch,
+  type MessageToDelete,
   type OutgoingMessage,
   type PlatformSession,
   type Profile,
   type ProfileUpdate,
   type ResolvedTarget,
   type SentMessage,
-  type StoredMessage,
 } from '../../domain/platform-port';
 import type { BaileysModule } from './baileys';
 import { toPlatformError } from './errors';
-import type { WhatsAppTarget } from '../../domain/whatsapp-target-keys';
+import { parseWhatsAppTarget, type WhatsAppTarget } from '../../domain/whatsapp-target-keys';
 import { resolveTarget as resolveTargetKey } from './jids';
-import type { InboundMessageStore } from './message-store';
+import type { InboundMessageStore, ReceivedMessage } from './message-store';
+import { memberJid, muteUnsupported, removalFailure } from './moderation';
 import {
   messageIdFor,
   outgoingContent,
@@ -282,6 +288,60 @@ export class WhatsAppSession implements PlatformSession {
     );
   }
 
+  /**
+   * Deletes a message for everyone by revoking its key. A received message (numeric id) is found
+   * among this session's recent messages or in the message store; a string id is one this account
+   * sent. Others' messages can be deleted only in a group the account administers (`forbidden`
+   * otherwise); a received message the store does not hold is `not_found`.
+   */
+  async deleteMessage(message: MessageToDelete): Promise<void> {
+    await this.guard(`deleteMessage in ${message.chatKey}`, async (sock) => {
+      const target = await this.lookup(message.chatKey, sock);
+      const key = await this.keyOf(target.jid, message.messageId);
+      if (!key.fromMe) {
+        if (target.kind !== 'group') {
+          throw new PlatformError('forbidden', `whatsapp: only its sender can delete a message for everyone in the private chat ${message.chatKey}`);
+        }
+        await this.requireAdmin(sock, target.jid);
+      }
+      await sock.sendMessage(target.jid, { delete: key });
+    });
+  }
+
+  /**
+   * @throws PlatformError `invalid`, always (with `MODERATION_UNSUPPORTED` in the message): WhatsApp
+   *   has no per-member mute; callers delete the member's message instead and log why.
+   */
+  async restrictMember(restriction: MemberRestriction): Promise<AppliedRestriction> {
+    throw muteUnsupported(restriction.chatKey);
+  }
+
+  /** Nothing to lift: WhatsApp never mutes one member (see {@link restrictMember}). */
+  async unrestrictMember(_member: ChatMember): Promise<void> {}
+
+  /**
+   * Removes a member from a group the account administers (`groupParticipantsUpdate … 'remove'`).
+   * WhatsApp keeps no ban list: the member can be added back or rejoin through an invite link. A
+   * member who is not in the group counts as removed.
+   */
+  async banMember(member: ChatMember): Promise<void> {
+    await this.guard(`banMember in ${member.chatKey}`, async (sock) => {
+      // A group key needs no look-up; anything else is refused before WhatsApp is asked.
+      const target = parseWhatsAppTarget(member.chatKey);
+      if (target.kind !== 'group') throw new PlatformError('invalid', `whatsapp: ${member.chatKey} is not a group; only group members can be removed`);
+      const jid = memberJid(member.userId);
+      await this.requireAdmin(sock, target.jid);
+      const answers = await sock.groupParticipantsUpdate(target.jid, [jid], 'remove');
+      for (const answer of answers) {
+        const failure = removalFailure(answer.status, target.jid, jid);
+        if (failure) throw failure;
+      }
+    });
+  }
+
+  /** Nothing to lift: WhatsApp keeps no ban list; a removed member comes back only when added or invited again. */
+  async unbanMember(_member: ChatMember): Promise<void> {}
+
   /** Received messages (`notify` upserts not sent by this account) and group joins/leaves. */
   onInbound(listener: InboundListener): () => void {
     this.listeners.add(listener);
@@ -344,15 +404,37 @@ export class WhatsAppSession implements PlatformSession {
   }
 
   private canPost(sock: WhatsAppSocket, group: GroupMetadata): boolean {
+    const member = this.selfMember(sock, group);
+    if (!member) return false;
+    // In an announcement group only admins may post.
+    return !group.announce || Boolean(member.admin);
+  }
+
+  /** This account as a participant of `group`, if it is one. */
+  private selfMember(sock: WhatsAppSocket, group: GroupMetadata): GroupParticipant | undefined {
     const self = this.selfIds(sock);
-    const member = group.participants.find((participant) =>
+    return group.participants.find((participant) =>
       [participant.id, participant.phoneNumber, participant.lid].some(
         (id) => id !== undefined && self.some((me) => this.baileys.areJidsSameUser(id, me)),
       ),
     );
-    if (!member) return false;
-    // In an announcement group only admins may post.
-    return !group.announce || Boolean(member.admin);
+  }
+
+  /** @throws PlatformError `forbidden` unless the account administers `groupJid`. */
+  private async requireAdmin(sock: WhatsAppSocket, groupJid: string): Promise<void> {
+    const member = this.selfMember(sock, await sock.groupMetadata(groupJid));
+    if (!member) throw new PlatformError('forbidden', `whatsapp: the account is not a member of ${groupJid}`);
+    if (!member.admin) throw new PlatformError('forbidden', `whatsapp: the account is not an admin of ${groupJid}`);
+  }
+
+  /** The WhatsApp key of a message to delete in `chatJid`: see {@link deleteMessage}. */
+  private async keyOf(chatJid: string, messageId: number | string): Promise<WAMessageKey> {
+    if (typeof messageId === 'string') return { remoteJid: chatJid, id: messageId, fromMe: true };
+    const recent = this.recentInbound.get(messageId);
+    if (recent?.key.id) return recent.key;
+    const stored = await this.messageStore?.findKey(this.accountId, chatJid, messageId);
+    if (!stored) throw new PlatformError('not_found', `whatsapp: message ${messageId} in ${chatJid} is not among the messages this account received`);
+    return { remoteJid: chatJid, id: stored.waMessageId, fromMe: false, ...(stored.participant ? { participant: stored.participant } : {}) };
   }
 
   private async fetchAbout(sock: WhatsAppSocket, jid: string): Promise<string> {
@@ -382,7 +464,7 @@ export class WhatsAppSession implements PlatformSession {
   }
 
   private onMessages({ messages, type }: BaileysEventMap['messages.upsert']): void {
-    const received: StoredMessage[] = [];
+    const received: ReceivedMessage[] = [];
     for (const message of messages) {
       const chat = message.key.remoteJid;
       if (chat) {
@@ -401,6 +483,8 @@ export class WhatsAppSession implements PlatformSession {
         fromName: event.from.name,
         text: event.text,
         date: event.date,
+        waMessageId: message.key.id ?? '',
+        participant: message.key.participant ?? null,
       });
       if (type !== 'notify') continue;
       remember(this.recentInbound, event.messageId, message, RECENT_INBOUND_KEPT);

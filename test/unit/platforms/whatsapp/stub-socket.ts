@@ -42,6 +42,8 @@ export class StubSocket implements WhatsAppSocket {
   about = 'Available';
   photoUrl: string | undefined = undefined;
   sendError: Error | undefined = undefined;
+  /** Thrown by groupParticipantsUpdate, as Baileys throws a refused group query. */
+  participantsError: Error | undefined = undefined;
   pairingCodeError: Error | undefined = undefined;
   pairingCode = 'ABCD1234';
 
@@ -124,6 +126,24 @@ export class StubSocket implements WhatsAppSocket {
     const group = this.groups[jid];
     if (!group) this.baileys.assertNodeErrorFree(iqError(404, 'item-not-found'));
     return group as GroupMetadata;
+  }
+
+  /** Removes (or adds) participants as WhatsApp answers: per participant `200`, or `404` for one not in the group. */
+  async groupParticipantsUpdate(
+    jid: string,
+    participants: string[],
+    action: 'add' | 'remove' | 'promote' | 'demote' | 'modify',
+  ): Promise<{ status: string; jid: string | undefined; content: { tag: string; attrs: Record<string, string> } }[]> {
+    this.calls.push({ method: 'groupParticipantsUpdate', args: [jid, participants, action] });
+    if (this.participantsError) throw this.participantsError;
+    const group = this.groups[jid];
+    if (!group) this.baileys.assertNodeErrorFree(iqError(404, 'item-not-found'));
+    return participants.map((participant) => {
+      const index = group!.participants.findIndex((p) => p.id === participant || p.phoneNumber === participant);
+      if (action === 'remove' && index >= 0) group!.participants.splice(index, 1);
+      const status = action === 'remove' && index < 0 ? '404' : '200';
+      return { status, jid: participant, content: { tag: 'participant', attrs: { jid: participant } } };
+    });
   }
 
   async onWhatsApp(...jids: string[]): Promise<{ jid: string; exists: boolean }[]> {
