@@ -191,7 +191,10 @@ describe('auto-replies', () => {
       assert.equal(before.body.matches[0].held_back, false);
       assert.equal(before.body.reply, 'How can I help?');
 
-      await recordAutoReplyFired(db, rule.id, { accountId: account, chatKey: '@some_group', senderId: '42' }, new Date());
+      const place = { accountId: account, chatKey: '@some_group', senderId: '42' };
+      await recordAutoReplyFired(db, rule.id, place, new Date());
+      // A late write of an older firing keeps the newer time.
+      await recordAutoReplyFired(db, rule.id, place, new Date(Date.now() - 7200_000));
       const held = await user.post('/api/auto-replies/test', body);
       assert.equal(held.status, 200);
       assert.equal(held.body.matches[0].held_back, true);
