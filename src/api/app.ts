@@ -19,6 +19,7 @@ import { scanRoutes } from './routes/scan.routes';
 import { systemRoutes } from './routes/system.routes';
 import { templateRoutes } from './routes/templates.routes';
 import { imageRoutes } from './routes/images.routes';
+import { autoReplyRoutes } from './routes/auto-replies.routes';
 
 /** Builds the Koa application with every route mounted. */
 export function createApp(deps: ApiDeps): Koa<ApiState> {
@@ -40,6 +41,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...limitsRoutes(deps),
     ...scanRoutes(deps),
     ...profileRoutes(deps),
+    ...autoReplyRoutes(deps),
   );
   mountRoutes(router, registry, deps, routes);
   mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });
