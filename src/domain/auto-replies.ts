@@ -9,7 +9,7 @@
  * catch-all instead).
  */
 import { isCatchAll, keywordMatches, type KeywordMatcher } from './auto-reply-matching';
-import type { Platform } from './platform-port';
+import type { ChatType, Platform } from './platform-port';
 
 export { MATCH_MODES, type MatchMode } from './auto-reply-matching';
 
@@ -182,4 +182,16 @@ export function evaluateAutoReplies(
     .map((rule) => ({ rule, reply: renderReply(rule.response, message), heldBy: cooldownHold(rule, cooldowns, now) }));
   const first = matches[0];
   return { matches, send: first && !first.heldBy ? first : null };
+}
+
+/**
+ * The kind of chat an inbound message came from, for the rules: what the account knows of the
+ * chat (its scan), else what the key says — a WhatsApp group JID or a Telegram group or channel id
+ * (negative) is a group, anything else a private chat. An unknown Telegram `-100…` chat counts as
+ * a group, so a catch-all rule stays out of it.
+ */
+export function chatTypeOf(platform: Platform, chatKey: string, known: ChatType | undefined): AutoReplyChatType {
+  if (known) return known === 'contact' ? 'private' : known;
+  if (platform === 'whatsapp') return chatKey.endsWith('@g.us') ? 'group' : chatKey.endsWith('@newsletter') ? 'channel' : 'private';
+  return chatKey.startsWith('-') ? 'group' : 'private';
 }

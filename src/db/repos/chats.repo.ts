@@ -71,3 +71,8 @@ export async function listKnownChats(
   const rows = await ownedBy(query, { ...scope, admin: false }, 'a.user_id');
   return rows.map(mapChat);
 }
+
+/** The kind and title of chat `key` as account `accountId` knows it (from a scan, or the sandbox's world); the system's own read. */
+export async function findAnyKnownChat(db: Knex, accountId: string, key: string): Promise<{ type: ChatType; title: string } | undefined> {
+  return db('chats').where({ account_id: accountId, key }).first<{ type: ChatType; title: string } | undefined>('type', 'title');
+}
