@@ -12,7 +12,7 @@ describe('auto-replies through the inbound pipeline', () => {
   before(async function () {
     this.timeout(120_000);
     ({ api, accountId } = await userWithAccount());
-    [group] = await groupKeys(api, accountId, 1);
+    group = (await groupKeys(api, accountId, 1))[0] ?? '';
     const contacts = await api.get(`/api/v1/groups?account_id=${accountId}&type=contact`);
     assert.equal(contacts.status, 200);
     contact = contacts.body.groups[0].key;
