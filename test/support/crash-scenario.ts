@@ -22,7 +22,7 @@ export interface CrashOutcome {
  * A separate AutoHub process (API + worker) on the test stack's PostgreSQL and Temporal, in its
  * own Temporal namespace so the in-process worker of the suite never picks up its tasks.
  */
-class AutoHubProcess {
+export class AutoHubProcess {
   private child?: ChildProcess;
   private log = '';
   readonly api: Client;
@@ -94,30 +94,7 @@ class AutoHubProcess {
  */
 export async function runCrashScenario(options: { targets: number; gapSeconds: number; killAfterSends: number }): Promise<CrashOutcome> {
   const stack = await getStack();
-  const namespace = `crash-${randomBytes(4).toString('hex')}`;
-  const connection = await Connection.connect({ address: stack.temporalAddress });
-  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) } });
-  await connection.close();
-
-  const home = mkdtempSync(path.join(tmpdir(), 'autohub-crash-'));
-  chmodSync(home, 0o755);
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DATABASE_URL: stack.databaseUrl,
-    TEMPORAL_ADDRESS: stack.temporalAddress,
-    TEMPORAL_NAMESPACE: namespace,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    AUTOHUB_HOME: home,
-    AUTOHUB_ADMIN_KEY: stack.adminKey,
-    AUTOHUB_SECRET_KEY: randomBytes(32).toString('hex'),
-    // The restarted process is the same worker (a restarted pod): it takes its shard leases back at once.
-    WORKER_ID: `crash-worker-${namespace}`,
-    LOG_LEVEL: 'warn',
-  };
-  const hub = new AutoHubProcess(env, `http://127.0.0.1:${port}`, stack.adminKey);
+  const { hub, namespace, remove } = await isolatedAutoHub();
   try {
     await hub.start();
     const account = await hub.request('/api/v1/accounts', { method: 'POST', body: { platform: 'telegram', name: 'Crash test', sandbox: true } });
@@ -165,6 +142,39 @@ export async function runCrashScenario(options: { targets: number; gapSeconds: n
     throw new Error(`${(err as Error).message}\n--- AutoHub process output ---\n${hub.output}`);
   } finally {
     await hub.stop();
-    rmSync(home, { recursive: true, force: true });
+    remove();
   }
+}
+
+/**
+ * An AutoHub process (not started yet) on the test stack's Temporal, in a Temporal namespace of its
+ * own, on the stack's database or on `databaseUrl`; `remove` deletes its home once it has stopped.
+ */
+export async function isolatedAutoHub(databaseUrl?: string): Promise<{ hub: AutoHubProcess; namespace: string; remove: () => void }> {
+  const stack = await getStack();
+  const namespace = `crash-${randomBytes(4).toString('hex')}`;
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) } });
+  await connection.close();
+
+  const home = mkdtempSync(path.join(tmpdir(), 'autohub-crash-'));
+  chmodSync(home, 0o755);
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATABASE_URL: databaseUrl ?? stack.databaseUrl,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_NAMESPACE: namespace,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    AUTOHUB_HOME: home,
+    AUTOHUB_ADMIN_KEY: stack.adminKey,
+    AUTOHUB_SECRET_KEY: randomBytes(32).toString('hex'),
+    // The restarted process is the same worker (a restarted pod): it takes its shard leases back at once.
+    WORKER_ID: `crash-worker-${namespace}`,
+    LOG_LEVEL: 'warn',
+  };
+  const hub = new AutoHubProcess(env, `http://127.0.0.1:${port}`, stack.adminKey);
+  return { hub, namespace, remove: () => rmSync(home, { recursive: true, force: true }) };
 }
