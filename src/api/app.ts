@@ -20,6 +20,7 @@ import { systemRoutes } from './routes/system.routes';
 import { templateRoutes } from './routes/templates.routes';
 import { imageRoutes } from './routes/images.routes';
 import { autoReplyRoutes } from './routes/auto-replies.routes';
+import { welcomeMessageRoutes } from './routes/welcome-messages.routes';
 
 /** Builds the Koa application with every route mounted. */
 export function createApp(deps: ApiDeps): Koa<ApiState> {
@@ -42,6 +43,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...scanRoutes(deps),
     ...profileRoutes(deps),
     ...autoReplyRoutes(deps),
+    ...welcomeMessageRoutes(deps),
   );
   mountRoutes(router, registry, deps, routes);
   mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });

@@ -44,6 +44,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Broadcasts: 'Broadcasts now, every N minutes or daily, with their runs and per-target results',
   Scan: 'Chat scans, message search, search-and-reply and group discovery',
   'Auto-replies': 'Keyword auto-reply rules the inbound pipeline answers messages with, and a dry test of a message against them',
+  'Welcome messages': 'Welcome and goodbye messages per group or _default, which the inbound pipeline greets joining and leaving members with',
   Legacy: 'The routes of the legacy dashboard, kept as the reference shows them',
 };
 
