@@ -21,6 +21,7 @@ import { templateRoutes } from './routes/templates.routes';
 import { imageRoutes } from './routes/images.routes';
 import { autoReplyRoutes } from './routes/auto-replies.routes';
 import { antispamRoutes } from './routes/antispam.routes';
+import { welcomeMessageRoutes } from './routes/welcome-messages.routes';
 
 /** Builds the Koa application with every route mounted. */
 export function createApp(deps: ApiDeps): Koa<ApiState> {
@@ -44,6 +45,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...profileRoutes(deps),
     ...autoReplyRoutes(deps),
     ...antispamRoutes(deps),
+    ...welcomeMessageRoutes(deps),
   );
   mountRoutes(router, registry, deps, routes);
   mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });

@@ -44,7 +44,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Broadcasts: 'Broadcasts now, every N minutes or daily, with their runs and per-target results',
   Scan: 'Chat scans, message search, search-and-reply and group discovery',
   'Auto-replies': 'Keyword auto-reply rules the inbound pipeline answers messages with, and a dry test of a message against them',
-  'Anti-spam': 'Anti-spam settings the inbound pipeline moderates chats with, the ban list, and a dry check of a message',
+  'Anti-spam': 'Anti-spam settings, the ban list, and a dry check of a message against them (the inbound pipeline does not act on them yet)',
+  'Welcome messages': 'Welcome and goodbye messages per group or _default (stored; the inbound pipeline does not greet with them yet)',
   Legacy: 'The routes of the legacy dashboard, kept as the reference shows them',
 };
 

@@ -9,6 +9,7 @@
  * catch-all instead).
  */
 import { isCatchAll, keywordMatches, type KeywordMatcher } from './auto-reply-matching';
+import { renderMemberText, type MemberTextValues, type MemberTextVariable } from './member-text';
 import type { ChatType, Platform } from './platform-port';
 
 export { MATCH_MODES, type MatchMode } from './auto-reply-matching';
@@ -27,14 +28,12 @@ export const DEFAULT_PRIORITY = 100;
 /** The cooldown per rule, chat and sender of a rule that names none, in seconds. */
 export const DEFAULT_COOLDOWN_SECONDS = 60;
 
-/** Variables a reply may use, with what each becomes. */
+/** Variables a reply may use, with what each becomes: the member-text variables, said of the sender. */
 export const REPLY_VARIABLES = {
   name: "the sender's name (their @username without the @ when they show no name; empty when neither)",
   username: "the sender's @username (empty when they have none)",
   group: "the chat's title (empty in a private chat)",
-} as const;
-
-export type ReplyVariable = keyof typeof REPLY_VARIABLES;
+} as const satisfies Record<MemberTextVariable, string>;
 
 /** An auto-reply rule as the engine reads it. */
 export interface AutoReplyRule extends KeywordMatcher {
@@ -147,23 +146,12 @@ export function cooldownHold(rule: AutoReplyRule, cooldowns: CooldownState, now:
 /** `response` with `{{name}}`, `{{username}}` and `{{group}}` filled in for `message`; unknown variables stay as written. */
 export function renderReply(response: string, message: MessageFacts): string {
   const { name, username } = message.sender;
-  const values: Record<ReplyVariable, string> = {
+  const values: MemberTextValues = {
     name: name || username || '',
     username: username ? `@${username}` : '',
     group: message.chatType === 'private' ? '' : (message.chatTitle ?? ''),
   };
-  return response.replace(PLACEHOLDER, (whole, variable: string) => (isReplyVariable(variable) ? values[variable] : whole));
-}
-
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-
-function isReplyVariable(name: string): name is ReplyVariable {
-  return Object.prototype.hasOwnProperty.call(REPLY_VARIABLES, name);
-}
-
-/** The variables `response` uses that a reply does not know, each once, in order of appearance. */
-export function unknownReplyVariables(response: string): string[] {
-  return [...new Set([...response.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((name) => !isReplyVariable(name)))];
+  return renderMemberText(response, values);
 }
 
 /**

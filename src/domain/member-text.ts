@@ -1,4 +1,4 @@
-/** Variables a text sent about chat members (a welcome, a goodbye) may use. */
+/** Variables a text about chat members may use: a welcome, a goodbye, an auto-reply (said of its sender). */
 export const MEMBER_TEXT_VARIABLES = {
   name: 'the member\'s name (for several members: their names, "Alice, Bob and Carol")',
   username: "the member's @username, empty when they have none (for several members: their @usernames)",

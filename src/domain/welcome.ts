@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from './limits';
+import { canonicalTargetKeyOrNull } from './target-keys';
 import {
   MEMBER_TEXT_VARIABLES,
   memberTextValues,
@@ -10,6 +11,20 @@ import {
 
 /** The `group_id` of the config that applies to every chat without its own. */
 export const DEFAULT_WELCOME_GROUP = '_default';
+
+/**
+ * The canonical form of a config's `group_id`, or null when it names no chat. A config names no
+ * account or platform, so the key's shape decides: a JID (`…@g.us`, `…@newsletter`, …) is a
+ * WhatsApp chat, its JID lower-cased; anything else is read as Telegram's (`@Name`, `name`,
+ * `t.me/Name` become `@name`; ids stay marked ids), else as a WhatsApp phone number. The pipeline
+ * looks configs up by the chat keys it stores, which are in these canonical forms.
+ */
+export function canonicalWelcomeGroup(raw: string): string | null {
+  const key = raw.trim();
+  if (key === DEFAULT_WELCOME_GROUP) return key;
+  if (/^[^@]+@[a-z.]+$/i.test(key)) return canonicalTargetKeyOrNull('whatsapp', key);
+  return canonicalTargetKeyOrNull('telegram', key) ?? canonicalTargetKeyOrNull('whatsapp', key);
+}
 
 const known = Object.keys(MEMBER_TEXT_VARIABLES)
   .map((v) => `{{${v}}}`)

@@ -6,9 +6,9 @@ import {
   MATCH_MODES,
   REPLY_PLACES,
   REPLY_VARIABLES,
-  unknownReplyVariables,
 } from '../../domain/auto-replies';
 import { MAX_MESSAGE_LENGTH } from '../../domain/limits';
+import { unknownMemberVariables } from '../../domain/member-text';
 import { PLATFORMS } from '../../domain/platform-port';
 import { keptText, trimmedText } from '../schemas/text';
 
@@ -26,7 +26,7 @@ const knownVariables = Object.keys(REPLY_VARIABLES)
   .join(', ');
 
 const Response = keptText(MAX_MESSAGE_LENGTH).superRefine((response, ctx) => {
-  const unknown = unknownReplyVariables(response);
+  const unknown = unknownMemberVariables(response);
   if (unknown.length > 0) {
     ctx.addIssue({ code: 'custom', message: `unknown variables ${unknown.map((v) => `{{${v}}}`).join(', ')}; known: ${knownVariables}` });
   }

@@ -4,11 +4,11 @@ import {
   evaluateAutoReplies,
   NO_COOLDOWNS,
   renderReply,
-  unknownReplyVariables,
   type AutoReplyRule,
   type CooldownState,
   type MessageFacts,
 } from '../../../src/domain/auto-replies';
+import { unknownMemberVariables } from '../../../src/domain/member-text';
 
 let created = 0;
 const rule = (fields: Partial<AutoReplyRule> = {}): AutoReplyRule => ({
@@ -159,7 +159,7 @@ describe('auto-replies', () => {
 
     it('leaves unknown variables as written, and names them', () => {
       assert.equal(renderReply('{{first}} {{name}}', message()), '{{first}} Alice');
-      assert.deepEqual(unknownReplyVariables('{{a}} {{name}} {{a}} {{group}}'), ['a']);
+      assert.deepEqual(unknownMemberVariables('{{a}} {{name}} {{a}} {{group}}'), ['a']);
     });
   });
 });

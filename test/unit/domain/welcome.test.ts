@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { displayName, memberTextValues, renderMemberText, unknownMemberVariables, type Member } from '../../../src/domain/member-text';
 import {
+  canonicalWelcomeGroup,
   goodbyeText,
   planWelcome,
   welcomeConfigFor,
@@ -64,6 +65,20 @@ describe('welcome and goodbye', () => {
       assert.equal(welcomeConfigFor([fallback, own], '@own'), own);
       assert.equal(welcomeConfigFor([fallback, own], '@other'), fallback);
       assert.equal(welcomeConfigFor([own], '@other'), null);
+    });
+  });
+
+  describe('group_id', () => {
+    it('keeps _default, and gives Telegram keys and WhatsApp JIDs their canonical forms', () => {
+      assert.equal(canonicalWelcomeGroup(' _default '), '_default');
+      for (const raw of ['@Channel1', 'channel1', 't.me/Channel1', 'https://telegram.me/channel1']) assert.equal(canonicalWelcomeGroup(raw), '@channel1', raw);
+      assert.equal(canonicalWelcomeGroup('-1001234567890'), '-1001234567890');
+      assert.equal(canonicalWelcomeGroup('120363012345678901@G.US'), '120363012345678901@g.us');
+      assert.equal(canonicalWelcomeGroup('+49 151 2345678'), '491512345678@s.whatsapp.net');
+    });
+
+    it('refuses what names no chat', () => {
+      for (const raw of ['_other', 'a b', 't.me/+invite', 'x@g.us', '@ab']) assert.equal(canonicalWelcomeGroup(raw), null, raw);
     });
   });
 
