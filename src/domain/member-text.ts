@@ -1,3 +1,5 @@
+import { renderPlaceholders, unknownPlaceholders } from './placeholders';
+
 /** Variables a text about chat members may use: a welcome, a goodbye, an auto-reply (said of its sender). */
 export const MEMBER_TEXT_VARIABLES = {
   name: 'the member\'s name (for several members: their names, "Alice, Bob and Carol")',
@@ -18,20 +20,14 @@ export interface Member {
 /** Most members a text names one by one; the rest are counted ("and 12 others"). */
 export const MAX_NAMED_MEMBERS = 10;
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-
-function isKnown(name: string): name is MemberTextVariable {
-  return Object.prototype.hasOwnProperty.call(MEMBER_TEXT_VARIABLES, name);
-}
-
 /** The variables `content` uses that a member text does not know, each once, in order of appearance. */
 export function unknownMemberVariables(content: string): string[] {
-  return [...new Set([...content.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((name) => !isKnown(name)))];
+  return unknownPlaceholders(content, MEMBER_TEXT_VARIABLES);
 }
 
 /** Replaces every known `{{variable}}` in `content`; unknown ones stay as written. */
 export function renderMemberText(content: string, values: MemberTextValues): string {
-  return content.replace(PLACEHOLDER, (whole, name: string) => (isKnown(name) ? values[name] : whole));
+  return renderPlaceholders(content, values);
 }
 
 /** What a member is called: their name, else their @username, else their id. */

@@ -1,3 +1,5 @@
+import { placeholdersIn, renderPlaceholders, unknownPlaceholders } from './placeholders';
+
 /** Variables a template may use, with what each becomes for a target. */
 export const TEMPLATE_VARIABLES = {
   name: "the chat's title, or the contact's name",
@@ -10,26 +12,19 @@ export const TEMPLATE_VARIABLES = {
 export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES;
 export type TemplateValues = Record<TemplateVariable, string>;
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-
-function isKnown(name: string): name is TemplateVariable {
-  return Object.prototype.hasOwnProperty.call(TEMPLATE_VARIABLES, name);
-}
-
 /** The variables `content` uses that AutoHub does not know, each once, in order of appearance. */
 export function unknownVariables(content: string): string[] {
-  const unknown = [...content.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((name) => !isKnown(name));
-  return [...new Set(unknown)];
+  return unknownPlaceholders(content, TEMPLATE_VARIABLES);
 }
 
 /** True when `content` uses a variable that depends on the target (its name or username). */
 export function usesTargetVariables(content: string): boolean {
-  return [...content.matchAll(PLACEHOLDER)].some((m) => m[1] === 'name' || m[1] === 'username');
+  return placeholdersIn(content).some((name) => name === 'name' || name === 'username');
 }
 
 /** Replaces every known `{{variable}}` in `content`; unknown ones stay as written. */
 export function renderTemplate(content: string, values: TemplateValues): string {
-  return content.replace(PLACEHOLDER, (whole, name: string) => (isKnown(name) ? values[name] : whole));
+  return renderPlaceholders(content, values);
 }
 
 /** The date and time values of a send at `at`. */
