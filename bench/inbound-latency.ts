@@ -1,0 +1,93 @@
+/**
+ * Inbound latency: messages injected into sandbox accounts at 10, 50, 100, 200 and 400 messages/s
+ * (each rate for a few seconds), each answered by an auto-reply rule through the whole pipeline —
+ * stored once, its workflow started from the outbox, the rule evaluated, the reply sent through
+ * the one send path. Prints, per rate, p50/p99 from injection to the reply in the sandbox outbox,
+ * and the highest rate held with p99 under 1 s. Pacing is turned off on the accounts (the bench
+ * measures the pipeline, not the send budget). Targets: p50 <= 100 ms at 50 msg/s; goal >= 300 msg/s.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { newSandboxAccount, newUser } from '../test/support/http';
+import { getStack, stopStack } from '../test/support/stack';
+import { figure, percentile } from './support/stats';
+
+const run = promisify(execFile);
+
+const RATES = (process.env.BENCH_RATES ?? '10,50,100,200,400').split(',').map(Number);
+const SECONDS_PER_RATE = Number(process.env.BENCH_SECONDS ?? 4);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 20);
+/** How long replies may take to show before a message counts as unanswered. */
+const DRAIN_MS = 30_000;
+
+async function main(): Promise<void> {
+  const stack = await getStack();
+  const { api, key } = await newUser('inbound-bench');
+  const accounts: Array<{ id: string; chat: string }> = [];
+  for (let i = 0; i < ACCOUNTS; i++) {
+    const id = await newSandboxAccount(api);
+    const limits = await api.put(`/api/v1/accounts/${id}/limits`, { min_gap_seconds: 0, jitter_seconds: 0, per_minute: 10_000, per_day: 1_000_000 });
+    if (limits.status !== 200) throw new Error(`limits refused: ${JSON.stringify(limits.body)}`);
+    const group = (await api.get(`/api/v1/groups?account_id=${id}&type=group`)).body.groups[0].key as string;
+    accounts.push({ id, chat: group });
+  }
+  const rule = await api.post('/api/auto-replies', { keyword: 'ping', response: 'pong {{name}}', match_mode: 'contains', cooldown_seconds: 0 });
+  if (rule.status !== 201) throw new Error(`rule refused: ${JSON.stringify(rule.body)}`);
+
+  console.log(`inbound latency: ${ACCOUNTS} sandbox accounts, one auto-reply rule, ${SECONDS_PER_RATE} s per rate, pacing off`);
+  let held = 0;
+  for (const rate of RATES) {
+    const count = Math.max(1, Math.round(rate * SECONDS_PER_RATE));
+    const tag = `r${rate}-${Date.now()}`;
+    const requests = Array.from({ length: count }, (_, i) => {
+      const account = accounts[i % ACCOUNTS]!;
+      // Each message from its own sender, named so its reply can be found ("pong <name>").
+      const name = `${tag}-${i}`;
+      return {
+        path: `/api/v1/accounts/${account.id}/sandbox/inbound`,
+        body: { type: 'message', chat_key: account.chat, from: { id: `s-${name}`, name }, text: `ping from ${name}` },
+      };
+    });
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'inbound-')), 'requests.json');
+    writeFileSync(file, JSON.stringify(requests));
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(__dirname, 'support/paced-inject.ts'), stack.baseUrl, key, file, String(rate)], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const sent = JSON.parse(stdout) as Array<{ sentAt: number; status: number }>;
+    const refused = sent.filter((s) => s.status !== 201).length;
+    const replies = await collectReplies(stack.db, tag, count);
+    const latencies = requests.flatMap((r, i) => {
+      const at = replies.get(r.body.from.name);
+      return at === undefined ? [] : [at - sent[i]!.sentAt];
+    });
+    const p99 = percentile(latencies, 99);
+    console.log(`at ${rate} msg/s: ${count} injected, ${refused} refused, ${latencies.length} answered`);
+    figure(`  p50 at ${rate} msg/s`, percentile(latencies, 50), 'ms');
+    figure(`  p99 at ${rate} msg/s`, p99, 'ms');
+    if (latencies.length === count && p99 < 1000) held = Math.max(held, rate);
+  }
+  figure('highest rate held with p99 < 1 s', held, 'msg/s');
+  console.log('targets: p50 <= 100 ms at 50 msg/s; goal >= 300 msg/s per worker');
+  await stopStack();
+}
+
+/** When each reply of a rate's messages reached the outbox, by the sender's name; waits until all are there or the drain time ends. */
+async function collectReplies(db: Awaited<ReturnType<typeof getStack>>['db'], tag: string, count: number): Promise<Map<string, number>> {
+  const deadline = Date.now() + DRAIN_MS;
+  for (;;) {
+    const rows: Array<{ text: string; at: Date }> = await db('sandbox_outbox').whereLike('text', `pong ${tag}-%`).select('text', 'at');
+    if (rows.length >= count || Date.now() > deadline) return new Map(rows.map((r) => [r.text.slice('pong '.length), r.at.getTime()]));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
