@@ -15,6 +15,7 @@ import { createSessionActivities } from '../activities/session.activities';
 import type { Config } from '../config';
 import { Channels, listen } from '../db/notifications';
 import { findAnyAccount, listAccountIds } from '../db/repos/accounts.repo';
+import { pruneInboundEvents } from '../db/repos/inbound-events.repo';
 import { pruneInboundMessages } from '../db/repos/inbound-messages.repo';
 import { pruneSendSlots } from '../db/repos/pacing.repo';
 import { readSessionSecret } from '../db/repos/sessions.repo';
@@ -206,10 +207,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   const done = mainWorker.run();
   await leases.start();
-  // Received WhatsApp messages are kept for search only as long as INBOUND_RETENTION_DAYS says;
-  // pacing slots only as long as their sends can still be under way.
+  // Received WhatsApp messages and processed inbound events are kept only as long as
+  // INBOUND_RETENTION_DAYS says; pacing slots only as long as their sends can still be under way.
   const prune = () => {
     pruneInboundMessages(db, config.inboundRetentionDays).catch((err) => log.warn({ err }, 'pruning received messages failed'));
+    pruneInboundEvents(db, config.inboundRetentionDays).catch((err) => log.warn({ err }, 'pruning inbound events failed'));
     pruneSendSlots(db).catch((err) => log.warn({ err }, 'pruning pacing slots failed'));
   };
   const pruner = setInterval(prune, 60 * 60_000).unref();

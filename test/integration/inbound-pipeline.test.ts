@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { pruneInboundEvents } from '../../src/db/repos/inbound-events.repo';
 import { receiveInboundEvent } from '../../src/services/inbound-events';
 import { inboundEventWorkflowId } from '../../src/workflows/shared';
 import { eventually, newSandboxAccount, newUser, type Client } from '../support/http';
@@ -62,5 +63,33 @@ describe('the durable inbound pipeline', () => {
     const handle = (await getTemporalClient()).workflow.getHandle(inboundEventWorkflowId(first!));
     await eventually(async () => (await handle.describe().catch(() => undefined)) && true, 20_000, 'the workflow to start');
     assert.deepEqual(await handle.result(), { sent: 0, runs: 0 });
+  });
+
+  it('prunes processed events past the retention, keeping unprocessed ones and the automation log', async () => {
+    const { db } = await getStack();
+    const old = { account_id: accountId, type: 'message', chat_key: '@channel1', payload: JSON.stringify({ text: 'old' }) };
+    const [processed] = await db('inbound_events')
+      .insert({ ...old, event_key: 'prune:processed', received_at: db.raw("now() - interval '40 days'"), processed_at: db.raw("now() - interval '40 days'") })
+      .returning('id');
+    const [pending] = await db('inbound_events')
+      .insert({ ...old, event_key: 'prune:pending', received_at: db.raw("now() - interval '40 days'") })
+      .returning('id');
+    const [recent] = await db('inbound_events').insert({ ...old, event_key: 'prune:recent', processed_at: db.fn.now() }).returning('id');
+    const owner = await db('accounts').where({ id: accountId }).first('user_id');
+    await db('automation_log').insert({
+      user_id: owner.user_id,
+      account_id: accountId,
+      inbound_event_id: processed.id,
+      feature: 'auto_reply',
+      chat_key: '@channel1',
+      action: 'send',
+      result: 'enqueued',
+    });
+
+    assert.ok((await pruneInboundEvents(db, 30)) >= 1);
+    const left = (await db('inbound_events').whereIn('id', [processed.id, pending.id, recent.id]).select('id')).map((r) => Number(r.id));
+    assert.deepEqual(left.sort(), [Number(pending.id), Number(recent.id)].sort());
+    const line = await db('automation_log').where({ account_id: accountId, chat_key: '@channel1', result: 'enqueued' }).first();
+    assert.equal(line.inbound_event_id, null, 'the log line stays, without its event');
   });
 });

@@ -79,3 +79,14 @@ export async function insertAutomationLog(trx: Knex, entry: AutomationLogEntry):
     ],
   );
 }
+
+/**
+ * Deletes the inbound events processed more than `retentionDays` ago; one not yet processed stays
+ * until it is. Their automation log lines stay (without the link to the event).
+ */
+export async function pruneInboundEvents(db: Knex, retentionDays: number): Promise<number> {
+  return db('inbound_events')
+    .whereNotNull('processed_at')
+    .where('processed_at', '<', db.raw(`now() - make_interval(days => ?)`, [retentionDays]))
+    .delete();
+}
