@@ -19,8 +19,8 @@ import { isId } from '../domain/ids';
 import { MAX_CAPTION_LENGTH, type SCHEDULE_TYPES } from '../domain/limits';
 import { broadcastSchedule } from '../domain/schedule-spec';
 import { accountTaskQueue } from '../domain/sharding';
-import { canonicalTargetKeys, knownChatResolver } from '../domain/target-keys';
-import { listKnownChats } from '../db/repos/chats.repo';
+import { canonicalTargetKeyOrNull, canonicalTargetKeys, knownChatResolver } from '../domain/target-keys';
+import { findChatsNamed } from '../db/repos/chats.repo';
 import { BadRequestError, NotFoundError } from '../errors';
 import type { Platform } from '../domain/platform-port';
 import { searchAttributesFor, storedSearchAttributes } from '../temporal/search-attributes';
@@ -350,8 +350,9 @@ async function checkBroadcast(
     );
   }
   // A chat's username and its numeric id are one chat: the chats the account knows tell which.
-  const known = await listKnownChats(db, scope, { accountId: account.id });
-  const chatOf = knownChatResolver(account.platform, known.map((c) => ({ key: c.key, platformId: c.id, username: c.username })));
+  // Only the known chats the request names are read, not every chat the account has scanned.
+  const named = b.targetKeys.flatMap((key) => canonicalTargetKeyOrNull(account.platform, key) ?? []);
+  const chatOf = knownChatResolver(account.platform, await findChatsNamed(db, scope, account.id, named));
   const targets = canonicalTargetKeys(account.platform, b.targetKeys, 'target_keys', chatOf);
   if (!targets.ok) throw new BadRequestError(targets.error);
   return { account, content, targetKeys: targets.keys };

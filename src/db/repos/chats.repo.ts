@@ -72,6 +72,31 @@ export async function listKnownChats(
   return rows.map(mapChat);
 }
 
+/**
+ * The chats of account `accountId` (the scope's own) that any of `names` — canonical target keys —
+ * names by its key, its platform id or its @username, with those three names.
+ */
+export async function findChatsNamed(
+  db: Knex,
+  scope: Scope,
+  accountId: string,
+  names: readonly string[],
+): Promise<Array<{ key: string; platformId: string; username: string | null }>> {
+  if (names.length === 0) return [];
+  const query = db('chats as c')
+    .join('accounts as a', 'a.id', 'c.account_id')
+    .where('c.account_id', accountId)
+    .where((q) =>
+      q
+        .whereIn('c.key', names)
+        .orWhereIn('c.platform_id', names)
+        .orWhereRaw(`'@' || lower(c.username) = any(?)`, [names as string[]]),
+    )
+    .select<Array<{ key: string; platform_id: string; username: string | null }>>('c.key', 'c.platform_id', 'c.username');
+  const rows = await ownedBy(query, { ...scope, admin: false }, 'a.user_id');
+  return rows.map((r) => ({ key: r.key, platformId: r.platform_id, username: r.username }));
+}
+
 /** The kind and title of chat `key` as account `accountId` knows it (from a scan, or the sandbox's world); the system's own read. */
 export async function findAnyKnownChat(db: Knex, accountId: string, key: string): Promise<{ type: ChatType; title: string } | undefined> {
   return db('chats').where({ account_id: accountId, key }).first<{ type: ChatType; title: string } | undefined>('type', 'title');
