@@ -8,16 +8,14 @@ import type { Knex } from 'knex';
 import { listRulesForAccount, readCooldowns, recordAutoReplyFired, type CooldownPlace } from '../db/repos/auto-replies.repo';
 import { findAnyKnownChat } from '../db/repos/chats.repo';
 import { chatTypeOf, evaluateAutoReplies, type MessageFacts } from '../domain/auto-replies';
-import type { Platform } from '../domain/platform-port';
 import { privateChatKey } from '../domain/search-reply';
 import type { PipelineStage } from './inbound-pipeline';
 
 /** Answers a received message with the first rule that matches it, unless a cooldown holds that rule back. */
-export const autoReplyStage: PipelineStage = async (trx: Knex, stored, owner) => {
+export const autoReplyStage: PipelineStage = async (trx: Knex, stored, account) => {
   const { event } = stored;
   if (event.type !== 'message') return { sends: [] };
-  const account = await trx('accounts').where({ id: stored.accountId }).first<{ platform: Platform }>('platform');
-  const rules = await listRulesForAccount(trx, { id: stored.accountId, userId: owner.userId });
+  const rules = await listRulesForAccount(trx, { id: stored.accountId, userId: account.userId });
   if (rules.length === 0) return { sends: [] };
   // One account's messages are answered one at a time, so two of them never both pass a cooldown.
   await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`auto-reply:${stored.accountId}`]);

@@ -10,6 +10,7 @@
 import type { Knex } from 'knex';
 import { claimInboundEvent, findAnyInboundEvent, insertAutomationLog, type StoredInboundEvent } from '../db/repos/inbound-events.repo';
 import { listPendingTargets, type SendOrigin } from '../db/repos/send-runs.repo';
+import type { Platform } from '../domain/platform-port';
 import { enqueueSendRun } from './send-runs';
 
 /** One message a stage decided to send for an event. */
@@ -31,8 +32,14 @@ export interface StageOutcome {
   stop?: boolean;
 }
 
+/** The account an event arrived on, as every stage needs it. */
+export interface EventAccount {
+  userId: string;
+  platform: Platform;
+}
+
 /** A stage of the pipeline: reads what it needs in `trx` and decides; it sends nothing itself. */
-export type PipelineStage = (trx: Knex, stored: StoredInboundEvent, owner: { userId: string }) => Promise<StageOutcome>;
+export type PipelineStage = (trx: Knex, stored: StoredInboundEvent, account: EventAccount) => Promise<StageOutcome>;
 
 /** A send run of an event still to deliver, and its targets not yet settled. */
 export interface PlannedRun {
@@ -54,12 +61,13 @@ export async function processInboundEvent(db: Knex, eventId: number, stages: rea
   return db.transaction(async (trx) => {
     const stored = await findAnyInboundEvent(trx, eventId);
     if (!stored) return [];
-    const owner = await trx('accounts').where({ id: stored.accountId }).first<{ user_id: string } | undefined>('user_id');
-    if (!owner) return [];
+    const row = await trx('accounts').where({ id: stored.accountId }).first<{ user_id: string; platform: Platform } | undefined>('user_id', 'platform');
+    if (!row) return [];
     if (await claimInboundEvent(trx, eventId)) {
+      const account: EventAccount = { userId: row.user_id, platform: row.platform };
       for (const stage of stages) {
-        const outcome = await stage(trx, stored, { userId: owner.user_id });
-        for (const send of outcome.sends) await enqueueSend(trx, stored, owner.user_id, send);
+        const outcome = await stage(trx, stored, account);
+        for (const send of outcome.sends) await enqueueSend(trx, stored, account.userId, send);
         if (outcome.stop) break;
       }
     }
