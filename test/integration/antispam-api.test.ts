@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { nonEmpty } from '../support/assertions';
-import { newSandboxAccount, newUser, request, type Client } from '../support/http';
-import { getStack } from '../support/stack';
+import { newUser, request, userWithAccount, type Client } from '../support/http';
 
 describe('anti-spam API', () => {
   let api: Client;
@@ -9,10 +8,8 @@ describe('anti-spam API', () => {
   let accountId: string;
   before(async function () {
     this.timeout(120_000);
-    await getStack();
-    ({ api } = await newUser());
+    ({ api, accountId } = await userWithAccount());
     ({ api: other } = await newUser());
-    accountId = await newSandboxAccount(api, 'telegram');
   });
 
   const check = async (client: Client, body: Record<string, unknown>) => {

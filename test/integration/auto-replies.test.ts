@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { recordAutoReplyFired } from '../../src/db/repos/auto-replies.repo';
 import { nonEmpty } from '../support/assertions';
-import { newSandboxAccount, newUser, request, type Client } from '../support/http';
+import { newSandboxAccount, newUser, request, userWithAccount, type Client } from '../support/http';
 import { getStack } from '../support/stack';
 
 describe('auto-replies', () => {
@@ -10,10 +10,8 @@ describe('auto-replies', () => {
   let accountId: string;
   before(async function () {
     this.timeout(120_000);
-    await getStack();
-    ({ api } = await newUser());
+    ({ api, accountId } = await userWithAccount());
     ({ api: other } = await newUser());
-    accountId = await newSandboxAccount(api, 'telegram');
   });
 
   const createRule = async (client: Client, body: Record<string, unknown>) => {
