@@ -3,6 +3,7 @@ import { getPacing } from '../db/repos/pacing.repo';
 import { estimateDurationMs } from '../domain/pacing';
 import type { SessionPool } from '../platforms/session-pool';
 import { PlatformError } from '../domain/platform-port';
+import { createModerationActivities } from './moderation.activities';
 import { createSendActivities, messageFor } from './send.activities';
 import type { PacedSendDeps } from './send-pacing';
 import type { DryRunInput, DryRunResult, DryRunTarget } from '../workflows/shared';
@@ -12,11 +13,12 @@ export interface SessionActivityDeps extends PacedSendDeps {
   pool: SessionPool;
 }
 
-/** Activities that use a live platform session (task queues `sessions-<shard>`): the one send path and broadcast dry runs. */
+/** Activities that use a live platform session (task queues `sessions-<shard>`): the one send path, moderation and broadcast dry runs. */
 export function createSessionActivities(deps: SessionActivityDeps) {
   const { db, pool } = deps;
   return {
     ...createSendActivities(deps),
+    ...createModerationActivities(deps),
 
     /** What a broadcast would do, sending nothing: each target's reach and text, and how long it takes. */
     async inspectBroadcast(input: DryRunInput): Promise<DryRunResult> {

@@ -22,6 +22,7 @@ import { imageRoutes } from './routes/images.routes';
 import { autoReplyRoutes } from './routes/auto-replies.routes';
 import { antispamRoutes } from './routes/antispam.routes';
 import { welcomeMessageRoutes } from './routes/welcome-messages.routes';
+import { automationRoutes } from './routes/automation.routes';
 
 /** Builds the Koa application with every route mounted. */
 export function createApp(deps: ApiDeps): Koa<ApiState> {
@@ -46,6 +47,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...autoReplyRoutes(deps),
     ...antispamRoutes(deps),
     ...welcomeMessageRoutes(deps),
+    ...automationRoutes(deps),
   );
   mountRoutes(router, registry, deps, routes);
   mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });

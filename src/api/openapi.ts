@@ -44,8 +44,9 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Broadcasts: 'Broadcasts now, every N minutes or daily, with their runs and per-target results',
   Scan: 'Chat scans, message search, search-and-reply and group discovery',
   'Auto-replies': 'Keyword auto-reply rules the inbound pipeline answers messages with, and a dry test of a message against them',
-  'Anti-spam': 'Anti-spam settings, the ban list, and a dry check of a message against them (the inbound pipeline does not act on them yet)',
-  'Welcome messages': 'Welcome and goodbye messages per group or _default (stored; the inbound pipeline does not greet with them yet)',
+  'Anti-spam': 'Anti-spam settings the inbound pipeline moderates messages by (delete, warn, mute, ban, or the ladder), the ban list, and a dry check of a message',
+  'Welcome messages': 'Welcome and goodbye messages per group or _default, which the inbound pipeline greets joins (one message per burst) and leaves with',
+  Automation: 'The automation log: every action auto-replies, welcome/goodbye and anti-spam took or would have taken, and its result',
   Legacy: 'The routes of the legacy dashboard, kept as the reference shows them',
 };
 

@@ -1,6 +1,7 @@
 import type { AntispamSettings } from './antispam-config';
 import { findBannedWord } from './banned-words';
 import { findLinks } from './links';
+import type { SenderKind } from './platform-port';
 
 /** Why anti-spam judged a message spam, one name per check. */
 export const SPAM_REASONS = [
@@ -31,12 +32,6 @@ export interface MessageFacts {
   at: Date;
 }
 
-/**
- * Who sent a message: `user` for a person, `chat` when the group itself posts (Telegram's
- * anonymous admins), `channel` for a channel posting in the group (a linked channel, or a
- * user posting as one of their channels).
- */
-export type SenderKind = 'user' | 'chat' | 'channel';
 
 /** What the inbound pipeline knows of a message's sender in its chat. */
 export interface SenderFacts {

@@ -8,6 +8,7 @@ import {
   type SenderRecord,
   type SpamReason,
 } from './antispam-checks';
+import { displayName, type Member } from './member-text';
 
 /**
  * Telegram's GroupAnonymousBot: the sender the Bot API shows for an anonymous admin's message
@@ -158,4 +159,21 @@ export function checkAntispam(
     config,
     { ...EMPTY_SENDER_RECORD, ...context.record },
   );
+}
+
+/** How a warning names each reason. */
+const REASON_WORDS: Record<SpamReason['reason'], string> = {
+  flood: 'too many messages',
+  link: 'links are not allowed',
+  banned_word: 'a banned word',
+  emojis: 'too many emojis',
+  new_member_link: 'new members may not post links',
+  new_member_forward: 'new members may not forward messages',
+  banned_user: 'you are banned here',
+};
+
+/** The warning anti-spam posts in the chat for `member`'s spam message. */
+export function warningText(member: Member, reasons: readonly SpamReason[]): string {
+  const why = [...new Set(reasons.map((r) => REASON_WORDS[r.reason]))].join(', ');
+  return `⚠️ ${displayName(member)}, your message breaks this chat's rules (${why}). Please stop, or you will be muted.`;
 }

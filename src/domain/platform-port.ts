@@ -149,11 +149,35 @@ export interface InboundPerson {
 }
 
 /**
+ * Who posted a message: `user` for a person, `chat` when the group itself posts (Telegram's
+ * anonymous admins), `channel` for a channel posting in the group (its linked channel, or a user
+ * posting as one of their channels).
+ */
+export type SenderKind = 'user' | 'chat' | 'channel';
+
+/**
+ * What a driver knows of a message's sender and form beyond its text, for anti-spam. Every field
+ * is optional: a driver that cannot tell leaves it out, and the pipeline assumes the plain case
+ * (a user, no admin, no forward, no hidden links).
+ */
+export interface InboundMessageTraits {
+  fromKind?: SenderKind;
+  /** True when the sender administers (or owns) the chat. */
+  fromAdmin?: boolean;
+  /** True when a `channel` sender is the chat's linked channel (the group is its discussion group). */
+  fromLinkedChannel?: boolean;
+  /** True when the message was forwarded from elsewhere. */
+  forwarded?: boolean;
+  /** Links hidden behind words (Telegram's text-URL entities), which the text does not show. */
+  hiddenUrls?: string[];
+}
+
+/**
  * Events a live session hands to the worker's inbound router. `eventId` is the platform's own id
  * of a member event, where it has one; a message is identified by its chat and message id.
  */
 export type InboundEvent =
-  | {
+  | ({
       type: 'message';
       accountId: string;
       chatKey: string;
@@ -161,7 +185,7 @@ export type InboundEvent =
       from: InboundPerson;
       text: string;
       date: Date;
-    }
+    } & InboundMessageTraits)
   | {
       type: 'join' | 'leave';
       accountId: string;

@@ -72,7 +72,7 @@ export interface WorldSender {
 
 /** An injected inbound event as the API stores it for the simulated platform. */
 export type StoredInbound =
-  | { type: 'message'; chat_key: string; message_id: number; from: StoredPerson; text: string; date: string }
+  | { type: 'message'; chat_key: string; message_id: number; from: StoredSender; text: string; date: string; forwarded?: boolean }
   | { type: 'join' | 'leave'; chat_key: string; user: StoredPerson; date: string };
 
 /** A person of an injected event, as the API received it. */
@@ -80,6 +80,13 @@ export interface StoredPerson {
   id: string;
   username?: string | null;
   name?: string | null;
+}
+
+/** The sender of an injected message: a person, and what the platform would show of them. */
+export interface StoredSender extends StoredPerson {
+  kind?: 'user' | 'chat' | 'channel';
+  admin?: boolean;
+  linked_channel?: boolean;
 }
 
 /** What the account did to a member of one of its chats: banned (removed) and/or muted. */

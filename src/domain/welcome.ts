@@ -82,9 +82,16 @@ export const WelcomeConfigSchema = z
 /** A chat's welcome and goodbye config, defaults filled in. */
 export type WelcomeConfig = z.output<typeof WelcomeConfigSchema>;
 
-/** The config for the chat `chatKey`: its own, else the `_default` one, else none. */
-export function welcomeConfigFor<T extends Pick<WelcomeConfig, 'group_id'>>(configs: readonly T[], chatKey: string): T | null {
-  return configs.find((c) => c.group_id === chatKey) ?? configs.find((c) => c.group_id === DEFAULT_WELCOME_GROUP) ?? null;
+/**
+ * The config for a chat called `names` (its canonical key, then its other canonical names: its
+ * @username, its id): the first name's own config, else the `_default` one, else none.
+ */
+export function welcomeConfigFor<T extends Pick<WelcomeConfig, 'group_id'>>(configs: readonly T[], names: readonly string[]): T | null {
+  for (const name of names) {
+    const own = configs.find((c) => c.group_id === name);
+    if (own) return own;
+  }
+  return configs.find((c) => c.group_id === DEFAULT_WELCOME_GROUP) ?? null;
 }
 
 /** The welcome for `members` (one, or a burst's several) of the chat titled `group`; null when welcomes are off. */

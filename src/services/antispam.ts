@@ -13,7 +13,12 @@ import {
   updateAntispamConfig,
   type AntispamBan,
 } from '../db/repos/antispam.repo';
+import { insertAutomationLog, listPlatformBans } from '../db/repos/inbound-events.repo';
 import type { Scope } from '../db/repos/scope';
+import { enqueueWorkflowStart } from '../db/repos/temporal-outbox.repo';
+import { accountTaskQueue } from '../domain/sharding';
+import { storedSearchAttributes } from '../temporal/search-attributes';
+import { MAIN_TASK_QUEUE, MODERATION_WORKFLOW, moderationWorkflowId, type ModerationInput } from '../workflows/shared';
 import { checkAntispam, type AntispamDecision } from '../domain/antispam';
 import { AntispamConfigSchema, mergeAntispamConfig, type AntispamConfig, type AntispamConfigPatch } from '../domain/antispam-config';
 import { isId } from '../domain/ids';
@@ -134,12 +139,59 @@ export async function banSender(db: Knex, scope: Scope, ban: NewAntispamBan): Pr
   });
 }
 
+/** Where the workflow lifting a platform ban is enqueued. */
+export interface BanLifting {
+  namespace: string;
+  sessionShards: number;
+}
+
 /**
- * Lifts the scope's user's ban of `userId` and answers the lifted ban (its account and chat say
- * where the platform ban is to be lifted). @throws NotFoundError when the sender is not banned.
+ * Lifts the scope's user's ban of `userId` and answers the lifted ban. The platform bans are
+ * lifted too, in every chat an account banned the sender in (the ban's own chat, and each chat
+ * where anti-spam's ban was carried out): in the same transaction, each unban is logged `pending`
+ * and its workflow (`moderation-<log id>`) enqueued on the Temporal outbox, so it happens even if
+ * the API dies right after answering. @throws NotFoundError when the sender is not banned.
  */
-export async function unbanSender(db: Knex, scope: Scope, userId: string): Promise<AntispamBan> {
-  const lifted = await deleteAntispamBan(db, own(scope), banKey(userId));
-  if (!lifted) throw new NotFoundError('user is not banned');
-  return lifted;
+export async function unbanSender(db: Knex, scope: Scope, userId: string, lifting: BanLifting): Promise<AntispamBan> {
+  return db.transaction(async (trx) => {
+    const lifted = await deleteAntispamBan(trx, own(scope), banKey(userId));
+    if (!lifted) throw new NotFoundError('user is not banned');
+    const places = await listPlatformBans(trx, own(scope), lifted.platformUserId);
+    if (lifted.accountId !== null && lifted.chatKey !== null) places.push({ accountId: lifted.accountId, chatKey: lifted.chatKey });
+    const distinct = new Map(places.map((p) => [`${p.accountId} ${p.chatKey}`, p]));
+    for (const place of distinct.values()) await enqueuePlatformUnban(trx, own(scope), lifting, lifted.platformUserId, place);
+    return lifted;
+  });
+}
+
+async function enqueuePlatformUnban(
+  trx: Knex,
+  scope: Scope,
+  lifting: BanLifting,
+  platformUserId: string,
+  { accountId, chatKey }: { accountId: string; chatKey: string },
+): Promise<void> {
+  const logId = await insertAutomationLog(trx, {
+    accountId,
+    inboundEventId: null,
+    feature: 'antispam',
+    ruleId: null,
+    chatKey,
+    platformUserId,
+    action: 'unban',
+    reason: 'removed from the ban list',
+    result: 'pending',
+    sendRunId: null,
+  });
+  if (logId === undefined) return;
+  const input: ModerationInput = { logId, accountId, sessionTaskQueue: accountTaskQueue(accountId, lifting.sessionShards) };
+  const owner = { userId: scope.userId, accountId };
+  await enqueueWorkflowStart(trx, lifting.namespace, {
+    workflowId: moderationWorkflowId(logId),
+    workflowType: MODERATION_WORKFLOW,
+    taskQueue: MAIN_TASK_QUEUE,
+    args: [input],
+    memo: { ...owner, logId },
+    searchAttributes: storedSearchAttributes('moderation', owner),
+  });
 }

@@ -8,28 +8,64 @@
  * the workflow delivers whatever its event's send runs still hold.
  */
 import type { Knex } from 'knex';
-import { claimInboundEvent, findAnyInboundEvent, insertAutomationLog, type StoredInboundEvent } from '../db/repos/inbound-events.repo';
-import { listPendingTargets, type SendOrigin } from '../db/repos/send-runs.repo';
+import {
+  claimInboundEvent,
+  findAnyInboundEvent,
+  insertAutomationLog,
+  listPendingModeration,
+  type AutomationFeature,
+  type ModerationDetails,
+  type ModerationKind,
+  type PendingModeration,
+  type StoredInboundEvent,
+} from '../db/repos/inbound-events.repo';
+import { listPendingTargets } from '../db/repos/send-runs.repo';
 import type { Platform } from '../domain/platform-port';
 import { enqueueSendRun } from './send-runs';
 
 /** One message a stage decided to send for an event. */
 export interface PipelineSend {
-  feature: 'auto_reply' | 'welcome' | 'antispam';
+  feature: AutomationFeature;
   /** Unique among the event's sends of this feature: the rule's id, say. */
   key: string;
   targetKey: string;
   text: string;
   replyTo?: number;
-  /** For the automation log: the rule that decided it, and why. */
+  /** For the automation log: what the send is (`send`, or anti-spam's `warn`), the rule that decided it, and why. */
+  action?: string;
   ruleId: string | null;
   reason: string | null;
+  /** The person the send is about, when not the event's sender or member. */
+  platformUserId?: string | null;
+  /** Only log it (anti-spam's dry run): nothing is enqueued. */
+  dryRun?: boolean;
+  /** Records what the send stands for (the joins a welcome greets), in the pipeline's transaction, once its run exists. */
+  onEnqueued?: (trx: Knex, runId: string) => Promise<void>;
 }
 
-/** What a stage decides for an event; `stop` ends the pipeline for it (a spam message gets no auto-reply). */
+/** A moderation action a stage decided: logged `pending` and carried out on the platform by the event's workflow. */
+export interface PipelineAction {
+  feature: Exclude<AutomationFeature, 'auto_reply'>;
+  action: ModerationKind;
+  chatKey: string;
+  platformUserId: string | null;
+  details: ModerationDetails;
+  ruleId: string | null;
+  reason: string | null;
+  /** Only log it (anti-spam's dry run): nothing is carried out. */
+  dryRun?: boolean;
+}
+
+/**
+ * What a stage decides for an event; `stop` ends the pipeline for it (a spam message gets no
+ * auto-reply); `wakeAt` asks for the event's workflow to come back then (a burst of joins is
+ * greeted when its window has passed).
+ */
 export interface StageOutcome {
   sends: PipelineSend[];
+  actions?: PipelineAction[];
   stop?: boolean;
+  wakeAt?: Date;
 }
 
 /** The account an event arrived on, as every stage needs it. */
@@ -47,54 +83,139 @@ export interface PlannedRun {
   targetKeys: string[];
 }
 
+/**
+ * What an event's workflow still has to do: moderation actions to carry out (first: a spam
+ * message goes before anything answers it), send runs to deliver, and when to come back.
+ */
+export interface InboundPlan {
+  moderation: PendingModeration[];
+  runs: PlannedRun[];
+  /** ISO time to call again at (see {@link replanInboundEvent}); null when nothing waits. */
+  wakeAt: string | null;
+}
+
+/**
+ * Work a stage may be asked to redo for an already processed event when its workflow wakes (or
+ * when an answer was lost): it must be idempotent, as welcome's greeting of pending joins is.
+ */
+export type PipelineRevisit = (trx: Knex, stored: StoredInboundEvent, account: EventAccount) => Promise<StageOutcome>;
+
 /** The business-key prefix of every send an inbound event causes. */
 export function inboundBusinessKeyPrefix(eventId: number): string {
   return `inbound:${eventId}:`;
 }
 
+const NOTHING_TO_DO: InboundPlan = { moderation: [], runs: [], wakeAt: null };
+
 /**
  * Runs `stages` over inbound event `eventId` once — the first call marks it processed, enqueues its
- * sends and logs them — and answers the event's send runs with targets still pending, on this call
- * and on any later one (so a retry after a lost answer still delivers).
+ * sends, logs its moderation actions `pending` — and answers what the event's workflow still has
+ * to do, on this call and on any later one (so a retry after a lost answer still acts). A later
+ * call runs `revisit` instead of the stages, which redoes only what is idempotent.
  */
-export async function processInboundEvent(db: Knex, eventId: number, stages: readonly PipelineStage[]): Promise<PlannedRun[]> {
+export async function processInboundEvent(
+  db: Knex,
+  eventId: number,
+  stages: readonly PipelineStage[],
+  revisit?: PipelineRevisit,
+): Promise<InboundPlan> {
   return db.transaction(async (trx) => {
-    const stored = await findAnyInboundEvent(trx, eventId);
-    if (!stored) return [];
-    const row = await trx('accounts').where({ id: stored.accountId }).first<{ user_id: string; platform: Platform } | undefined>('user_id', 'platform');
-    if (!row) return [];
+    const found = await eventWithAccount(trx, eventId);
+    if (!found) return NOTHING_TO_DO;
+    const { stored, account } = found;
+    let wakeAt: Date | undefined;
     if (await claimInboundEvent(trx, eventId)) {
-      const account: EventAccount = { userId: row.user_id, platform: row.platform };
       for (const stage of stages) {
-        const outcome = await stage(trx, stored, account);
-        for (const send of outcome.sends) await enqueueSend(trx, stored, account.userId, send);
+        const outcome = await applyOutcome(trx, stored, account, await stage(trx, stored, account));
+        wakeAt = earliest(wakeAt, outcome.wakeAt);
         if (outcome.stop) break;
       }
+    } else if (revisit) {
+      wakeAt = (await applyOutcome(trx, stored, account, await revisit(trx, stored, account))).wakeAt;
     }
-    return listPendingTargets(trx, stored.accountId, inboundBusinessKeyPrefix(eventId));
+    return planOf(trx, stored, wakeAt);
+  });
+}
+
+/** Runs `revisit` over processed event `eventId` (its workflow woke up) and answers what is left to do. */
+export async function replanInboundEvent(db: Knex, eventId: number, revisit: PipelineRevisit): Promise<InboundPlan> {
+  return db.transaction(async (trx) => {
+    const found = await eventWithAccount(trx, eventId);
+    if (!found) return NOTHING_TO_DO;
+    const outcome = await applyOutcome(trx, found.stored, found.account, await revisit(trx, found.stored, found.account));
+    return planOf(trx, found.stored, outcome.wakeAt);
+  });
+}
+
+async function eventWithAccount(trx: Knex, eventId: number): Promise<{ stored: StoredInboundEvent; account: EventAccount } | undefined> {
+  const stored = await findAnyInboundEvent(trx, eventId);
+  if (!stored) return undefined;
+  const row = await trx('accounts').where({ id: stored.accountId }).first<{ user_id: string; platform: Platform } | undefined>('user_id', 'platform');
+  return row && { stored, account: { userId: row.user_id, platform: row.platform } };
+}
+
+async function planOf(trx: Knex, stored: StoredInboundEvent, wakeAt: Date | undefined): Promise<InboundPlan> {
+  return {
+    moderation: await listPendingModeration(trx, stored.id),
+    runs: await listPendingTargets(trx, stored.accountId, inboundBusinessKeyPrefix(stored.id)),
+    wakeAt: wakeAt?.toISOString() ?? null,
+  };
+}
+
+function earliest(a: Date | undefined, b: Date | undefined): Date | undefined {
+  if (!a || !b) return a ?? b;
+  return a <= b ? a : b;
+}
+
+/** Logs and enqueues what a stage decided, in the pipeline's transaction. */
+async function applyOutcome(trx: Knex, stored: StoredInboundEvent, account: EventAccount, outcome: StageOutcome): Promise<StageOutcome> {
+  for (const action of outcome.actions ?? []) await logAction(trx, stored, action);
+  for (const send of outcome.sends) await enqueueSend(trx, stored, account.userId, send);
+  return outcome;
+}
+
+/** The person an event is about: a message's sender, or the member who joined or left. */
+function personOf(stored: StoredInboundEvent): string {
+  return stored.event.type === 'message' ? stored.event.from.id : stored.event.user.id;
+}
+
+async function logAction(trx: Knex, stored: StoredInboundEvent, action: PipelineAction): Promise<void> {
+  await insertAutomationLog(trx, {
+    accountId: stored.accountId,
+    inboundEventId: stored.id,
+    feature: action.feature,
+    ruleId: action.ruleId,
+    chatKey: action.chatKey,
+    platformUserId: action.platformUserId,
+    action: action.action,
+    reason: action.reason,
+    result: action.dryRun ? 'dry_run' : 'pending',
+    sendRunId: null,
+    details: action.details,
   });
 }
 
 async function enqueueSend(trx: Knex, stored: StoredInboundEvent, userId: string, send: PipelineSend): Promise<void> {
-  const origin: SendOrigin = send.feature;
-  const run = await enqueueSendRun(trx, {
-    userId,
-    accountId: stored.accountId,
-    origin,
-    businessKey: `${inboundBusinessKeyPrefix(stored.id)}${send.feature}:${send.key}`,
-    messages: [{ targetKey: send.targetKey, text: send.text, replyTo: send.replyTo ?? null }],
-  });
-  const person = stored.event.type === 'message' ? stored.event.from : stored.event.user;
+  const run = send.dryRun
+    ? null
+    : await enqueueSendRun(trx, {
+        userId,
+        accountId: stored.accountId,
+        origin: send.feature,
+        businessKey: `${inboundBusinessKeyPrefix(stored.id)}${send.feature}:${send.key}`,
+        messages: [{ targetKey: send.targetKey, text: send.text, replyTo: send.replyTo ?? null }],
+      });
+  if (run) await send.onEnqueued?.(trx, run.id);
   await insertAutomationLog(trx, {
     accountId: stored.accountId,
     inboundEventId: stored.id,
     feature: send.feature,
     ruleId: send.ruleId,
     chatKey: stored.event.chatKey,
-    platformUserId: person.id,
-    action: 'send',
+    platformUserId: send.platformUserId === undefined ? personOf(stored) : send.platformUserId,
+    action: send.action ?? 'send',
     reason: send.reason,
-    result: 'enqueued',
-    sendRunId: run.id,
+    result: run ? 'enqueued' : 'dry_run',
+    sendRunId: run?.id ?? null,
   });
 }

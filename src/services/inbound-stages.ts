@@ -1,11 +1,19 @@
 /** The stages of the inbound pipeline, in the order every event goes through them. */
+import { antispamStage } from './antispam-stage';
 import { autoReplyStage } from './auto-reply-stage';
-import type { PipelineStage } from './inbound-pipeline';
+import type { PipelineRevisit, PipelineStage } from './inbound-pipeline';
+import { revisitWelcome, welcomeStage } from './welcome-stage';
 
 /**
- * Auto-reply. Anti-spam goes first (a spam message stops there) and welcome/goodbye before
- * auto-reply once they are wired in; their rules are in `src/domain` already.
+ * Anti-spam first (a spam message stops there and gets no auto-reply), then welcome/goodbye for
+ * member events, then auto-reply for messages. The account's own messages never get here: the
+ * drivers drop them.
  */
 export function inboundStages(): PipelineStage[] {
-  return [autoReplyStage];
+  return [antispamStage, welcomeStage, autoReplyStage];
+}
+
+/** What an event's workflow redoes when it wakes: greeting the joins a burst held back. */
+export function inboundRevisit(): PipelineRevisit {
+  return revisitWelcome;
 }

@@ -7,7 +7,7 @@ import { Channels, notify } from '../db/notifications';
 import type { Account } from '../db/repos/accounts.repo';
 import * as sandbox from '../db/repos/sandbox.repo';
 import type { Scope } from '../db/repos/scope';
-import type { OutboxItem, OutboxType, StoredInbound, StoredPerson } from '../domain/sandbox-store';
+import type { OutboxItem, OutboxType, StoredInbound, StoredPerson, StoredSender } from '../domain/sandbox-store';
 import { canonicalTargetKeyOrNull, TARGET_KEY_FORMS } from '../domain/target-keys';
 import { BadRequestError, NotFoundError } from '../errors';
 import { visibleAccount } from './accounts';
@@ -37,7 +37,7 @@ async function outboxChatKey(db: Knex, account: Account, given: string): Promise
 
 /** An event to inject into a chat (`chat_key`, any spelling) of a sandbox account's world, as the API received it. */
 export type InboundInjection =
-  | { type: 'message'; chat_key: string; from: StoredPerson; text: string }
+  | { type: 'message'; chat_key: string; from: StoredSender; text: string; forwarded?: boolean }
   | { type: 'join' | 'leave'; chat_key: string; user: StoredPerson };
 
 /**
@@ -60,7 +60,15 @@ export async function injectSandboxInbound(db: Knex, account: Account, injection
         text: injection.text,
         date,
       });
-      event = { type: 'message', chat_key: chat.key, message_id: messageId, from: injection.from, text: injection.text, date: date.toISOString() };
+      event = {
+        type: 'message',
+        chat_key: chat.key,
+        message_id: messageId,
+        from: injection.from,
+        text: injection.text,
+        date: date.toISOString(),
+        ...(injection.forwarded !== undefined && { forwarded: injection.forwarded }),
+      };
     } else {
       event = { type: injection.type, chat_key: chat.key, user: injection.user, date: date.toISOString() };
     }

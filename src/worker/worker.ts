@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { createBroadcastActivities } from '../activities/broadcast.activities';
 import { createInboundActivities } from '../activities/inbound.activities';
-import { inboundStages } from '../services/inbound-stages';
+import { inboundRevisit, inboundStages } from '../services/inbound-stages';
 import { createLoginActivities, createLoginRecordActivities } from '../activities/login.activities';
 import { createProfileActivities } from '../activities/profile.activities';
 import { createScanActivities } from '../activities/scan.activities';
@@ -168,7 +168,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       ...createBroadcastActivities({ db, sessionShards: config.sessionShards }),
       ...createLoginRecordActivities({ db }),
       ...createScanActivities({ db, tgstatToken: config.scan.tgstatToken }),
-      ...createInboundActivities({ db, stages: inboundStages() }),
+      ...createInboundActivities({ db, stages: inboundStages(), revisit: inboundRevisit() }),
     },
   });
   const sessionActivities = {

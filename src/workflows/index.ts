@@ -7,3 +7,4 @@ export { searchReplyWorkflow } from './scan-search-reply.workflow';
 export { discoverGroupsWorkflow } from './scan-discover.workflow';
 export { profileWorkflow } from './profile.workflow';
 export { inboundEventWorkflow } from './inbound-event.workflow';
+export { moderationWorkflow } from './moderation.workflow';

@@ -132,3 +132,17 @@ export interface InboundEventInput {
 export function inboundEventWorkflowId(eventId: number): string {
   return `inbound-${eventId}`;
 }
+
+export const MODERATION_WORKFLOW = 'moderationWorkflow';
+
+/** What the workflow carrying out one logged moderation action (lifting a ban, say) is started with. */
+export interface ModerationInput {
+  logId: number;
+  accountId: string;
+  sessionTaskQueue: string;
+}
+
+/** The id of the workflow carrying out logged moderation action `logId`: one per action, ever. */
+export function moderationWorkflowId(logId: number): string {
+  return `moderation-${logId}`;
+}

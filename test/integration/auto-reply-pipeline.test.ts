@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { inboundEventWorkflowId } from '../../src/workflows/shared';
-import { eventually, groupKeys, outboxItems, userWithAccount, type Client } from '../support/http';
-import { getStack, getTemporalClient } from '../support/stack';
+import { groupKeys, outboxItems, userWithAccount, type Client } from '../support/http';
+import { injectAndSettle } from '../support/inbound';
+import { getStack } from '../support/stack';
 
 describe('auto-replies through the inbound pipeline', () => {
   let api: Client;
@@ -19,23 +19,9 @@ describe('auto-replies through the inbound pipeline', () => {
     assert.ok(group && contact, 'the sandbox world has a group and a contact');
   });
 
-  /** Injects a message and waits until the pipeline has acted on it; answers its workflow's result and the event's message id. */
-  async function inject(chatKey: string, from: { id: string; username?: string; name?: string }, text: string) {
-    const injected = await api.post(`/api/v1/accounts/${accountId}/sandbox/inbound`, { type: 'message', chat_key: chatKey, from, text });
-    assert.equal(injected.status, 201, JSON.stringify(injected.body));
-    const { db } = await getStack();
-    const stored = await eventually(
-      async () => (await db('inbound_events').where({ account_id: accountId }).whereRaw("payload->>'text' = ?", [text]).first()) ?? undefined,
-      20_000,
-      `the event "${text}" to be stored`,
-    );
-    const result = await eventually(
-      async () => (await getTemporalClient()).workflow.getHandle(inboundEventWorkflowId(Number(stored.id))).result().catch(() => undefined),
-      20_000,
-      `the event "${text}" to be acted on`,
-    );
-    return { result, messageId: Number(stored.payload.messageId) };
-  }
+  /** Injects a message and waits until the pipeline has acted on it. */
+  const inject = (chatKey: string, from: { id: string; username?: string; name?: string }, text: string) =>
+    injectAndSettle(api, accountId, { type: 'message', chat_key: chatKey, from, text });
 
   const repliesIn = async (chatKey: string, text: string) => (await outboxItems(api, accountId)).filter((i) => i.chat_key === chatKey && i.text === text);
 

@@ -14,7 +14,7 @@ import { AntispamResponses } from './antispam.responses';
 import { BanUserBody, CheckAntispamBody, UpdateAntispamConfigBody } from './antispam.schemas';
 
 /** Anti-spam: the caller's config, a dry check of a message, and the ban list. The inbound pipeline acts on them. */
-export function antispamRoutes({ db }: ApiDeps) {
+export function antispamRoutes({ db, outbox, config }: ApiDeps) {
   return [
     route({
       method: 'get',
@@ -98,7 +98,7 @@ export function antispamRoutes({ db }: ApiDeps) {
       handler: async ({ params, caller }) => {
         const userId = params.user_id?.trim() ?? '';
         if (userId === '' || userId.length > 100) throw new NotFoundError('user is not banned');
-        const ban = await unbanSender(db, caller.scope, userId);
+        const ban = await unbanSender(db, caller.scope, userId, { namespace: outbox.namespace, sessionShards: config.sessionShards });
         return ok({ deleted: ban.platformUserId, ban: presentBan(ban) });
       },
     }),

@@ -13,12 +13,20 @@ const Person = z.object({
   name: z.string().trim().max(128).optional(),
 });
 
+/** A message's sender may say more of themselves, as a platform would show it (anti-spam exempts admins and anonymous admins). */
+const Sender = Person.extend({
+  kind: z.enum(['user', 'chat', 'channel']).optional().meta({ description: 'chat: the group itself (an anonymous admin); channel: a channel posting in the group. Default user' }),
+  admin: z.boolean().optional().meta({ description: 'True when the sender administers the chat' }),
+  linked_channel: z.boolean().optional().meta({ description: "With kind channel: the chat's linked channel" }),
+});
+
 const InboundBody = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('message'),
     chat_key: z.string().trim().min(1),
-    from: Person,
+    from: Sender,
     text: keptText(4096),
+    forwarded: z.boolean().optional().meta({ description: 'True for a message forwarded from elsewhere' }),
   }),
   z.object({ type: z.enum(['join', 'leave']), chat_key: z.string().trim().min(1), user: Person }),
 ]);

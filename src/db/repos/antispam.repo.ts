@@ -105,3 +105,29 @@ export async function deleteAntispamBan(db: Knex, scope: Scope, platformUserId: 
   const [row] = (await ownBans(db, scope).where({ platform_user_id: platformUserId }).delete().returning('*')) as BanRow[];
   return row && mapBan(row);
 }
+
+/** Where a sender's offences are counted: per account, chat and sender. */
+export interface OffencePlace {
+  accountId: string;
+  chatKey: string;
+  platformUserId: string;
+}
+
+/** When the sender's offences in the place since `since` were decided, oldest first. */
+export async function listOffences(db: Knex, place: OffencePlace, since: Date): Promise<Date[]> {
+  const rows = await db('antispam_offences')
+    .where({ account_id: place.accountId, chat_key: place.chatKey, platform_user_id: place.platformUserId })
+    .where('at', '>', since)
+    .orderBy('at')
+    .select<{ at: Date }[]>('at');
+  return rows.map((r) => r.at);
+}
+
+/** Records an offence (a spam decision that was not a dry run) of the account owner's sender. */
+export async function insertOffence(db: Knex, place: OffencePlace, reason: string, at: Date): Promise<void> {
+  await db.raw(
+    `insert into antispam_offences (user_id, account_id, chat_key, platform_user_id, reason, at)
+     select user_id, id, ?, ?, ?, ? from accounts where id = ?`,
+    [place.chatKey, place.platformUserId, reason, at, place.accountId],
+  );
+}

@@ -97,7 +97,18 @@ export async function findChatsNamed(
   return rows.map((r) => ({ key: r.key, platformId: r.platform_id, username: r.username }));
 }
 
-/** The kind and title of chat `key` as account `accountId` knows it (from a scan, or the sandbox's world); the system's own read. */
-export async function findAnyKnownChat(db: Knex, accountId: string, key: string): Promise<{ type: ChatType; title: string } | undefined> {
-  return db('chats').where({ account_id: accountId, key }).first<{ type: ChatType; title: string } | undefined>('type', 'title');
+/** What the pipeline reads of a chat it received an event in. */
+export interface ChatFacts {
+  type: ChatType;
+  title: string;
+  platformId: string;
+  username: string | null;
+}
+
+/** The kind, title, id and username of chat `key` as account `accountId` knows it (from a scan, or the sandbox's world); the system's own read. */
+export async function findAnyKnownChat(db: Knex, accountId: string, key: string): Promise<ChatFacts | undefined> {
+  const row = await db('chats')
+    .where({ account_id: accountId, key })
+    .first<{ type: ChatType; title: string; platform_id: string; username: string | null } | undefined>('type', 'title', 'platform_id', 'username');
+  return row && { type: row.type, title: row.title, platformId: row.platform_id, username: row.username };
 }

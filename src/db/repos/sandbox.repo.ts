@@ -341,14 +341,22 @@ export async function takeSendFault(db: Knex, accountId: string): Promise<{ faul
  */
 export async function insertWorldMessage(db: Knex, account: Account, message: Omit<StoredMessage, 'messageId'>): Promise<number> {
   const accountId = account.id;
+  // The chat's counter hands each id out once, deleted messages' included, and its row lock
+  // orders concurrent messages of one chat; the first count starts past the seeded messages.
+  const counted = await db.raw(
+    `update sandbox_chats set last_message_id = 1 + greatest(
+       coalesce(last_message_id, 999),
+       (select coalesce(max(message_id), 999) from sandbox_messages where account_id = ? and chat_key = ?)
+     ) where account_id = ? and key = ? returning last_message_id`,
+    [accountId, message.chatKey, accountId, message.chatKey],
+  );
+  const messageId = (counted as { rows: Array<{ last_message_id: number }> }).rows[0]?.last_message_id;
+  if (messageId === undefined) throw new Error(`no sandbox chat ${message.chatKey} for account ${accountId}`);
   const [row] = await db('sandbox_messages')
     .insert({
       account_id: accountId,
       chat_key: message.chatKey,
-      message_id: db.raw(
-        '(select coalesce(max(message_id), 999) + 1 from sandbox_messages where account_id = ? and chat_key = ?)',
-        [accountId, message.chatKey],
-      ),
+      message_id: messageId,
       from_id: message.fromId,
       from_username: message.fromUsername,
       from_name: message.fromName,

@@ -79,3 +79,63 @@ export async function upsertWelcomeConfig(db: Knex, scope: Scope, config: Welcom
 export async function deleteWelcomeConfig(db: Knex, scope: Scope, groupId: string): Promise<boolean> {
   return (await own(db, scope).where({ group_id: groupId }).delete()) > 0;
 }
+
+/** A join of a chat as welcome planning reads it: the stored join event, and whether a welcome covered it. */
+export interface StoredJoin {
+  eventId: number;
+  member: { id: string; username: string | null; name: string | null };
+  at: Date;
+  greeted: boolean;
+}
+
+/** The joins of a chat received after `since`, oldest first, each with whether it was greeted. */
+export async function listRecentJoins(db: Knex, where: { accountId: string; chatKey: string; since: Date }): Promise<StoredJoin[]> {
+  const rows = await db('inbound_events as e')
+    .leftJoin('welcome_greetings as g', function () {
+      this.on('g.account_id', 'e.account_id').andOn('g.join_event_id', 'e.id');
+    })
+    .where({ 'e.account_id': where.accountId, 'e.chat_key': where.chatKey, 'e.type': 'join' })
+    .where('e.received_at', '>', where.since)
+    .orderBy('e.id')
+    .select<{ id: string; payload: { user: StoredJoin['member'] }; received_at: Date; greeted: boolean }[]>(
+      'e.id',
+      'e.payload',
+      'e.received_at',
+      db.raw('g.id is not null as greeted'),
+    );
+  return rows.map((r) => ({
+    eventId: Number(r.id),
+    member: { id: r.payload.user.id, username: r.payload.user.username ?? null, name: r.payload.user.name ?? null },
+    at: r.received_at,
+    greeted: r.greeted,
+  }));
+}
+
+/** Records that send run `sendRunId` greets the joins `joinEventIds` of a chat (each join once: a second greeting fails). */
+export async function insertGreetings(
+  db: Knex,
+  greeting: { userId: string; accountId: string; chatKey: string; sendRunId: string; joins: Array<{ eventId: number; memberId: string }> },
+): Promise<void> {
+  await db('welcome_greetings').insert(
+    greeting.joins.map((j) => ({
+      user_id: greeting.userId,
+      account_id: greeting.accountId,
+      chat_key: greeting.chatKey,
+      member_id: j.memberId,
+      join_event_id: j.eventId,
+      send_run_id: greeting.sendRunId,
+    })),
+  );
+}
+
+/** The platform's id of the chat's latest welcome that was sent, for `delete_previous`; undefined when there is none. */
+export async function findLatestSentWelcome(db: Knex, where: { accountId: string; chatKey: string }): Promise<string | undefined> {
+  const row = await db('welcome_greetings as g')
+    .join('deliveries as d', 'd.run_id', 'g.send_run_id')
+    .where({ 'g.account_id': where.accountId, 'g.chat_key': where.chatKey, 'd.status': 'sent' })
+    .whereNotNull('d.platform_message_id')
+    .orderBy('g.greeted_at', 'desc')
+    .orderBy('g.id', 'desc')
+    .first<{ platform_message_id: string } | undefined>('d.platform_message_id');
+  return row?.platform_message_id;
+}

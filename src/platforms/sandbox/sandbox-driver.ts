@@ -379,6 +379,10 @@ function reviveInbound(accountId: string, e: StoredInbound, injectionId: number)
       from: person(e.from),
       text: e.text,
       date: new Date(e.date),
+      ...(e.from.kind !== undefined && { fromKind: e.from.kind }),
+      ...(e.from.admin !== undefined && { fromAdmin: e.from.admin }),
+      ...(e.from.linked_channel !== undefined && { fromLinkedChannel: e.from.linked_channel }),
+      ...(e.forwarded !== undefined && { forwarded: e.forwarded }),
     };
   }
   return { type: e.type, accountId, chatKey: e.chat_key, user: person(e.user), date: new Date(e.date), eventId: `sandbox-${injectionId}` };

@@ -62,9 +62,16 @@ describe('welcome and goodbye', () => {
     it("uses a chat's own config, else _default, else none", () => {
       const own = config({ group_id: '@own', welcome_text: 'Own' });
       const fallback = config();
-      assert.equal(welcomeConfigFor([fallback, own], '@own'), own);
-      assert.equal(welcomeConfigFor([fallback, own], '@other'), fallback);
-      assert.equal(welcomeConfigFor([own], '@other'), null);
+      assert.equal(welcomeConfigFor([fallback, own], ['@own']), own);
+      assert.equal(welcomeConfigFor([fallback, own], ['@other']), fallback);
+      assert.equal(welcomeConfigFor([own], ['@other']), null);
+    });
+
+    it("finds a chat's config by any of its names, in the order given", () => {
+      const byUsername = config({ group_id: '@own', welcome_text: 'By username' });
+      const byId = config({ group_id: '-1001', welcome_text: 'By id' });
+      assert.equal(welcomeConfigFor([config(), byUsername], ['-1001', '@own']), byUsername);
+      assert.equal(welcomeConfigFor([byUsername, byId], ['-1001', '@own']), byId);
     });
   });
 
