@@ -81,4 +81,53 @@ describe('an inbound event whose worker is killed before its reply is out', func
     assert.equal(final.length, 1, 'exactly one reply');
     assert.equal((await db('inbound_events').where({ account_id: accountId })).length, 1, 'the event stored once');
   });
+
+  it('holds its cooldowns and bans across a restart', async () => {
+    const { db } = scratch;
+    const account = await hub.request('/api/v1/accounts', { method: 'POST', body: { platform: 'telegram', name: 'Restart memory', sandbox: true } });
+    assert.equal(account.status, 201, JSON.stringify(account.body));
+    const accountId: string = account.body.account.id;
+    const [group, otherGroup] = await db('sandbox_chats').where({ account_id: accountId, type: 'group', admin: true }).orderBy('key').pluck('key');
+    assert.ok(group && otherGroup, 'the account administers two groups');
+    const rule = await hub.request('/api/auto-replies', { method: 'POST', body: { keyword: 'hello', response: 'hello once an hour', cooldown_seconds: 3600 } });
+    assert.equal(rule.status, 201, JSON.stringify(rule.body));
+    const config = await hub.request('/api/antispam/config', { method: 'PUT', body: { banned_words: ['spamword'], action: 'ban' } });
+    assert.equal(config.status, 200, JSON.stringify(config.body));
+
+    /** Injects a message and answers its stored event once the pipeline has processed it. */
+    const say = async (chatKey: string, fromId: string, text: string) => {
+      const injected = await hub.request(`/api/v1/accounts/${accountId}/sandbox/inbound`, {
+        method: 'POST',
+        body: { type: 'message', chat_key: chatKey, from: { id: fromId }, text },
+      });
+      assert.equal(injected.status, 201, JSON.stringify(injected.body));
+      return eventually(
+        async () => (await db('inbound_events').where({ account_id: accountId, sender_id: fromId }).whereRaw("payload->>'text' = ?", [text]).whereNotNull('processed_at').first()) ?? undefined,
+        60_000,
+        `"${text}" to be processed`,
+      );
+    };
+    const repliesTo = (eventId: number) => db('send_runs').where({ account_id: accountId }).whereLike('business_key', `inbound:${eventId}:%`);
+
+    const greeted = await say(group, 'u-regular', 'hello all');
+    assert.equal((await repliesTo(Number(greeted.id))).length, 1, 'the first hello is answered');
+    await say(group, 'u-spammer', 'buy spamword now');
+    await eventually(async () => ((await db('antispam_bans').where({ platform_user_id: 'u-spammer' }).first()) ? true : undefined), 30_000, 'the ban');
+
+    await hub.kill();
+    await hub.start();
+
+    const again = await say(group, 'u-regular', 'hello again');
+    assert.deepEqual(await repliesTo(Number(again.id)), [], 'the cooldown held across the restart');
+    const elsewhere = await say(otherGroup, 'u-spammer', 'an innocent message');
+    const actions = await eventually(
+      async () => {
+        const rows = await db('automation_log').where({ inbound_event_id: elsewhere.id, feature: 'antispam' }).orderBy('id').pluck('action');
+        return rows.length === 2 ? rows : undefined;
+      },
+      30_000,
+      "the banned sender's message to be acted on",
+    );
+    assert.deepEqual(actions, ['delete', 'ban'], 'the ban held across the restart');
+  });
 });
