@@ -6,7 +6,7 @@
  * Catch-up after a reconnect feeds history messages through it too.
  */
 import { Api } from 'telegram';
-import type { InboundEvent } from '../../domain/platform-port';
+import type { InboundEvent, InboundMessageTraits } from '../../domain/platform-port';
 import { personName, markedIdOfPeer, titleOf, type EntityMap, type Long } from './entities';
 import { publicUsername, type PeerEntity } from './peer-cache';
 
@@ -75,6 +75,7 @@ export async function translateMessage(message: Api.TypeMessage, ctx: TranslateC
       from: author,
       text: message.message ?? '',
       date,
+      ...messageTraits(message),
     };
     return { ...base, events: [event] };
   }
@@ -92,6 +93,27 @@ export async function translateMessage(message: Api.TypeMessage, ctx: TranslateC
     }),
   );
   return { ...base, events };
+}
+
+/**
+ * What anti-spam needs beyond the text: who posted (a group posting as itself is an anonymous
+ * admin; another channel is a channel posting in the group), whether it is a forward, and the
+ * links hidden behind words. Whether the sender is an admin, or the group's linked channel, the
+ * update does not say; both are left out (see InboundMessageTraits).
+ */
+function messageTraits(message: Api.Message): InboundMessageTraits {
+  const traits: InboundMessageTraits = {};
+  const { fromId, peerId } = message;
+  if (fromId instanceof Api.PeerChannel) {
+    const self = peerId instanceof Api.PeerChannel && peerId.channelId.equals(fromId.channelId);
+    traits.fromKind = self ? 'chat' : 'channel';
+  } else if (fromId instanceof Api.PeerChat) {
+    traits.fromKind = 'chat';
+  }
+  if (message.fwdFrom) traits.forwarded = true;
+  const hidden = (message.entities ?? []).filter((e): e is Api.MessageEntityTextUrl => e instanceof Api.MessageEntityTextUrl).map((e) => e.url);
+  if (hidden.length > 0) traits.hiddenUrls = hidden;
+  return traits;
 }
 
 /** Who joined or left, per the service message's action. */

@@ -108,7 +108,17 @@ export function toInboundMessage(
     },
     text,
     date: timestampToDate(message.messageTimestamp, now),
+    ...(isForwarded(baileys, message.message) && { forwarded: true }),
   };
+}
+
+/** True when the message says it was forwarded (its content's context info). */
+function isForwarded(baileys: BaileysModule, content: WAMessageContent | null | undefined): boolean {
+  const message = baileys.normalizeMessageContent(content);
+  const type = baileys.getContentType(message);
+  if (!message || !type) return false;
+  const inner = message[type] as { contextInfo?: { isForwarded?: boolean | null } | null } | string | null | undefined;
+  return typeof inner === 'object' && inner?.contextInfo?.isForwarded === true;
 }
 
 /**

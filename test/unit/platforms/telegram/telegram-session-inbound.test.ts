@@ -52,6 +52,32 @@ describe('TelegramSession inbound events', () => {
     ]);
   });
 
+  it('tells anonymous admins, channels, forwards and hidden links apart for anti-spam', async () => {
+    const { client, events } = await listen();
+    const other = channel(555, 'Other Channel', { username: 'OtherChannel' });
+    const fromGroup = message(20, peerChannel(1234567890), 'as the group', { fromId: peerChannel(1234567890) });
+    const fromChannel = message(21, peerChannel(1234567890), 'as a channel', { fromId: peerChannel(555) });
+    const forwarded = new Api.Message({
+      id: 22,
+      peerId: peerChannel(1234567890),
+      fromId: peerUser(42),
+      message: 'click here',
+      date: 1_700_000_022,
+      fwdFrom: new Api.MessageFwdHeader({ date: 1_700_000_000, fromId: peerChannel(555) }),
+      entities: [new Api.MessageEntityTextUrl({ offset: 0, length: 5, url: 'https://spam.example/x' })],
+    });
+    const plain = message(23, peerChannel(1234567890), 'just me', { fromId: peerUser(42) });
+    for (const m of [fromGroup, fromChannel, forwarded, plain]) await deliver(client, channelUpdate(m), entities(group, other, bob));
+
+    const traits = events.map((e) => e.type === 'message' && { kind: e.fromKind, forwarded: e.forwarded, hidden: e.hiddenUrls });
+    assert.deepEqual(traits, [
+      { kind: 'chat', forwarded: undefined, hidden: undefined },
+      { kind: 'channel', forwarded: undefined, hidden: undefined },
+      { kind: undefined, forwarded: true, hidden: ['https://spam.example/x'] },
+      { kind: undefined, forwarded: undefined, hidden: undefined },
+    ]);
+  });
+
   it('keys a short private message by the username the peer cache knows, else by user id', async () => {
     const { client, events, cache } = await listen();
     const short = (id: number, userId: number) =>

@@ -81,6 +81,12 @@ describe('whatsapp message translation', () => {
       });
     });
 
+    it('says when a message was forwarded', () => {
+      const forwarded = received({ message: { extendedTextMessage: { text: 'fwd', contextInfo: { isForwarded: true, forwardingScore: 1 } } } });
+      assert.equal(toInboundMessage(baileys, 'acc-1', forwarded)?.forwarded, true);
+      assert.equal(toInboundMessage(baileys, 'acc-1', received())?.forwarded, undefined);
+    });
+
     it('uses the chat as sender in a private chat', () => {
       const event = toInboundMessage(
         baileys,
