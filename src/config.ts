@@ -68,6 +68,13 @@ const EnvSchema = z.object({
   TELEGRAM_API_HASH: z.string().optional(),
   /** Days received WhatsApp messages are kept for search; the worker prunes older ones hourly. */
   INBOUND_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /**
+   * Seconds an inbound event's workflow start is held back while the worker that received the
+   * event acts on it itself; 0 leaves every event to its workflow (slower, shown in Temporal).
+   */
+  INBOUND_HANDOVER_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  /** Inbound events a worker acts on at the same time (the rest wait, or past 1,000 go to their workflows). */
+  INBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** How long a scan request waits for its result before answering 202 with a job id. */
   SCAN_WAIT_SECONDS: z.coerce.number().min(0).max(300).default(20),
   /** search-reply never answers the same user for the same keywords twice within this many days. */
@@ -122,6 +129,13 @@ export interface Config {
   telegram: { apiId: number | undefined; apiHash: string | undefined };
   /** Days received WhatsApp messages are kept for search. @default 30 */
   inboundRetentionDays: number;
+  /** How the worker acts on inbound events itself before their workflows (see worker/inbound-actor). */
+  inbound: {
+    /** 0: every event goes to its workflow at once. @default 30_000 */
+    handoverDelayMs: number;
+    /** @default 8 */
+    concurrency: number;
+  };
   scan: ScanConfig;
 }
 
@@ -206,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     telegram: { apiId: e.TELEGRAM_API_ID, apiHash: e.TELEGRAM_API_HASH },
     inboundRetentionDays: e.INBOUND_RETENTION_DAYS,
+    inbound: { handoverDelayMs: e.INBOUND_HANDOVER_SECONDS * 1000, concurrency: e.INBOUND_CONCURRENCY },
     scan: {
       waitSeconds: e.SCAN_WAIT_SECONDS,
       replyWindowDays: e.SEARCH_REPLY_WINDOW_DAYS,

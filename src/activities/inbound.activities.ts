@@ -1,8 +1,13 @@
 import type { Knex } from 'knex';
-import { recordAccountEvent } from '../db/repos/events.repo';
-import { settleAutomationSends, type AutomationFeature } from '../db/repos/inbound-events.repo';
-import { finishSendRun, type SendRunStatus } from '../db/repos/send-runs.repo';
-import { processInboundEvent, replanInboundEvent, type InboundPlan, type PipelineRevisit, type PipelineStage } from '../services/inbound-pipeline';
+import type { SendRunStatus } from '../db/repos/send-runs.repo';
+import {
+  closeInboundSendRun,
+  processInboundEvent,
+  replanInboundEvent,
+  type InboundPlan,
+  type PipelineRevisit,
+  type PipelineStage,
+} from '../services/inbound-pipeline';
 
 export interface InboundActivityDeps {
   db: Knex;
@@ -11,13 +16,6 @@ export interface InboundActivityDeps {
   /** What a woken event's workflow redoes (greeting a burst's joins). */
   revisit: PipelineRevisit;
 }
-
-/** The domain event a sent automation message records, per feature. */
-const SENT_EVENT: Record<AutomationFeature, string> = {
-  auto_reply: 'auto_reply.sent',
-  welcome: 'welcome.sent',
-  antispam: 'spam.action',
-};
 
 /** Database-only activities of the inbound pipeline (task queue `autohub`). */
 export function createInboundActivities({ db, stages, revisit }: InboundActivityDeps) {
@@ -32,31 +30,9 @@ export function createInboundActivities({ db, stages, revisit }: InboundActivity
       return replanInboundEvent(db, input.eventId, revisit);
     },
 
-    /**
-     * Closes a send run once its workflow has delivered what it could, settles the automation
-     * log's line for it (sent or failed) and, for a sent message, records its domain event — once.
-     */
+    /** Closes a send run once its workflow has delivered what it could (see {@link closeInboundSendRun}). */
     async finishSendRun(input: { runId: string; status: SendRunStatus; error?: string }): Promise<void> {
-      await db.transaction(async (trx) => {
-        const counts = await finishSendRun(trx, input.runId, input.status, input.error);
-        if (!counts) return;
-        const result = counts.sent > 0 ? 'sent' : 'failed';
-        for (const line of await settleAutomationSends(trx, input.runId, result)) {
-          if (result !== 'sent') continue;
-          await recordAccountEvent(trx, {
-            accountId: line.accountId,
-            type: SENT_EVENT[line.feature],
-            data: {
-              action: line.action,
-              rule_id: line.ruleId,
-              chat_key: line.chatKey,
-              user_id: line.platformUserId,
-              inbound_event_id: line.inboundEventId,
-              send_run_id: input.runId,
-            },
-          });
-        }
-      });
+      await closeInboundSendRun(db, input.runId, input.status, input.error);
     },
   };
 }

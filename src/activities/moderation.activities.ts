@@ -49,35 +49,44 @@ async function perform(session: PlatformSession, action: PendingModeration): Pro
   });
 }
 
-export function createModerationActivities({ db, pool }: ModerationActivityDeps) {
+export function createModerationActivities(deps: ModerationActivityDeps) {
   return {
-    /** Carries out logged action `logId` unless it has its result already, and settles the log line once. */
+    /** Carries out logged action `logId` (see {@link carryOutModeration}). */
     async moderate(input: { logId: number }): Promise<ModerationOutcome> {
-      const action = await findAnyModeration(db, input.logId);
-      if (!action || action.result !== 'pending') return { result: 'gone' };
-      let outcome: ActionOutcome;
-      try {
-        await pool.use(action.accountId, (session) => perform(session, action));
-        outcome = { result: 'done' };
-      } catch (err) {
-        if (isModerationUnsupported(err)) outcome = { result: 'unsupported', error: err.message };
-        else if (isPlatformError(err, 'forbidden', 'not_found', 'invalid', 'restricted', 'auth_revoked')) outcome = { result: 'failed', error: `${err.kind}: ${err.message}` };
-        else if (isPlatformError(err, 'rate_limited')) {
-          throw ApplicationFailure.create({ type: FailureTypes.RateLimited, message: err.message, nextRetryDelay: `${err.retryAfterSeconds ?? 1}s` });
-        } else throw err;
-      }
-      await db.transaction(async (trx) => {
-        // A welcome's deletion of the previous one is housekeeping: only anti-spam's actions are events.
-        if (!(await settleAutomationLog(trx, action.logId, outcome)) || action.feature !== 'antispam') return;
-        await recordAccountEvent(trx, {
-          accountId: action.accountId,
-          type: 'spam.action',
-          data: { action: action.action, chat_key: action.chatKey, user_id: action.platformUserId, result: outcome.result, error: outcome.error ?? null, log_id: action.logId },
-        });
-      });
-      return outcome;
+      return carryOutModeration(deps, input.logId);
     },
   };
+}
+
+/**
+ * Carries out logged action `logId` unless it has its result already, and settles the log line
+ * once. Runs as the `moderate` activity, and in the worker itself for the inbound pipeline's first
+ * attempt. @throws for connection trouble and rate limits, which are worth another attempt.
+ */
+export async function carryOutModeration({ db, pool }: ModerationActivityDeps, logId: number): Promise<ModerationOutcome> {
+  const action = await findAnyModeration(db, logId);
+  if (!action || action.result !== 'pending') return { result: 'gone' };
+  let outcome: ActionOutcome;
+  try {
+    await pool.use(action.accountId, (session) => perform(session, action));
+    outcome = { result: 'done' };
+  } catch (err) {
+    if (isModerationUnsupported(err)) outcome = { result: 'unsupported', error: err.message };
+    else if (isPlatformError(err, 'forbidden', 'not_found', 'invalid', 'restricted', 'auth_revoked')) outcome = { result: 'failed', error: `${err.kind}: ${err.message}` };
+    else if (isPlatformError(err, 'rate_limited')) {
+      throw ApplicationFailure.create({ type: FailureTypes.RateLimited, message: err.message, nextRetryDelay: `${err.retryAfterSeconds ?? 1}s` });
+    } else throw err;
+  }
+  await db.transaction(async (trx) => {
+    // A welcome's deletion of the previous one is housekeeping: only anti-spam's actions are events.
+    if (!(await settleAutomationLog(trx, action.logId, outcome)) || action.feature !== 'antispam') return;
+    await recordAccountEvent(trx, {
+      accountId: action.accountId,
+      type: 'spam.action',
+      data: { action: action.action, chat_key: action.chatKey, user_id: action.platformUserId, result: outcome.result, error: outcome.error ?? null, log_id: action.logId },
+    });
+  });
+  return outcome;
 }
 
 export type ModerationActivities = ReturnType<typeof createModerationActivities>;

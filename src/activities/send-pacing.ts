@@ -15,6 +15,12 @@ export interface PacedSendDeps {
   draining?: AbortSignal;
 }
 
+/**
+ * What a send needs of its caller while it runs: an activity's `Context`, or the worker's own
+ * control when the inbound pipeline sends at once (see activities/inbound-inline).
+ */
+export type SendControl = Pick<Context, 'heartbeat' | 'sleep' | 'cancellationSignal'>;
+
 /** How a paced send activity waits for a send's slot (see {@link PacedSendDeps}). */
 export type SlotWaitOptions = Required<Pick<PacedSendDeps, 'maxInlineWaitMs'>> &
   Pick<PacedSendDeps, 'draining'> & {
@@ -34,7 +40,7 @@ const SLOT_LEAD_MS = 2_000;
  * while it waits, so no wait can reach its heartbeat timeout; a cancelled activity stops waiting
  * (the sleep throws), and a draining worker hands the slot back to the workflow.
  */
-export async function waitForSlot(ctx: Context, slot: Date, options: SlotWaitOptions): Promise<Date | undefined> {
+export async function waitForSlot(ctx: SendControl, slot: Date, options: SlotWaitOptions): Promise<Date | undefined> {
   const lead = Math.min(SLOT_LEAD_MS, options.maxInlineWaitMs / 2);
   const handBack = () => new Date(slot.getTime() - lead);
   if (slot.getTime() - Date.now() > options.maxInlineWaitMs) return handBack();

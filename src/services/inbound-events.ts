@@ -3,7 +3,8 @@
  * injected into the sandbox, through the same code — is stored once, de-duplicated on the
  * platform's message or event id, and in the same transaction the workflow that acts on it is
  * enqueued (`inbound-<event id>`, started by the Temporal outbox). An event stored before a crash
- * is therefore acted on after it, and an event delivered twice is acted on once.
+ * is therefore acted on after it, and an event delivered twice is acted on once. The worker acts
+ * on a new event at once itself, holding the workflow back meanwhile (see worker/inbound-actor).
  */
 import type { Knex } from 'knex';
 import { recordAccountEvent } from '../db/repos/events.repo';
@@ -17,16 +18,23 @@ import { INBOUND_EVENT_WORKFLOW, inboundEventWorkflowId, MAIN_TASK_QUEUE, type I
 /** The domain event each kind of inbound event is recorded as. */
 const EVENT_TYPES = { message: 'inbound.message', join: 'member.joined', leave: 'member.left' } as const;
 
+/** Where an event's workflow is enqueued, and whether the receiver acts on the event itself first. */
+export interface ReceiveOptions {
+  namespace: string;
+  sessionShards: number;
+  /**
+   * Hold the workflow's start back this long: the receiver acts on the event at once itself and
+   * then cancels or hastens the start (see worker/inbound-actor); 0 or absent starts it at once.
+   */
+  handoverDelayMs?: number;
+}
+
 /**
  * Stores `event` and enqueues the workflow that acts on it, in one transaction; also records it as
  * a domain event. Answers the stored event's id, or undefined when it was stored before (or its
  * account is gone), in which case nothing else is done.
  */
-export async function receiveInboundEvent(
-  db: Knex,
-  options: { namespace: string; sessionShards: number },
-  event: InboundEvent,
-): Promise<number | undefined> {
+export async function receiveInboundEvent(db: Knex, options: ReceiveOptions, event: InboundEvent): Promise<number | undefined> {
   return db.transaction(async (trx) => {
     const account = await trx('accounts').where({ id: event.accountId }).first<{ user_id: string } | undefined>('user_id');
     if (!account) return undefined;
@@ -44,7 +52,7 @@ export async function receiveInboundEvent(
       args: [input],
       memo: { userId: account.user_id, accountId: event.accountId, eventId },
       searchAttributes: storedSearchAttributes('inbound', { userId: account.user_id, accountId: event.accountId }),
-    });
+    }, { delayMs: options.handoverDelayMs });
     const { type, accountId, ...data } = event;
     await recordAccountEvent(trx, { accountId, type: EVENT_TYPES[type], data: { ...data, inbound_event_id: eventId } });
     return eventId;

@@ -13,13 +13,15 @@ import {
   findAnyInboundEvent,
   insertAutomationLog,
   listPendingModeration,
+  settleAutomationSends,
   type AutomationFeature,
   type ModerationDetails,
   type ModerationKind,
   type PendingModeration,
   type StoredInboundEvent,
 } from '../db/repos/inbound-events.repo';
-import { listPendingTargets } from '../db/repos/send-runs.repo';
+import { recordAccountEvent } from '../db/repos/events.repo';
+import { finishSendRun, listPendingTargets, type SendRunStatus } from '../db/repos/send-runs.repo';
 import type { Platform } from '../domain/platform-port';
 import { enqueueSendRun } from './send-runs';
 
@@ -217,5 +219,40 @@ async function enqueueSend(trx: Knex, stored: StoredInboundEvent, userId: string
     reason: send.reason,
     result: run ? 'enqueued' : 'dry_run',
     sendRunId: run?.id ?? null,
+  });
+}
+
+/** The domain event a sent automation message records, per feature. */
+const SENT_EVENT: Record<AutomationFeature, string> = {
+  auto_reply: 'auto_reply.sent',
+  welcome: 'welcome.sent',
+  antispam: 'spam.action',
+};
+
+/**
+ * Closes an inbound event's send run once what could be delivered was, settles the automation
+ * log's line for it (sent or failed) and, for a sent message, records its domain event — once:
+ * a run closed already is left as it is.
+ */
+export async function closeInboundSendRun(db: Knex, runId: string, status: SendRunStatus, error?: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    const counts = await finishSendRun(trx, runId, status, error);
+    if (!counts) return;
+    const result = counts.sent > 0 ? 'sent' : 'failed';
+    for (const line of await settleAutomationSends(trx, runId, result)) {
+      if (result !== 'sent') continue;
+      await recordAccountEvent(trx, {
+        accountId: line.accountId,
+        type: SENT_EVENT[line.feature],
+        data: {
+          action: line.action,
+          rule_id: line.ruleId,
+          chat_key: line.chatKey,
+          user_id: line.platformUserId,
+          inbound_event_id: line.inboundEventId,
+          send_run_id: runId,
+        },
+      });
+    }
   });
 }

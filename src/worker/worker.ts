@@ -28,6 +28,11 @@ import { temporalConnectionOptions } from '../temporal/client';
 import { MAIN_TASK_QUEUE } from '../workflows/shared';
 import { createDrivers, type DriverFactories } from './drivers';
 import { createInboundRouter } from './inbound-router';
+import { InboundActor } from './inbound-actor';
+import { actOnInboundEvent } from '../activities/inbound-inline';
+
+/** Longest pacing wait the worker's first attempt at an inbound event spends (see inbound-actor). */
+const INLINE_MAX_WAIT_MS = 1_000;
 
 /** Bundles the workflow code once; pass the result to every worker of the process. */
 export async function bundleWorkflows(logger: Logger): Promise<WorkflowBundleWithSourceMap> {
@@ -97,7 +102,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // for an API process; the API's dispatcher and this one share the outbox safely.
   const outbox = new TemporalOutbox(db, new Client({ connection, namespace }), log.child({ module: 'temporal-outbox' }));
   outbox.start();
+  // Aborted when shutdown begins: long activities hand their remaining work back to their
+  // workflows at the next safe point, so in-flight work drains well within the grace time.
+  const draining = new AbortController();
+  const shutdownGraceTime = config.workerShutdownGraceSeconds * 1000;
+  const pacing = { maxInlineWaitMs: config.pacingInlineWaitMs, draining: draining.signal };
   const sandboxDriver = drivers.sandbox;
+  const stages = inboundStages();
+  const revisit = inboundRevisit();
+  // The pool's sessions deliver to the router, which hands each stored event to the actor.
+  let inboundActor: InboundActor | undefined;
   const pool = new SessionPool({
     drivers,
     loadAccount: async (id) => {
@@ -113,7 +127,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       logger: log,
       namespace,
       sessionShards: config.sessionShards,
-      onStored: () => outbox.kick(),
+      handoverDelayMs: config.inbound.handoverDelayMs,
+      onStored: (eventId) => (inboundActor ? inboundActor.submit(eventId) : outbox.kick()),
     }),
     isServed,
     logger: log,
@@ -133,6 +148,21 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (account?.status === 'connected') await pool.get(accountId);
     else await pool.drop(accountId);
   };
+  if (config.inbound.handoverDelayMs > 0) {
+    // A send that must wait longer for its slot is the workflow's: a waiting attempt would hold one
+    // of the few places every account's events share.
+    const maxInlineWaitMs = Math.min(config.pacingInlineWaitMs, INLINE_MAX_WAIT_MS, config.inbound.handoverDelayMs / 3);
+    const inlineDeps = { db, pool, stages, revisit, maxInlineWaitMs, draining: draining.signal };
+    inboundActor = new InboundActor({
+      db,
+      logger: log.child({ module: 'inbound-actor' }),
+      namespace,
+      act: (eventId) => actOnInboundEvent(inlineDeps, eventId),
+      concurrency: config.inbound.concurrency,
+      maxQueued: 1000,
+      onHandover: () => outbox.kick(),
+    });
+  }
   const listener = listen(
     options.databaseUrl,
     [Channels.accounts, Channels.sandboxInbound, Channels.shardLeases],
@@ -152,11 +182,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     { logger: log, onReconnect: () => void connectAccounts(() => true) },
   );
 
-  // Aborted when shutdown begins: long activities hand their remaining work back to their
-  // workflows at the next safe point, so in-flight work drains well within the grace time.
-  const draining = new AbortController();
-  const shutdownGraceTime = config.workerShutdownGraceSeconds * 1000;
-  const pacing = { maxInlineWaitMs: config.pacingInlineWaitMs, draining: draining.signal };
   const mainWorker = await Worker.create({
     connection,
     namespace,
@@ -168,7 +193,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       ...createBroadcastActivities({ db, sessionShards: config.sessionShards }),
       ...createLoginRecordActivities({ db }),
       ...createScanActivities({ db, tgstatToken: config.scan.tgstatToken }),
-      ...createInboundActivities({ db, stages: inboundStages(), revisit: inboundRevisit() }),
+      ...createInboundActivities({ db, stages, revisit }),
     },
   });
   const sessionActivities = {
@@ -225,6 +250,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     async shutdown() {
       // Drain while the leases are still held (they keep being renewed), then hand them over.
       draining.abort();
+      await inboundActor?.stop();
       for (const worker of [mainWorker, ...[...shardWorkers.values()].map((e) => e.worker)]) {
         if (worker.getState() === 'RUNNING') worker.shutdown();
       }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { pruneInboundEvents } from '../../src/db/repos/inbound-events.repo';
+import { hastenPendingStart } from '../../src/db/repos/temporal-outbox.repo';
 import { receiveInboundEvent } from '../../src/services/inbound-events';
 import { inboundEventWorkflowId } from '../../src/workflows/shared';
 import { eventually, newSandboxAccount, newUser, type Client } from '../support/http';
@@ -17,7 +18,7 @@ describe('the durable inbound pipeline', () => {
 
   const storedEvents = async () => (await getStack()).db('inbound_events').where({ account_id: accountId }).orderBy('id');
 
-  it('stores an injected message once, before acting on it in a workflow of its own', async function () {
+  it('stores an injected message once, then acts on it in the worker at once, its workflow start cancelled', async function () {
     this.timeout(30_000);
     const injected = await api.post(`/api/v1/accounts/${accountId}/sandbox/inbound`, {
       type: 'message',
@@ -34,10 +35,12 @@ describe('the durable inbound pipeline', () => {
     assert.equal(processed.type, 'message');
     assert.equal(processed.chat_key, '@channel1');
     assert.match(processed.event_key, /^message:@channel1:\d+$/);
-    const workflow = await (await getTemporalClient()).workflow.getHandle(inboundEventWorkflowId(Number(processed.id))).result();
-    assert.deepEqual(workflow, { sent: 0, runs: 0 });
-    // The sandbox counts it delivered only once the pipeline has it.
+    // The worker did all there was to do, so the workflow start it held back is gone and never went out.
     const { db } = await getStack();
+    const workflowId = inboundEventWorkflowId(Number(processed.id));
+    await eventually(async () => ((await db('temporal_outbox').where({ subject: workflowId }).first()) ? undefined : true), 20_000, 'the start to go');
+    await assert.rejects((await getTemporalClient()).workflow.getHandle(workflowId).describe(), /not found/i);
+    // The sandbox counts it delivered only once the pipeline has it.
     const injection = await db('sandbox_inbound').where({ id: Number(injected.body.event_id) }).first();
     assert.ok(injection.delivered_at, 'the injection is marked delivered');
   });
@@ -63,6 +66,31 @@ describe('the durable inbound pipeline', () => {
     const handle = (await getTemporalClient()).workflow.getHandle(inboundEventWorkflowId(first!));
     await eventually(async () => (await handle.describe().catch(() => undefined)) && true, 20_000, 'the workflow to start');
     assert.deepEqual(await handle.result(), { sent: 0, runs: 0 });
+  });
+
+  it('leaves an event nobody acted on to its workflow once the held-back start is due, which answers it', async function () {
+    this.timeout(30_000);
+    const { db, config } = await getStack();
+    const rule = await api.post('/api/auto-replies', { keyword: 'fallback', response: 'answered by the workflow', cooldown_seconds: 0 });
+    assert.equal(rule.status, 201, JSON.stringify(rule.body));
+    const group = (await api.get(`/api/v1/groups?account_id=${accountId}&type=group`)).body.groups[0].key as string;
+    // Stored as the worker stores it, but no worker acts on it: it stands for one that died right after.
+    const options = { namespace: config.temporal.namespace, sessionShards: config.sessionShards, handoverDelayMs: 3_600_000 };
+    const event = { type: 'message' as const, accountId, chatKey: group, messageId: 987_654, from: { id: 'u-orphan', username: null, name: 'Orphan' }, text: 'fallback please', date: new Date() };
+    const id = await receiveInboundEvent(db, options, event);
+    assert.equal(typeof id, 'number');
+    const workflowId = inboundEventWorkflowId(id!);
+    const [start] = await db('temporal_outbox').where({ subject: workflowId }).where('next_attempt_at', '>', db.fn.now());
+    assert.ok(start, 'the start is held back');
+    assert.equal((await db('inbound_events').where({ id }).first()).processed_at, null);
+    // The delay runs out: the outbox's next sweep starts the workflow, which does everything.
+    assert.equal(await hastenPendingStart(db, config.temporal.namespace, workflowId), true);
+    const handle = (await getTemporalClient()).workflow.getHandle(workflowId);
+    await eventually(async () => (await handle.describe().catch(() => undefined)) && true, 20_000, 'the workflow to start');
+    assert.deepEqual(await handle.result(), { sent: 1, runs: 1 });
+    const replies = (await db('sandbox_outbox').where({ account_id: accountId, text: 'answered by the workflow' })).length;
+    assert.equal(replies, 1);
+    await api.delete(`/api/auto-replies/${rule.body.rule.id}`);
   });
 
   it('prunes processed events past the retention, keeping unprocessed ones and the automation log', async () => {

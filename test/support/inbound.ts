@@ -19,8 +19,10 @@ export type Injection =
   | { type: 'join' | 'leave'; chat_key: string; user: InjectedPerson };
 
 /**
- * Injects `injection` into the sandbox account and waits until the pipeline has acted on it:
- * answers the stored event's id, its workflow's result and, for a message, its message id.
+ * Injects `injection` into the sandbox account and waits until the pipeline has acted on it —
+ * the worker itself, or the event's workflow where the worker handed the rest over (the held-back
+ * workflow start is then gone: cancelled, or sent out). Answers the stored event's id, what its
+ * sends came to (`sent` messages of `runs` send runs) and, for a message, its message id.
  */
 export async function injectAndSettle(api: Client, accountId: string, injection: Injection, timeoutMs = 20_000) {
   const { db } = await getStack();
@@ -34,15 +36,32 @@ export async function injectAndSettle(api: Client, accountId: string, injection:
       (await db('inbound_events')
         .where({ account_id: accountId, type: injection.type, sender_id: person })
         .where('id', '>', after)
+        .whereNotNull('processed_at')
         .orderBy('id')
         .first()) ?? undefined,
     timeoutMs,
-    `the ${injection.type} of ${person} to be stored`,
+    `the ${injection.type} of ${person} to be stored and processed`,
   );
-  const result = await eventually(
-    async () => (await getTemporalClient()).workflow.getHandle(inboundEventWorkflowId(Number(stored.id))).result().catch(() => undefined),
+  const eventId = Number(stored.id);
+  return { eventId, result: await settled(accountId, eventId, timeoutMs), messageId: injection.type === 'message' ? Number(stored.payload.messageId) : undefined };
+}
+
+/** Waits until processed event `eventId` is fully acted on; answers what its sends came to. */
+export async function settled(accountId: string, eventId: number, timeoutMs = 20_000): Promise<{ sent: number; runs: number }> {
+  const { db } = await getStack();
+  const workflowId = inboundEventWorkflowId(eventId);
+  await eventually(
+    async () => ((await db('temporal_outbox').where({ subject: workflowId }).first()) ? undefined : true),
     timeoutMs,
-    `the ${injection.type} of ${person} to be acted on`,
+    `event ${eventId} to be acted on, or handed to its workflow`,
   );
-  return { eventId: Number(stored.id), result, messageId: injection.type === 'message' ? Number(stored.payload.messageId) : undefined };
+  const handle = (await getTemporalClient()).workflow.getHandle(workflowId);
+  const started = await handle.describe().then(
+    () => true,
+    () => false,
+  );
+  if (started) await handle.result();
+  const runs = await db('send_runs').where({ account_id: accountId }).whereLike('business_key', `inbound:${eventId}:%`).pluck('id');
+  const sent = runs.length === 0 ? 0 : (await db('deliveries').whereIn('run_id', runs).where({ status: 'sent' })).length;
+  return { sent, runs: runs.length };
 }

@@ -53,10 +53,34 @@ const mapRow = (r: OutboxRow): ClaimedOperation =>
     ? { kind: 'start_workflow', start: r.payload as WorkflowStart, id: r.id, attempts: r.attempts, lastError: r.last_error }
     : { kind: 'sync_schedule', sync: r.payload as ScheduleSync, id: r.id, attempts: r.attempts, lastError: r.last_error };
 
-/** Asks for a workflow start in `namespace` inside `trx`; every dispatcher is told when it commits. */
-export async function enqueueWorkflowStart(trx: Knex, namespace: string, start: WorkflowStart): Promise<void> {
-  await trx('temporal_outbox').insert({ namespace, kind: 'start_workflow', subject: start.workflowId, payload: JSON.stringify(start) });
+/**
+ * Asks for a workflow start in `namespace` inside `trx`; every dispatcher is told when it commits.
+ * With `delayMs`, the start is held back that long: the caller means to do the work itself first,
+ * and then cancels the start (`cancelPendingStart`) or hastens it (`hastenPendingStart`); should
+ * the caller die, the workflow starts when the delay is over.
+ */
+export async function enqueueWorkflowStart(trx: Knex, namespace: string, start: WorkflowStart, options: { delayMs?: number } = {}): Promise<void> {
+  const row = { namespace, kind: 'start_workflow', subject: start.workflowId, payload: JSON.stringify(start) };
+  if (options.delayMs) {
+    await trx('temporal_outbox').insert({ ...row, next_attempt_at: trx.raw(`now() + ?::interval`, [`${options.delayMs} milliseconds`]) });
+    return;
+  }
+  await trx('temporal_outbox').insert(row);
   await notify(trx, Channels.temporalOutbox, start.workflowId);
+}
+
+/** Drops the start of workflow `workflowId` still waiting in `namespace` (its work was done without it); false when none waited. */
+export async function cancelPendingStart(db: Knex, namespace: string, workflowId: string): Promise<boolean> {
+  return (await db('temporal_outbox').where({ namespace, kind: 'start_workflow', subject: workflowId }).delete()) > 0;
+}
+
+/** Makes the held-back start of workflow `workflowId` due now; false when none waited. */
+export async function hastenPendingStart(db: Knex, namespace: string, workflowId: string): Promise<boolean> {
+  const updated = await db('temporal_outbox')
+    .where({ namespace, kind: 'start_workflow', subject: workflowId })
+    .where('next_attempt_at', '>', db.fn.now())
+    .update({ next_attempt_at: db.fn.now() });
+  return updated > 0;
 }
 
 /**
