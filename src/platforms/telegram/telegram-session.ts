@@ -47,6 +47,8 @@ import {
 } from './entities';
 import { telegramErrorCode, toPlatformError } from './errors';
 import { messageOfUpdate, translateMessage } from './inbound';
+import { loadTelegramStaff } from './chat-staff';
+import { ChatStaffCache, markStaff } from '../chat-staff';
 import { fileOf, isStaleMediaError, photoFileName, reusedMedia, SentMediaMemory, uploadedMedia } from './media';
 import { messagesOf, sentMediaOf, sentMessageOf, toMessageInfo } from './messages';
 import {
@@ -125,6 +127,13 @@ export class TelegramSession implements PlatformSession {
   private readonly supervisor: ConnectionSupervisor;
   private readonly peers: PeerResolver;
   private readonly sentMedia = new SentMediaMemory(SENT_MEDIA_KEPT);
+  /** Each group's admins and linked channel, by marked id: anti-spam never checks them. */
+  private readonly staff = new ChatStaffCache(
+    async (chatId) => loadTelegramStaff((request) => this.call(request), await this.peers.inputPeerFor(chatId)),
+    (err, chatId) => this.deps.logger?.debug({ err, chatId }, "could not look up a group's admins"),
+  );
+  /** Inbound events go out in the order their updates came, whatever each one waits for. */
+  private delivering: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(private readonly deps: TelegramSessionDeps) {
@@ -477,12 +486,21 @@ export class TelegramSession implements PlatformSession {
     if (this.closed || !(message instanceof Api.Message || message instanceof Api.MessageService) || !message.peerId) return;
     // Raised before any await, so a live update and catch-up racing on one message emit it once.
     if (!this.raiseHighWater(markedIdOfPeer(message.peerId), message.id)) return;
-    const translated = await translateMessage(message, {
+    const translating = translateMessage(message, {
       accountId: this.accountId,
       entities,
       chatKey: (chatId, entity) => this.peers.chatKeyFor(chatId, entity),
     });
-    for (const event of translated?.events ?? []) this.emit(event);
+    const next = this.delivering.then(async () => {
+      const translated = await translating;
+      if (!translated) return;
+      // Group messages say who of the group's staff wrote them (a private chat's id is positive).
+      const isGroup = translated.chatId.startsWith('-') && translated.events.some((e) => e.type === 'message');
+      const staff = isGroup ? await this.staff.get(translated.chatId) : undefined;
+      for (const event of translated.events) this.emit(markStaff(event, staff));
+    });
+    this.delivering = next.catch(() => {});
+    await next;
   }
 
   private emit(event: InboundEvent): void {

@@ -42,6 +42,7 @@ import {
   toMemberEvents,
 } from './messages';
 import { silentLogger, type WhatsAppLogger, type WhatsAppSocket } from './socket';
+import { ChatStaffCache, markStaff, type ChatStaff } from '../chat-staff';
 import type { WhatsAppConnection } from './whatsapp-connection';
 
 /** WhatsApp's limit for a profile name. */
@@ -100,6 +101,13 @@ export class WhatsAppSession implements PlatformSession {
   private readonly sent = new Map<string, SentMessage>();
   /** Phone-number targets already confirmed by `onWhatsApp`, by target key. */
   private readonly lookups = new Map<string, WhatsAppTarget>();
+  /** Each group's admins: anti-spam never checks them. */
+  private readonly staff = new ChatStaffCache(
+    (groupJid) => this.loadStaff(groupJid),
+    (err, groupJid) => this.logger.debug({ err, groupJid }, "could not look up a group's admins"),
+  );
+  /** Received messages go out in the order they came, whatever each one waits for. */
+  private emitting: Promise<void> = Promise.resolve();
   private readonly unsubscribes: Array<() => void>;
 
   constructor(options: WhatsAppSessionOptions) {
@@ -488,7 +496,7 @@ export class WhatsAppSession implements PlatformSession {
       });
       if (type !== 'notify') continue;
       remember(this.recentInbound, event.messageId, message, RECENT_INBOUND_KEPT);
-      this.emit(event);
+      this.emitMarked(event);
     }
     if (received.length > 0 && this.messageStore) {
       this.messageStore
@@ -499,7 +507,7 @@ export class WhatsAppSession implements PlatformSession {
 
   private onParticipants(update: BaileysEventMap['group-participants.update']): void {
     const self = this.selfIds();
-    for (const event of toMemberEvents(this.baileys, this.accountId, update, self)) this.emit(event);
+    for (const event of toMemberEvents(this.baileys, this.accountId, update, self)) this.emitMarked(event);
   }
 
   private addContacts(contacts: ReadonlyArray<Partial<Contact>>): void {
@@ -509,6 +517,25 @@ export class WhatsAppSession implements PlatformSession {
       const jid = this.baileys.jidNormalizedUser(id);
       this.contacts.set(jid, { ...this.contacts.get(jid), ...contact, id: jid });
     }
+  }
+
+  /** Emits an event, a group message marked with whether a group admin sent it, in the order events came. */
+  private emitMarked(event: InboundEvent): void {
+    const isGroup = event.type === 'message' && Boolean(this.baileys.isJidGroup(event.chatKey));
+    this.emitting = this.emitting
+      .then(async () => this.emit(markStaff(event, isGroup ? await this.staff.get(event.chatKey) : undefined)))
+      .catch((err: unknown) => this.logger.error({ err }, 'emitting an inbound message failed'));
+  }
+
+  /** A group's admins by every JID form a sender may come under (phone and LID). */
+  private async loadStaff(groupJid: string): Promise<ChatStaff> {
+    const group = await this.guard('groupMetadata', (sock) => sock.groupMetadata(groupJid));
+    const admins = group.participants
+      .filter((p) => Boolean(p.admin))
+      .flatMap((p) => [p.id, p.phoneNumber, p.lid])
+      .filter((id): id is string => typeof id === 'string' && id.length > 0)
+      .map((id) => this.baileys.jidNormalizedUser(id));
+    return { adminIds: new Set(admins), linkedChannelId: null };
   }
 
   private emit(event: InboundEvent): void {

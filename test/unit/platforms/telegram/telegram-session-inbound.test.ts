@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Api } from 'telegram';
 import { UpdateConnectionState } from 'telegram/network';
-import { cachedPeersFor } from '../../../../src/platforms/telegram/peer-cache';
+import { cachedPeersFor, InMemoryPeerCache } from '../../../../src/platforms/telegram/peer-cache';
 import { isPlatformError, type InboundEvent } from '../../../../src/domain/platform-port';
 import { basicGroup, big, channel, message, peerChannel, peerUser, user } from './fixtures';
 import { connectSession, unexpected } from './session-harness';
@@ -76,6 +76,57 @@ describe('TelegramSession inbound events', () => {
       { kind: undefined, forwarded: true, hidden: ['https://spam.example/x'] },
       { kind: undefined, forwarded: undefined, hidden: undefined },
     ]);
+  });
+
+  it("marks messages of a group's admins and linked channel, looking the group's staff up once", async () => {
+    const admins = new Api.channels.ChannelParticipants({
+      count: 2,
+      participants: [
+        new Api.ChannelParticipantCreator({ userId: big(43), adminRights: new Api.ChatAdminRights({}) }),
+        new Api.ChannelParticipantAdmin({ userId: big(42), promotedBy: big(43), date: 1, adminRights: new Api.ChatAdminRights({}) }),
+      ],
+      chats: [],
+      users: [bob, carol],
+    });
+    const full = new Api.messages.ChatFull({
+      fullChat: new Api.ChannelFull({
+        id: big(1234567890),
+        about: '',
+        readInboxMaxId: 0,
+        readOutboxMaxId: 0,
+        unreadCount: 0,
+        chatPhoto: new Api.PhotoEmpty({ id: big(0) }),
+        notifySettings: new Api.PeerNotifySettings({}),
+        botInfo: [],
+        pts: 1,
+        linkedChatId: big(555),
+      }),
+      chats: [],
+      users: [],
+    });
+    const respond: Responder = (request) => {
+      if (request instanceof Api.channels.GetParticipants) return admins;
+      if (request instanceof Api.channels.GetFullChannel) return full;
+      return unexpected(request);
+    };
+    const peerCache = new InMemoryPeerCache();
+    await peerCache.put('acc-1', cachedPeersFor(group));
+    const { client, events } = await listen(respond, { peerCache });
+    const linked = channel(555, 'Linked News', { username: 'LinkedNews' });
+    const stranger = user(99, { firstName: 'Stranger' });
+    await deliver(client, channelUpdate(message(30, peerChannel(1234567890), 'from the admin', { fromId: peerUser(42) })), entities(group, bob));
+    await deliver(client, channelUpdate(message(31, peerChannel(1234567890), 'from the channel', { fromId: peerChannel(555) })), entities(group, linked));
+    await deliver(client, channelUpdate(message(32, peerChannel(1234567890), 'from a member', { fromId: peerUser(99) })), entities(group, stranger));
+
+    const marks = events.map((e) => e.type === 'message' && { admin: e.fromAdmin, linked: e.fromLinkedChannel });
+    assert.deepEqual(marks, [
+      { admin: true, linked: undefined },
+      { admin: undefined, linked: true },
+      { admin: undefined, linked: undefined },
+    ]);
+    assert.equal(client.sent(Api.channels.GetParticipants).length, 1, 'the staff is looked up once');
+    const [asked] = client.sent(Api.channels.GetParticipants);
+    assert.ok(asked!.filter instanceof Api.ChannelParticipantsAdmins);
   });
 
   it('keys a short private message by the username the peer cache knows, else by user id', async () => {

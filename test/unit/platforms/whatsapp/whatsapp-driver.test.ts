@@ -276,6 +276,7 @@ describe('WhatsAppDriver', () => {
         session.onInbound((event) => void events.push(event));
         const question = inbound(GROUP, 'Q1', 'price?', 1_700_000_000);
         sock.ev.emit('messages.upsert', { type: 'notify', messages: [question] });
+        await until(() => events.length > 0);
         const replyTo = events[0]?.type === 'message' ? events[0].messageId : -1;
         await session.sendMessage({ targetKey: GROUP, text: '10 EUR', clientMessageId: 'r1', replyTo });
         const [, , options] = sock.callsOf('sendMessage')[0] ?? [];
@@ -396,6 +397,7 @@ describe('WhatsAppDriver', () => {
           participants: [{ id: '4915122222222@s.whatsapp.net' }],
         });
 
+        await until(() => events.length >= 3);
         assert.deepEqual(
           events.map((event) => [event.type, event.chatKey, event.type === 'message' ? event.text : event.user.id]),
           [
@@ -408,6 +410,7 @@ describe('WhatsAppDriver', () => {
 
         unsubscribe();
         sock.ev.emit('messages.upsert', { type: 'notify', messages: [inbound(GROUP, 'M4', 'later', 1_700_000_002)] });
+        await settle();
         assert.equal(events.length, 3);
       });
 
@@ -423,6 +426,7 @@ describe('WhatsAppDriver', () => {
         await settle();
         stubs.last().emitOpen();
         stubs.last().ev.emit('messages.upsert', { type: 'notify', messages: [inbound(GROUP, 'N1', 'after', 1_700_000_000)] });
+        await until(() => texts.length > 0);
         assert.deepEqual(texts, ['after']);
       });
     });

@@ -50,12 +50,32 @@ describe('WhatsAppSession moderation', () => {
     return { session: await connecting, sock, messages };
   }
 
+  describe("a group's admins", () => {
+    it("marks an admin's message as the admin's, looking the group's admins up once", async () => {
+      const { session, sock } = await connected();
+      const events: InboundEvent[] = [];
+      session.onInbound((event) => void events.push(event));
+      const fromAlice: WAMessage = { ...received(MODERATED, 'A1', 'rules: no links'), key: { remoteJid: MODERATED, fromMe: false, id: 'A1', participant: ALICE } };
+      sock.ev.emit('messages.upsert', { type: 'notify', messages: [fromAlice, received(MODERATED, 'S1', 'buy now')] });
+      await until(() => events.length === 2);
+      assert.deepEqual(
+        events.map((e) => e.type === 'message' && [e.from.id, e.fromAdmin]),
+        [
+          [ALICE, true],
+          [SPAMMER, undefined],
+        ],
+      );
+      assert.equal(sock.callsOf('groupMetadata').length, 1);
+    });
+  });
+
   describe('deleteMessage', () => {
     it('revokes a received group message with its original key, in a group the account administers', async () => {
       const { session, sock } = await connected();
       const events: InboundEvent[] = [];
       session.onInbound((event) => void events.push(event));
       sock.ev.emit('messages.upsert', { type: 'notify', messages: [received(MODERATED, 'SPAM1', 'buy now')] });
+      await until(() => events.length > 0);
       const messageId = events[0]?.type === 'message' ? events[0].messageId : -1;
 
       await session.deleteMessage({ chatKey: MODERATED, messageId });
