@@ -175,5 +175,5 @@ const REASON_WORDS: Record<SpamReason['reason'], string> = {
 /** The warning anti-spam posts in the chat for `member`'s spam message. */
 export function warningText(member: Member, reasons: readonly SpamReason[]): string {
   const why = [...new Set(reasons.map((r) => REASON_WORDS[r.reason]))].join(', ');
-  return `⚠️ ${displayName(member)}, your message breaks this chat's rules (${why}). Please stop, or you will be muted.`;
+  return `⚠️ ${displayName(member)}, your message breaks this chat's rules (${why}).`;
 }

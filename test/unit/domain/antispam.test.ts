@@ -16,6 +16,7 @@ import {
   ladderStep,
   TELEGRAM_ANONYMOUS_ADMIN_ID,
   TELEGRAM_SERVICE_ID,
+  warningText,
   type AntispamFacts,
 } from '../../../src/domain/antispam';
 
@@ -236,6 +237,21 @@ describe('anti-spam decision', () => {
       assert.equal(checkAntispam({ userId: '1', text: 'spam', chatKey: '@g' }, c, { at }).action, 'warn');
       assert.equal(checkAntispam({ userId: '@Carol', text: 'spam' }, c, { at }).exemption, 'exempt_user');
       assert.equal(checkAntispam({ userId: '1', text: 'hi' }, c, { at, record: { banned: true } }).spam, true);
+    });
+  });
+
+  describe('warningText', () => {
+    it('names the member and each reason once, in words', () => {
+      const reasons = [
+        { reason: 'link' as const, detail: 'example.com' },
+        { reason: 'link' as const, detail: 't.me/+x' },
+        { reason: 'emojis' as const, detail: '9 emojis' },
+      ];
+      assert.equal(
+        warningText({ id: '7', username: 'ann', name: 'Ann' }, reasons),
+        "⚠️ Ann, your message breaks this chat's rules (links are not allowed, too many emojis).",
+      );
+      assert.match(warningText({ id: '7', username: 'ann', name: null }, [{ reason: 'flood', detail: '' }]), /^⚠️ @ann, .*\(too many messages\)/);
     });
   });
 });
