@@ -32,6 +32,8 @@ export const antispamStage: PipelineStage = async (trx: Knex, stored, account) =
   const settings = settingsForChat(config, event.chatKey);
   const at = stored.receivedAt;
   const place: OffencePlace = { accountId: stored.accountId, chatKey: event.chatKey, platformUserId: event.from.id };
+  // One sender's messages in a chat are judged one at a time, so two of them never climb the same rung of the ladder.
+  await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`antispam:${place.accountId}:${place.chatKey}:${place.platformUserId}`]);
   const [activity, offences] = await Promise.all([
     findSenderActivity(trx, {
       accountId: stored.accountId,

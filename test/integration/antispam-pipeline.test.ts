@@ -109,6 +109,16 @@ describe('anti-spam through the inbound pipeline', () => {
     assert.equal(offences.length, 3);
   });
 
+  it("judges one sender's messages one at a time: two spam messages at once climb two rungs of the ladder", async function () {
+    this.timeout(60_000);
+    const s = await setup();
+    await configure(s.api, { banned_words: ['airdrop'], action: 'ladder' });
+    const spammer = { id: 'u-twin', name: 'Twin' };
+    await Promise.all(['airdrop one', 'airdrop two', 'airdrop three'].map((text) => say(s, s.adminGroup, spammer, text)));
+    const actions = (await antispamLog(s)).map((e) => e.action).sort();
+    assert.deepEqual(actions, ['delete', 'delete', 'delete', 'mute', 'warn']);
+  });
+
   it('bans a spammer on the platform and the ban list; their messages elsewhere get the action; unbanning lifts the platform ban', async function () {
     this.timeout(60_000);
     const s = await setup();
