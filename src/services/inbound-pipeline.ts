@@ -1,11 +1,12 @@
 /**
  * What the durable inbound pipeline does with one stored event: its stages (anti-spam, then
  * welcome/goodbye for member events, then auto-reply; the account's own messages never get here,
- * the drivers drop them) decide, from the pure rules in `src/domain`, what to send; every send is
- * enqueued on the one send path with a business key naming the event and the stage's rule, and
- * written to the automation log — all in the transaction that marks the event processed. So a
- * re-processed event (a retried activity, a worker that died mid-way) enqueues nothing twice, and
- * the workflow delivers whatever its event's send runs still hold.
+ * the drivers drop them) decide, from the pure rules in `src/domain`, what to send and which
+ * moderation actions to take; every send is enqueued on the one send path with a business key
+ * naming the event and the stage's rule, every action logged `pending`, and both written to the
+ * automation log — all in the transaction that marks the event processed. So a re-processed event
+ * (a retried activity, a worker that died mid-way) decides nothing twice, and whoever acts next —
+ * the worker's first attempt, or the event's workflow — does only what the records still hold.
  */
 import type { Knex } from 'knex';
 import {
@@ -45,7 +46,7 @@ export interface PipelineSend {
   onEnqueued?: (trx: Knex, runId: string) => Promise<void>;
 }
 
-/** A moderation action a stage decided: logged `pending` and carried out on the platform by the event's workflow. */
+/** A moderation action a stage decided: logged `pending`, then carried out on the platform (see {@link InboundPlan}). */
 export interface PipelineAction {
   feature: Exclude<AutomationFeature, 'auto_reply'>;
   action: ModerationKind;
@@ -86,8 +87,9 @@ export interface PlannedRun {
 }
 
 /**
- * What an event's workflow still has to do: moderation actions to carry out (first: a spam
- * message goes before anything answers it), send runs to deliver, and when to come back.
+ * What is still to do for an event, by the worker's first attempt or its workflow: moderation
+ * actions to carry out (first: a spam message goes before anything answers it), send runs to
+ * deliver, and when to come back.
  */
 export interface InboundPlan {
   moderation: PendingModeration[];

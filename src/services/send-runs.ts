@@ -14,11 +14,13 @@
  *   at send time), an optional image, and the client message id the platform de-duplicates a
  *   retried send by; then its status, error, platform message id and send time.
  *
- * Rows are sent by one activity, `deliverMessages` (`src/activities/send.activities.ts`), on the
- * account's session task queue: through the account's pacing (`reserveSlot`/`waitForSlot`), with
- * FloodWait handling and the account status check before every send, and with platform errors
- * mapped onto activity failures in one place (`src/activities/send-failures.ts`). A wait longer
- * than the activity's inline limit comes back as `deferUntil`, which the workflow sleeps out.
+ * Rows are sent by one function, `deliverRun` (`src/activities/send.activities.ts`) — the
+ * `deliverMessages` activity on the account's session task queue, and, for inbound events, the
+ * receiving worker's first attempt (`src/activities/inbound-inline.ts`): through the account's
+ * pacing (`reserveSlot`/`waitForSlot`), with FloodWait handling and the account status check
+ * before every send, and with platform errors mapped onto activity failures in one place
+ * (`src/activities/send-failures.ts`). A wait longer than the inline limit comes back as
+ * `deferUntil`, which the workflow sleeps out.
  *
  * A new feature that sends:
  * 1. adds its origin to `SEND_ORIGINS` and to the CHECK constraint (a new migration);
