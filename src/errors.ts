@@ -1,3 +1,5 @@
+import type { ZodError } from 'zod';
+
 /**
  * Errors that carry an HTTP status. The API's error middleware is the only place that turns
  * them into response bodies: `{"error": message}` with `status`.
@@ -73,4 +75,16 @@ export class MethodNotAllowedError extends HttpError {
 export class UnsupportedMediaTypeError extends HttpError {
   override readonly name = 'UnsupportedMediaTypeError';
   readonly status = 415;
+}
+
+/** One line naming each offending field, e.g. `target_keys: at most 50 targets`. */
+export function formatZodError(err: ZodError): string {
+  return err.issues
+    .map((issue) => {
+      const field = issue.path.join('.');
+      const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+      if (missing) return `${field} is required`;
+      return field ? `${field}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
 }

@@ -23,6 +23,7 @@ import { autoReplyRoutes } from './routes/auto-replies.routes';
 import { antispamRoutes } from './routes/antispam.routes';
 import { welcomeMessageRoutes } from './routes/welcome-messages.routes';
 import { automationRoutes } from './routes/automation.routes';
+import { contactRoutes } from './routes/contacts.routes';
 
 /** Builds the Koa application with every route mounted. */
 export function createApp(deps: ApiDeps): Koa<ApiState> {
@@ -48,6 +49,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...antispamRoutes(deps),
     ...welcomeMessageRoutes(deps),
     ...automationRoutes(deps),
+    ...contactRoutes(deps),
   );
   mountRoutes(router, registry, deps, routes);
   mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });

@@ -4,6 +4,8 @@ import type { ErrorStatus, RouteDefinition } from './route';
 
 /** A response of raw bytes (an image's content), documented with its media type instead of JSON. */
 export const BinaryContent = z.string().meta({ format: 'binary', description: 'The bytes, with their own content type' });
+/** A response of CSV text (an export), streamed, documented as `text/csv`. */
+export const CsvContent = z.string().meta({ description: 'CSV with a header row, UTF-8' });
 
 /** The body of every error answer. */
 export const ErrorBody = z.object({ error: z.string() }).strict().meta({ id: 'Error' });
@@ -46,6 +48,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'Auto-replies': 'Keyword auto-reply rules the inbound pipeline answers messages with, and a dry test of a message against them',
   'Anti-spam': 'Anti-spam settings the inbound pipeline moderates messages by (delete, warn, mute, ban, or the ladder), the ban list, and a dry check of a message',
   'Welcome messages': 'Welcome and goodbye messages per group or _default, which the inbound pipeline greets joins (one message per burst) and leaves with',
+  Contacts: 'The contact CRM: contacts with tags, segments and custom fields, their interactions, bulk import (JSON or CSV) and CSV export',
   Automation: 'The automation log: every action auto-replies, welcome/goodbye and anti-spam took or would have taken, and its result',
   Legacy: 'The routes of the legacy dashboard, kept as the reference shows them',
 };
@@ -80,7 +83,7 @@ export function errorStatuses(def: RouteDefinition): ErrorStatus[] {
 export function documentRoute(registry: OpenAPIRegistry, def: RouteDefinition): void {
   const responses: RouteConfig['responses'] = {};
   for (const [status, schema] of Object.entries(def.responses)) {
-    const mediaType = schema === BinaryContent ? '*/*' : 'application/json';
+    const mediaType = schema === BinaryContent ? '*/*' : schema === CsvContent ? 'text/csv' : 'application/json';
     responses[status] = { description: SUCCESS_DESCRIPTIONS[Number(status)] ?? 'Success', content: { [mediaType]: { schema: schema! } } };
   }
   for (const status of errorStatuses(def)) {

@@ -1,5 +1,6 @@
 import type { RouteDefinition } from './route';
-import { BinaryContent } from './openapi';
+import { Readable } from 'node:stream';
+import { BinaryContent, CsvContent } from './openapi';
 import { formatZodError } from './middleware/errors';
 
 /** Thrown when a handler's answer is not what its route declares; the API answers it as a 500. */
@@ -18,6 +19,10 @@ export function checkResponse(def: RouteDefinition, status: number, body: unknow
   if (!schema) throw new ResponseContractError(`${where} answered ${status}, which it does not declare`);
   if (schema === BinaryContent) {
     if (!Buffer.isBuffer(body)) throw new ResponseContractError(`${where} declares bytes but answered ${typeof body}`);
+    return;
+  }
+  if (schema === CsvContent) {
+    if (!(body instanceof Readable)) throw new ResponseContractError(`${where} declares a CSV stream but answered ${typeof body}`);
     return;
   }
   const checked = schema.safeParse(body);

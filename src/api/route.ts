@@ -69,6 +69,8 @@ export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.Zo
   query?: Q;
   /** Accept `multipart/form-data` with these files too; its text fields are validated by `body`. */
   multipart?: MultipartOptions;
+  /** Bytes a JSON body may have, decoded. @default MAX_JSON_BODY_BYTES (1 MiB) */
+  maxJsonBytes?: number;
   /** Honours an `Idempotency-Key` header: the same key and body within 24 hours replays the first answer. */
   idempotent?: boolean;
   /** The operation's name in the OpenAPI document: unique, camelCase, verbNoun (`createBroadcast`). */
@@ -102,7 +104,12 @@ export function mountRoutes(router: Router<ApiState>, registry: OpenAPIRegistry,
       await next();
     };
     // Only routes that take a body read one; multipart only where a route declares it, with its file limits.
-    const parse: RouterMiddleware<ApiState>[] = def.multipart ? [multipartBodyParser(def.multipart)] : def.body ? [jsonBody] : [];
+    const json = def.maxJsonBytes === undefined ? jsonBody : jsonBodyParser(def.maxJsonBytes);
+    const parse: RouterMiddleware<ApiState>[] = def.multipart
+      ? [multipartBodyParser(def.multipart, def.maxJsonBytes)]
+      : def.body
+        ? [json]
+        : [];
     const handle = async (ctx: ParameterizedContext<ApiState>, caller: Caller, files: Record<string, UploadedFile>) => {
       assertSafeInput('path', ctx.params);
       assertSafeInput('query', ctx.query);

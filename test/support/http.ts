@@ -31,16 +31,17 @@ export async function request<T = any>(
   return { status: response.status, body: parsed as T };
 }
 
-/** POSTs `data` to `path` as the multipart file field `field`, with a declared type and file name. */
+/** POSTs `data` to `path` as the multipart file field `field`, with a declared type and file name, and text `fields`. */
 export async function postFile(
   key: string | undefined,
   path: string,
   field: string,
   data: Buffer,
-  options: { type?: string; name?: string } = {},
+  options: { type?: string; name?: string; fields?: Record<string, string> } = {},
 ): Promise<Reply> {
   const { baseUrl } = await getStack();
   const form = new FormData();
+  for (const [name, value] of Object.entries(options.fields ?? {})) form.append(name, value);
   form.append(field, new Blob([data], { type: options.type ?? 'image/png' }), options.name ?? 'image.png');
   const response = await fetch(baseUrl + path, { method: 'POST', headers: key ? { 'X-API-Key': key } : {}, body: form });
   const text = await response.text();

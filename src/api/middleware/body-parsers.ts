@@ -45,23 +45,23 @@ export function isJsonRequest(ctx: ParameterizedContext<ApiState>): boolean {
  * {@link MAX_JSON_BODY_BYTES} (decoded) 413, one that is not UTF-8 or not JSON 400. A request
  * without a body leaves `ctx.request.body` undefined.
  */
-export function jsonBodyParser(): Middleware<ApiState> {
+export function jsonBodyParser(maxBytes = MAX_JSON_BODY_BYTES): Middleware<ApiState> {
   return async (ctx, next) => {
     if (hasBody(ctx.req)) {
       if (!isJsonRequest(ctx)) throw new UnsupportedMediaTypeError(`Content-Type must be application/json, not ${contentTypeOf(ctx)}`);
-      ctx.request.body = (await readJson(ctx)) as typeof ctx.request.body;
+      ctx.request.body = (await readJson(ctx, maxBytes)) as typeof ctx.request.body;
     }
     await next();
   };
 }
 
 /** The request's body as parsed JSON, under the rules of {@link jsonBodyParser}. */
-export async function readJson(ctx: ParameterizedContext<ApiState>): Promise<unknown> {
+export async function readJson(ctx: ParameterizedContext<ApiState>, maxBytes = MAX_JSON_BODY_BYTES): Promise<unknown> {
   const charset = ctx.request.charset.toLowerCase();
   if (charset && charset !== 'utf-8' && charset !== 'utf8') {
     throw new UnsupportedMediaTypeError(`a JSON body must be UTF-8, not charset ${ctx.request.charset}`);
   }
-  const bytes = await readBytes(ctx.req, MAX_JSON_BODY_BYTES);
+  const bytes = await readBytes(ctx.req, maxBytes);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
-import { HttpError } from '../../errors';
+import { formatZodError, HttpError } from '../../errors';
 import type { ApiState } from '../context';
 
 /**
@@ -40,14 +40,4 @@ function describe(err: unknown): { status: number; message: string } {
   return { status: 500, message: 'internal error' };
 }
 
-/** One line naming each offending field, e.g. `target_keys: at most 50 targets`. */
-export function formatZodError(err: ZodError): string {
-  return err.issues
-    .map((issue) => {
-      const field = issue.path.join('.');
-      const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
-      if (missing) return `${field} is required`;
-      return field ? `${field}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
-}
+export { formatZodError };

@@ -1,12 +1,8 @@
+import { unstorableTextProblem } from '../../domain/text-safety';
 import { BadRequestError } from '../../errors';
 
 /** Deepest nesting of arrays and objects a request may carry; AutoHub's own bodies need three levels. */
 export const MAX_INPUT_DEPTH = 32;
-
-/** The NUL character: PostgreSQL `text` cannot hold one. */
-const NUL = '\u0000';
-/** A UTF-16 surrogate without its partner: not a character, and refused by `jsonb` and UTF-8 encoders. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Where a value came from, for the error message: `chat_key` of the query is `query parameter chat_key`. */
 export type InputSource = 'body' | 'query' | 'path';
@@ -38,7 +34,7 @@ export function assertSafeInput(source: InputSource, value: unknown): void {
 }
 
 function refuseUnsafeText(source: InputSource, path: string[], text: string, what: 'value' | 'key'): void {
-  const problem = text.includes(NUL) ? 'NUL (\\u0000) characters' : LONE_SURROGATE.test(text) ? 'lone UTF-16 surrogates' : null;
+  const problem = unstorableTextProblem(text);
   if (!problem) return;
   throw new BadRequestError(`${fieldName(source, path)}: ${what === 'key' ? 'field names must' : 'must'} not contain ${problem}`);
 }

@@ -24,11 +24,11 @@ interface SeenFiles {
  * file of at most `maxFileBytes`; a second file in a field, or a file in a field the route does
  * not take, is 400 naming the fields it does take.
  */
-export function multipartBodyParser(options: MultipartOptions): Middleware<ApiState> {
+export function multipartBodyParser(options: MultipartOptions, maxJsonBytes = MAX_JSON_BODY_BYTES): Middleware<ApiState> {
   return async (ctx, next) => {
     if (!hasBody(ctx.req)) return next();
     if (isJsonRequest(ctx)) {
-      ctx.request.body = (await readJson(ctx)) as typeof ctx.request.body;
+      ctx.request.body = (await readJson(ctx, maxJsonBytes)) as typeof ctx.request.body;
       return next();
     }
     if (!ctx.request.is('multipart/form-data')) {
