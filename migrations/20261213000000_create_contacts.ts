@@ -28,7 +28,8 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('opted_out_at', { useTz: true });
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
-    t.index(['user_id', 'created_at']);
+    // The list's default order, and the export's keyset paging.
+    t.index(['user_id', 'created_at', 'id']);
     t.index(['user_id', 'segment']);
   });
   await knex.raw(`

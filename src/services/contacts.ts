@@ -248,13 +248,12 @@ const EXPORT_PAGE = 2_000;
  */
 export function exportContacts(db: Knex, scope: Scope, filter: repo.ContactFilter): Readable {
   async function* records() {
-    let after: { createdAt: Date; id: string } | undefined;
+    let cursor: repo.ContactCursor | undefined;
     for (;;) {
-      const page = await repo.pageOfContacts(db, own(scope), filter, after, EXPORT_PAGE);
-      for (const contact of page) yield exportRecord(contact);
-      if (page.length < EXPORT_PAGE) return;
-      const last = page[page.length - 1]!;
-      after = { createdAt: last.createdAt, id: last.id };
+      const page = await repo.pageOfContacts(db, own(scope), filter, cursor, EXPORT_PAGE);
+      for (const contact of page.contacts) yield exportRecord(contact);
+      if (page.contacts.length < EXPORT_PAGE) return;
+      cursor = page.cursor;
     }
   }
   const out = new PassThrough();

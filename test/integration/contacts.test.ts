@@ -248,6 +248,14 @@ describe('the contact CRM', () => {
       assert.deepEqual(person.tags, ['csv', 'batch0']);
       assert.deepEqual(person.fields, { plan: 'pro' });
       assert.equal((await importer.get('/api/contacts?tag=csv&limit=1')).body.total, 10_000);
+
+      // Exported back, page by page: each contact once.
+      const { baseUrl } = await getStack();
+      const exported = await fetch(`${baseUrl}/api/contacts/export?tag=csv`, { headers: { 'X-API-Key': importerKey } });
+      assert.equal(exported.status, 200);
+      const records = parse(await exported.text(), { columns: true }) as Array<{ id: string }>;
+      assert.equal(records.length, 10_000);
+      assert.equal(new Set(records.map((r) => r.id)).size, 10_000);
     });
 
     it('answers 400 for neither or both of rows and a file, a mapping naming no column, and a file that is not CSV', async () => {

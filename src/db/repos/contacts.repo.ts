@@ -197,17 +197,34 @@ export async function listContacts(
   return { contacts: rows.map(mapContact), total: Number(counted[0]?.count ?? 0) };
 }
 
-/** Up to `limit` of the contacts `filter` keeps, oldest first, after the contact `after` (keyset paging). */
+/** Where a page of contacts ended: its last contact's creation time (exact, as PostgreSQL writes it) and id. */
+export interface ContactCursor {
+  at: string;
+  id: string;
+}
+
+/**
+ * Up to `limit` of the contacts `filter` keeps, oldest first, after `cursor` (keyset paging), and
+ * the cursor of the page's end. The cursor keeps the time as text: a JavaScript Date would cut
+ * PostgreSQL's microseconds and page over the same contacts for ever.
+ */
 export async function pageOfContacts(
   db: Knex,
   scope: Scope,
   filter: ContactFilter,
-  after: { createdAt: Date; id: string } | undefined,
+  cursor: ContactCursor | undefined,
   limit: number,
-): Promise<Contact[]> {
-  const query = filteredContacts(db, scope, filter).orderBy('created_at').orderBy('id').limit(limit).select(CONTACT_COLUMNS);
-  if (after) query.whereRaw('(created_at, id) > (?, ?)', [after.createdAt, after.id]);
-  return ((await query) as ContactRow[]).map(mapContact);
+): Promise<{ contacts: Contact[]; cursor: ContactCursor | undefined }> {
+  const query = filteredContacts(db, scope, filter)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .select([...CONTACT_COLUMNS, db.raw('created_at::text as cursor_at')]);
+  // Written with user_id first, so the comparison walks the (user_id, created_at, id) index.
+  if (cursor) query.whereRaw('(user_id, created_at, id) > (?, ?::timestamptz, ?)', [scope.userId, cursor.at, cursor.id]);
+  const rows = (await query) as Array<ContactRow & { cursor_at: string }>;
+  const last = rows[rows.length - 1];
+  return { contacts: rows.map(mapContact), cursor: last && { at: last.cursor_at, id: last.id } };
 }
 
 /** How many of the scope's user's contacts are in each segment (null: none), most first. */
