@@ -35,6 +35,9 @@ export interface DeliveryBatchResult {
   deferUntil?: string;
 }
 
+/** Why a campaign's message to a contact who opted out is not sent. */
+export const OPTED_OUT = 'the contact opted out';
+
 /** The sending activity of the one send path (task queues `sessions-<shard>`). */
 export function createSendActivities(deps: SendActivityDeps) {
   return {
@@ -62,6 +65,8 @@ export async function deliverRun(
   const outcomes: DeliveryOutcome[] = [];
   // The only writer of these rows while it runs: read them once.
   const deliveries = await ledger.findDeliveries(db, input.runId, input.targetKeys);
+  // A campaign never messages a contact who opted out, whichever feature's run it is.
+  const optedOut = await ledger.findOptedOutTargets(db, input.runId, input.targetKeys);
   // A run's image bytes are read once, when the first send needs them.
   const images = new Map<string, OutgoingMedia>();
   const mediaOf = async (delivery: ledger.Delivery) => {
@@ -82,6 +87,11 @@ export async function deliverRun(
     }
     if (delivery.status !== 'pending') {
       outcomes.push({ targetKey, status: delivery.status, error: delivery.error ?? undefined });
+      continue;
+    }
+    if (optedOut.has(targetKey)) {
+      await ledger.markDeliveryFailed(db, input.runId, targetKey, OPTED_OUT);
+      outcomes.push({ targetKey, status: 'failed', error: OPTED_OUT });
       continue;
     }
     // The reservation also reads the account's status, so a run stops as soon as it is restricted.

@@ -6,7 +6,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { canonicalTargetKeyOrNull } from './target-keys';
-import { unstorableTextProblem } from './text-safety';
+import { unstorableTextProblem, unstorableValueProblem } from './text-safety';
 
 /** Most tags per contact, and their longest. */
 export const MAX_TAGS = 50;
@@ -35,7 +35,7 @@ const Tag = z
 const Fields = z
   .record(z.string().max(100), z.unknown())
   .refine((fields) => Buffer.byteLength(JSON.stringify(fields)) <= MAX_FIELDS_BYTES, `at most ${MAX_FIELDS_BYTES} bytes as JSON`)
-  .refine((fields) => unstorableTextProblem(JSON.stringify(fields)) === null, 'must hold plain text only')
+  .refine((fields) => unstorableValueProblem(fields) === null, 'must not contain NUL characters or lone UTF-16 surrogates')
   .meta({ description: 'Custom fields, any JSON object' });
 
 /** The fields of a contact as given (`POST /api/contacts`, a row of an import); each may be left out. */

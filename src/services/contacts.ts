@@ -26,6 +26,7 @@ import {
   type ImportableField,
   type NormalizedContact,
 } from '../domain/contacts';
+import { DEFAULT_OPT_OUT_WORDS, optOutForm } from '../domain/opt-out';
 import { BadRequestError, ConflictError, formatZodError, NotFoundError } from '../errors';
 
 // Contacts are their owner's alone: an admin's scope sees no one else's either.
@@ -113,6 +114,18 @@ export async function logInteraction(db: Knex, scope: Scope, id: string, interac
 /** A page of the scope's user's contacts and how many match in all. */
 export async function listOwnContacts(db: Knex, scope: Scope, filter: Parameters<typeof repo.listContacts>[2]) {
   return repo.listContacts(db, own(scope), filter);
+}
+
+/** The scope's user's opt-out words: theirs, else the defaults. */
+export async function optOutWords(db: Knex, scope: Scope): Promise<string[]> {
+  return (await repo.findOptOutWords(db, own(scope))) ?? [...DEFAULT_OPT_OUT_WORDS];
+}
+
+/** Sets the scope's user's opt-out words (each once, as given). */
+export async function setOptOutWords(db: Knex, scope: Scope, words: string[]): Promise<string[]> {
+  const distinct = [...new Map(words.map((w) => [optOutForm(w), w])).values()];
+  await repo.saveOptOutWords(db, own(scope), distinct);
+  return distinct;
 }
 
 export const countOwnSegments = (db: Knex, scope: Scope) => repo.countSegments(db, own(scope));

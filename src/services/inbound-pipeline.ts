@@ -15,7 +15,7 @@ import {
   insertAutomationLog,
   listPendingModeration,
   settleAutomationSends,
-  type AutomationFeature,
+  type SendingFeature,
   type ModerationDetails,
   type ModerationKind,
   type PendingModeration,
@@ -28,7 +28,7 @@ import { enqueueSendRun } from './send-runs';
 
 /** One message a stage decided to send for an event. */
 export interface PipelineSend {
-  feature: AutomationFeature;
+  feature: SendingFeature;
   /** Unique among the event's sends of this feature: the rule's id, say. */
   key: string;
   targetKey: string;
@@ -48,7 +48,7 @@ export interface PipelineSend {
 
 /** A moderation action a stage decided: logged `pending`, then carried out on the platform (see {@link InboundPlan}). */
 export interface PipelineAction {
-  feature: Exclude<AutomationFeature, 'auto_reply'>;
+  feature: Exclude<SendingFeature, 'auto_reply'>;
   action: ModerationKind;
   chatKey: string;
   platformUserId: string | null;
@@ -225,7 +225,7 @@ async function enqueueSend(trx: Knex, stored: StoredInboundEvent, userId: string
 }
 
 /** The domain event a sent automation message records, per feature. */
-const SENT_EVENT: Record<AutomationFeature, string> = {
+const SENT_EVENT: Record<SendingFeature, string> = {
   auto_reply: 'auto_reply.sent',
   welcome: 'welcome.sent',
   antispam: 'spam.action',

@@ -2,15 +2,16 @@
 import { antispamStage } from './antispam-stage';
 import { autoReplyStage } from './auto-reply-stage';
 import type { PipelineRevisit, PipelineStage } from './inbound-pipeline';
+import { optOutStage } from './opt-out-stage';
 import { revisitWelcome, welcomeStage } from './welcome-stage';
 
 /**
  * Anti-spam first (a spam message stops there and gets no auto-reply), then welcome/goodbye for
- * member events, then auto-reply for messages. The account's own messages never get here: the
- * drivers drop them.
+ * member events, then a private opt-out ("stop"), then auto-reply for messages. The account's own
+ * messages never get here: the drivers drop them.
  */
 export function inboundStages(): PipelineStage[] {
-  return [antispamStage, welcomeStage, autoReplyStage];
+  return [antispamStage, welcomeStage, optOutStage, autoReplyStage];
 }
 
 /** What an event's workflow redoes when it wakes: greeting the joins a burst held back. */

@@ -48,6 +48,7 @@ export const ContactResponses = {
     skipped: z.number().int(),
     skipped_rows: z.array(z.object({ row: z.number().int(), reason: z.string() }).strict()).meta({ description: 'Each skipped row (1 = the first) and why' }),
   }),
+  optOutWords: success({ words: z.array(z.string()) }),
   segments: success({ segments: z.array(z.object({ segment: z.string().nullable(), count: z.number().int() }).strict()), count: z.number().int() }),
   tags: success({ tags: z.array(z.object({ tag: z.string(), count: z.number().int() }).strict()), count: z.number().int() }),
 };

@@ -12,8 +12,11 @@ import {
   listOwnContacts,
   logInteraction,
   MAX_IMPORT_ROWS,
+  optOutWords,
   removeContact,
+  setOptOutWords,
 } from '../../services/contacts';
+import { OptOutWordsSchema } from '../../domain/opt-out';
 import { BadRequestError } from '../../errors';
 import type { ApiDeps } from '../context';
 import { CsvContent } from '../openapi';
@@ -93,6 +96,25 @@ export function contactRoutes({ db }: ApiDeps) {
         const tags = await countOwnTags(db, caller.scope);
         return ok({ tags, count: tags.length });
       },
+    }),
+    route({
+      method: 'get',
+      path: '/api/contacts/opt-out-words',
+      summary: 'The words that opt a contact out when they send one in a private chat (default: stop, unsubscribe)',
+      tag: 'Contacts',
+      operationId: 'getOptOutWords',
+      responses: { 200: ContactResponses.optOutWords },
+      handler: async ({ caller }) => ok({ words: await optOutWords(db, caller.scope) }),
+    }),
+    route({
+      method: 'put',
+      path: '/api/contacts/opt-out-words',
+      summary: 'Set the opt-out words (matched whole, in any case, accents and closing punctuation ignored)',
+      tag: 'Contacts',
+      operationId: 'setOptOutWords',
+      responses: { 200: ContactResponses.optOutWords },
+      body: OptOutWordsSchema,
+      handler: async ({ caller, body }) => ok({ words: await setOptOutWords(db, caller.scope, body.words) }),
     }),
     route({
       method: 'post',

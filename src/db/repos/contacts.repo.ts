@@ -268,3 +268,23 @@ export async function listInteractions(db: Knex, contactId: string, limit: numbe
     .select<{ id: string; type: string; note: string | null; at: Date }[]>('id', 'type', 'note', 'at');
   return rows.map((r) => ({ id: Number(r.id), type: r.type, note: r.note, at: r.at }));
 }
+
+/** The scope's user's opt-out words, or undefined when they never set any. */
+export async function findOptOutWords(db: Knex, scope: Scope): Promise<string[] | undefined> {
+  const row = (await db('contact_settings').where({ user_id: scope.userId }).first('opt_out_words')) as { opt_out_words: string[] } | undefined;
+  return row?.opt_out_words;
+}
+
+/** Sets the scope's user's opt-out words. */
+export async function saveOptOutWords(db: Knex, scope: Scope, words: string[]): Promise<void> {
+  await db('contact_settings')
+    .insert({ user_id: scope.userId, opt_out_words: words })
+    .onConflict('user_id')
+    .merge({ opt_out_words: words, updated_at: db.fn.now() });
+}
+
+/** Marks the scope's user's contact `id` opted out; false when it was already (or is gone). */
+export async function optOutContact(trx: Knex, scope: Scope, id: string): Promise<boolean> {
+  const updated = await own(trx, scope).where({ id, opted_out: false }).update({ opted_out: true, opted_out_at: trx.fn.now(), updated_at: trx.fn.now() });
+  return updated > 0;
+}

@@ -79,8 +79,10 @@ export async function findSenderActivity(
 }
 
 /** The automations that write to the log. */
-export const AUTOMATION_FEATURES = ['auto_reply', 'welcome', 'antispam'] as const;
+export const AUTOMATION_FEATURES = ['auto_reply', 'welcome', 'antispam', 'opt_out'] as const;
 export type AutomationFeature = (typeof AUTOMATION_FEATURES)[number];
+/** The automations that send messages (each an origin of the one send path). */
+export type SendingFeature = Exclude<AutomationFeature, 'opt_out'>;
 
 /**
  * A logged action's result: a send is `enqueued`, then `sent` or `failed`; a moderation action is
@@ -210,7 +212,7 @@ export async function settleAutomationLog(db: Knex, logId: number, outcome: { re
 export interface SettledSend {
   id: number;
   accountId: string;
-  feature: AutomationFeature;
+  feature: SendingFeature;
   action: string;
   ruleId: string | null;
   chatKey: string;
@@ -231,7 +233,7 @@ export async function settleAutomationSends(
       {
         id: string;
         account_id: string;
-        feature: AutomationFeature;
+        feature: SendingFeature;
         action: string;
         rule_id: string | null;
         chat_key: string;

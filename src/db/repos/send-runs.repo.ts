@@ -257,3 +257,25 @@ export async function listPendingTargets(db: Knex, accountId: string, prefix: st
   for (const row of rows) runs.set(row.run_id, [...(runs.get(row.run_id) ?? []), row.target_key]);
   return [...runs].map(([runId, targetKeys]) => ({ runId, targetKeys }));
 }
+
+/** The origins that are campaigns: a contact who opted out gets none of their messages. */
+const CAMPAIGN_ORIGINS = ['broadcast', 'drip', 'ab_test'];
+
+/**
+ * Of `targetKeys` of run `runId`, those naming a contact of the run's owner who opted out, when the
+ * run is a campaign's (a broadcast, a drip, an A/B test): by username (`@name`), Telegram user id,
+ * WhatsApp JID or phone number in E.164.
+ */
+export async function findOptedOutTargets(db: Knex, runId: string, targetKeys: readonly string[]): Promise<Set<string>> {
+  if (targetKeys.length === 0) return new Set();
+  const { rows } = await db.raw<{ rows: Array<{ target_key: string }> }>(
+    `select distinct d.target_key from deliveries d
+     join send_runs r on r.id = d.run_id and r.origin = any(?)
+     join contacts c on c.user_id = r.user_id and c.opted_out
+       and (c.username = lower(substr(d.target_key, 2)) and d.target_key like '@%'
+            or c.telegram_id = d.target_key or c.whatsapp_jid = d.target_key or c.phone_e164 = d.target_key)
+     where d.run_id = ? and d.target_key = any(?)`,
+    [CAMPAIGN_ORIGINS, runId, [...targetKeys]],
+  );
+  return new Set(rows.map((r) => r.target_key));
+}
