@@ -5,13 +5,12 @@ import { newUser, postFile, type Client } from '../support/http';
 
 describe('the contact CRM', () => {
   let api: Client;
-  let key: string;
   let other: Client;
 
   before(async function () {
     this.timeout(120_000);
     await getStack();
-    ({ api, key } = await newUser());
+    ({ api } = await newUser());
     ({ api: other } = await newUser());
   });
 
