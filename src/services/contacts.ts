@@ -7,9 +7,8 @@ import { stringify } from 'csv-stringify';
 import { parse } from 'csv-parse/sync';
 import type { Knex } from 'knex';
 import type { CountryCode } from 'libphonenumber-js';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PassThrough } from 'node:stream';
 import { insertImportedContacts, matchExistingContacts, updateImportedContacts, type ImportRow } from '../db/repos/contact-import.repo';
 import * as repo from '../db/repos/contacts.repo';
 import type { Scope } from '../db/repos/scope';
@@ -191,24 +190,35 @@ export async function importContacts(db: Knex, scope: Scope, rows: readonly unkn
 function validRows(rows: readonly unknown[], options: ImportOptions, skipped: ImportResult['skipped']): ImportRow[] {
   const valid: ImportRow[] = [];
   const firstWith = new Map<string, number>();
-  rows.forEach((raw, index) => {
+  const keyNames = Object.keys(KEY_NAMES) as Array<keyof ContactKeys>;
+  for (const [index, raw] of rows.entries()) {
     const row = index + 1;
     const parsed = ContactInputSchema.safeParse(raw);
-    if (!parsed.success) return skipped.push({ row, reason: formatZodError(parsed.error) });
+    if (!parsed.success) {
+      skipped.push({ row, reason: formatZodError(parsed.error) });
+      continue;
+    }
     let contact: NormalizedContact;
     try {
       contact = normalizeContact(parsed.data, options.defaultCountry);
     } catch (err) {
-      return skipped.push({ row, reason: (err as Error).message });
+      skipped.push({ row, reason: (err as Error).message });
+      continue;
     }
-    if (!namesSomeone(contact)) return skipped.push({ row, reason: 'names no one: give a name, phone, username, telegram_id or whatsapp_jid' });
+    if (!namesSomeone(contact)) {
+      skipped.push({ row, reason: 'names no one: give a name, phone, username, telegram_id or whatsapp_jid' });
+      continue;
+    }
     if (options.addTags.length > 0) contact.tags = [...new Set([...(contact.tags ?? []), ...options.addTags])];
     const keys = keysOf(contact);
-    const repeated = (Object.keys(KEY_NAMES) as Array<keyof ContactKeys>).find((k) => keys[k] !== null && firstWith.has(`${k}:${keys[k]}`));
-    if (repeated) return skipped.push({ row, reason: `same ${KEY_NAMES[repeated]} as row ${firstWith.get(`${repeated}:${keys[repeated]}`)}` });
-    for (const k of Object.keys(KEY_NAMES) as Array<keyof ContactKeys>) if (keys[k] !== null) firstWith.set(`${k}:${keys[k]}`, row);
+    const repeated = keyNames.find((k) => keys[k] !== null && firstWith.has(`${k}:${keys[k]}`));
+    if (repeated) {
+      skipped.push({ row, reason: `same ${KEY_NAMES[repeated]} as row ${firstWith.get(`${repeated}:${keys[repeated]}`)}` });
+      continue;
+    }
+    for (const k of keyNames) if (keys[k] !== null) firstWith.set(`${k}:${keys[k]}`, row);
     valid.push({ row, contact });
-  });
+  }
   return valid;
 }
 
