@@ -24,6 +24,7 @@ import { antispamRoutes } from './routes/antispam.routes';
 import { welcomeMessageRoutes } from './routes/welcome-messages.routes';
 import { automationRoutes } from './routes/automation.routes';
 import { contactRoutes } from './routes/contacts.routes';
+import { abTestRoutes } from './routes/ab-tests.routes';
 
 /** Builds the Koa application with every route mounted. */
 export function createApp(deps: ApiDeps): Koa<ApiState> {
@@ -50,6 +51,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...welcomeMessageRoutes(deps),
     ...automationRoutes(deps),
     ...contactRoutes(deps),
+    ...abTestRoutes(deps),
   );
   mountRoutes(router, registry, deps, routes);
   mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { createBroadcastActivities } from '../activities/broadcast.activities';
 import { createInboundActivities } from '../activities/inbound.activities';
+import { createAbTestActivities } from '../activities/ab-test.activities';
 import { inboundRevisit, inboundStages } from '../services/inbound-stages';
 import { createLoginActivities, createLoginRecordActivities } from '../activities/login.activities';
 import { createProfileActivities } from '../activities/profile.activities';
@@ -194,6 +195,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       ...createLoginRecordActivities({ db }),
       ...createScanActivities({ db, tgstatToken: config.scan.tgstatToken }),
       ...createInboundActivities({ db, stages, revisit }),
+      ...createAbTestActivities({ db }),
     },
   });
   const sessionActivities = {

@@ -8,3 +8,4 @@ export { discoverGroupsWorkflow } from './scan-discover.workflow';
 export { profileWorkflow } from './profile.workflow';
 export { inboundEventWorkflow } from './inbound-event.workflow';
 export { moderationWorkflow } from './moderation.workflow';
+export { abTestWorkflow } from './ab-test.workflow';

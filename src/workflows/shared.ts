@@ -146,3 +146,21 @@ export interface ModerationInput {
 export function moderationWorkflowId(logId: number): string {
   return `moderation-${logId}`;
 }
+
+export const AB_TEST_WORKFLOW = 'abTestWorkflow';
+
+/** What the workflow of a started A/B test is started with. */
+export interface AbTestInput {
+  testId: string;
+  sessionTaskQueue: string;
+  /** For a sample test: how long after the variants are out it decides and sends the winner to the rest; null for none. */
+  decideAfterMs: number | null;
+}
+
+/** The id of a started A/B test's workflow. */
+export function abTestWorkflowId(testId: string): string {
+  return `abtest-${testId}`;
+}
+
+/** Signals an A/B test's workflow to decide now (`POST /api/ab-tests/:id/complete`). */
+export const DECIDE_AB_TEST_SIGNAL = 'decideAbTest';
