@@ -25,6 +25,7 @@ import { welcomeMessageRoutes } from './routes/welcome-messages.routes';
 import { automationRoutes } from './routes/automation.routes';
 import { contactRoutes } from './routes/contacts.routes';
 import { abTestRoutes } from './routes/ab-tests.routes';
+import { dripCampaignRoutes } from './routes/drip-campaigns.routes';
 
 /** Builds the Koa application with every route mounted. */
 export function createApp(deps: ApiDeps): Koa<ApiState> {
@@ -52,6 +53,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...automationRoutes(deps),
     ...contactRoutes(deps),
     ...abTestRoutes(deps),
+    ...dripCampaignRoutes(deps),
   );
   mountRoutes(router, registry, deps, routes);
   mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { createBroadcastActivities } from '../activities/broadcast.activities';
 import { createInboundActivities } from '../activities/inbound.activities';
 import { createAbTestActivities } from '../activities/ab-test.activities';
+import { createDripActivities } from '../activities/drip.activities';
 import { inboundRevisit, inboundStages } from '../services/inbound-stages';
 import { createLoginActivities, createLoginRecordActivities } from '../activities/login.activities';
 import { createProfileActivities } from '../activities/profile.activities';
@@ -196,6 +197,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       ...createScanActivities({ db, tgstatToken: config.scan.tgstatToken }),
       ...createInboundActivities({ db, stages, revisit }),
       ...createAbTestActivities({ db }),
+      ...createDripActivities({ db }),
     },
   });
   const sessionActivities = {

@@ -9,3 +9,4 @@ export { profileWorkflow } from './profile.workflow';
 export { inboundEventWorkflow } from './inbound-event.workflow';
 export { moderationWorkflow } from './moderation.workflow';
 export { abTestWorkflow } from './ab-test.workflow';
+export { dripEnrollmentWorkflow } from './drip-enrollment.workflow';

@@ -164,3 +164,19 @@ export function abTestWorkflowId(testId: string): string {
 
 /** Signals an A/B test's workflow to decide now (`POST /api/ab-tests/:id/complete`). */
 export const DECIDE_AB_TEST_SIGNAL = 'decideAbTest';
+
+export const DRIP_ENROLLMENT_WORKFLOW = 'dripEnrollmentWorkflow';
+
+/** What the workflow of one target's enrollment in a drip campaign is started with. */
+export interface DripEnrollmentInput {
+  enrollmentId: number;
+  sessionTaskQueue: string;
+}
+
+/** The id of the workflow of `targetKey`'s enrollment in campaign `campaignId`. */
+export function dripEnrollmentWorkflowId(campaignId: string, targetKey: string): string {
+  return `drip-${campaignId}-target-${targetKey}`;
+}
+
+/** Tells an enrollment's workflow that its row changed (a pause, a resume, an edit): it reads the row again. */
+export const DRIP_CHANGED_SIGNAL = 'dripChanged';
