@@ -26,6 +26,8 @@ function batches<T>(items: readonly T[]): T[][] {
 /** For each row, the ids of the scope's user's contacts that share one of its keys (rows without a match are absent). */
 export async function matchExistingContacts(trx: Knex, scope: Scope, rows: readonly ImportRow[]): Promise<Map<number, Set<string>>> {
   const matches = new Map<number, Set<string>>();
+  // A first import into an empty CRM has nothing to match.
+  if (!(await trx('contacts').where({ user_id: scope.userId }).first('id'))) return matches;
   for (const key of Object.keys(KEY_COLUMNS) as Array<keyof ContactKeys>) {
     const keyed = rows.map((r) => ({ row: r.row, k: keysOf(r.contact)[key] })).filter((r) => r.k !== null);
     for (const batch of batches(keyed)) {
