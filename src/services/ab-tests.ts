@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import * as repo from '../db/repos/ab-tests.repo';
 import { listAccounts } from '../db/repos/accounts.repo';
 import type { Scope } from '../db/repos/scope';
-import { listPendingTargets } from '../db/repos/send-runs.repo';
+import { finishSendRun, listPendingTargets } from '../db/repos/send-runs.repo';
 import { findTemplate } from '../db/repos/templates.repo';
 import { enqueueWorkflowStart } from '../db/repos/temporal-outbox.repo';
 import { sampleGroups, splitGroups } from '../domain/ab-split';
@@ -208,7 +208,17 @@ export async function completeAbTest(db: Knex, scope: Scope, id: string): Promis
   return (await decideAbTest(db, test.id))!;
 }
 
-/** Deletes the scope's user's test `id` (its sends already made stay in the ledger). @throws NotFoundError. */
+/**
+ * Deletes the scope's user's test `id`: its sends not yet made are cancelled (their ledger rows
+ * fail with the reason); those made stay in the ledger. @throws NotFoundError.
+ */
 export async function removeAbTest(db: Knex, scope: Scope, id: string): Promise<void> {
-  if (!isId(id) || !(await repo.deleteAbTest(db, own(scope), id.toLowerCase()))) throw new NotFoundError('A/B test not found');
+  await db.transaction(async (trx) => {
+    const test = isId(id) ? await repo.findAbTest(trx, own(scope), id.toLowerCase(), { forUpdate: true }) : undefined;
+    if (!test) throw new NotFoundError('A/B test not found');
+    for (const run of await listPendingTargets(trx, test.accountId, `abtest:${test.id}:`)) {
+      await finishSendRun(trx, run.runId, 'cancelled', 'the A/B test was deleted');
+    }
+    await repo.deleteAbTest(trx, own(scope), test.id);
+  });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { eventually, groupKeys, newSandboxAccount, newUser, outboxItems, userWithAccount, type Client } from '../support/http';
 import { sampleGroups, splitGroups } from '../../src/domain/ab-split';
+import { getStack } from '../support/stack';
 
 describe('A/B tests', () => {
   let api: Client;
@@ -136,6 +137,29 @@ describe('A/B tests', () => {
     } finally {
       await api.put(`/api/v1/accounts/${accountId}/sandbox/faults`, { forbidden_keys: [] });
     }
+  });
+
+  it('cancels the sends a deleted test has not made yet', async function () {
+    this.timeout(60_000);
+    const { api: owner, accountId: ownAccount } = await userWithAccount();
+    const groups = await groupKeys(owner, ownAccount, 2);
+    // A long FloodWait holds the first send back, so the runs are still pending when the test goes.
+    await owner.put(`/api/v1/accounts/${ownAccount}/sandbox/faults`, { flood_wait_seconds: 600, flood_wait_sends: 1 });
+    const created = await owner.post('/api/ab-tests', { name: 'Doomed', variants: [{ name: 'A', template: 'doomed a' }, { name: 'B', template: 'doomed b' }], groups });
+    await owner.post(`/api/ab-tests/${created.body.id}/start`);
+    const { db } = await getStack();
+    const pending = () =>
+      db('deliveries as d').join('send_runs as r', 'r.id', 'd.run_id').where({ 'r.account_id': ownAccount, 'r.origin': 'ab_test' }).select('d.status', 'd.error');
+    await eventually(async () => ((await db('account_pacing').where({ account_id: ownAccount }).where('paused_until', '>', db.fn.now()).first()) ? true : undefined), 20_000, 'the FloodWait');
+    assert.deepEqual((await pending()).map((d) => d.status), ['pending', 'pending']);
+    assert.equal((await owner.delete(`/api/ab-tests/${created.body.id}`)).status, 200);
+    assert.deepEqual(
+      (await pending()).map((d) => [d.status, d.error]),
+      [
+        ['failed', 'the A/B test was deleted'],
+        ['failed', 'the A/B test was deleted'],
+      ],
+    );
   });
 
   it('answers 400 for bad bodies and an ambiguous account, 404 for unknown ones and other users', async () => {

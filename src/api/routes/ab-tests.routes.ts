@@ -116,7 +116,7 @@ export function abTestRoutes({ db, outbox, config, temporal, logger }: ApiDeps) 
     route({
       method: 'delete',
       path: '/api/ab-tests/:id',
-      summary: 'Delete a test (what it sent stays in the ledger)',
+      summary: 'Delete a test: its sends not yet made are cancelled; those made stay in the ledger',
       tag: 'A/B tests',
       operationId: 'deleteAbTest',
       responses: { 200: AbTestResponses.deleted },
