@@ -8,7 +8,6 @@
  */
 import type { Knex } from 'knex';
 import * as repo from '../db/repos/ab-tests.repo';
-import { listAccounts } from '../db/repos/accounts.repo';
 import type { Scope } from '../db/repos/scope';
 import { finishSendRun, listPendingTargets } from '../db/repos/send-runs.repo';
 import { findTemplate } from '../db/repos/templates.repo';
@@ -21,6 +20,7 @@ import { canonicalTargetKeyOrNull } from '../domain/target-keys';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import { storedSearchAttributes } from '../temporal/search-attributes';
 import { AB_TEST_WORKFLOW, abTestWorkflowId, MAIN_TASK_QUEUE, type AbTestInput } from '../workflows/shared';
+import { sendingAccount } from './accounts';
 import { enqueueSendRun } from './send-runs';
 
 // Tests are their owner's alone: an admin's scope sees no one else's either.
@@ -40,25 +40,13 @@ export interface NewAbTest {
 const variantKey = (testId: string, variant: string) => `abtest:${testId}:variant:${variant}`;
 const restKey = (testId: string) => `abtest:${testId}:rest`;
 
-/** The scope's user's account the test sends from: the one named, else their only one. @throws BadRequestError, NotFoundError. */
-async function testAccount(db: Knex, scope: Scope, accountId: string | undefined) {
-  const accounts = await listAccounts(db, own(scope), { ownOnly: true });
-  if (accountId !== undefined) {
-    const account = isId(accountId) ? accounts.find((a) => a.id === accountId.toLowerCase()) : undefined;
-    if (!account) throw new NotFoundError('account not found');
-    return account;
-  }
-  if (accounts.length === 1) return accounts[0]!;
-  throw new BadRequestError(accounts.length === 0 ? 'account_id: you have no account to send from' : `account_id is required: you have ${accounts.length} accounts`);
-}
-
 /**
  * Creates a draft test. Groups are target keys in the account's canonical form (a key of no form
  * is kept as given; its send fails at start). @throws BadRequestError for an unknown template or
  * an account that cannot be chosen; NotFoundError for another user's account.
  */
 export async function createAbTest(db: Knex, scope: Scope, test: NewAbTest): Promise<repo.AbTest> {
-  const account = await testAccount(db, scope, test.accountId);
+  const account = await sendingAccount(db, scope, test.accountId);
   for (const variant of test.variants) {
     if (variant.template_id !== undefined && !(isId(variant.template_id) && (await findTemplate(db, variant.template_id, own(scope))))) {
       throw new BadRequestError(`variants: template ${variant.template_id} of variant "${variant.name}" not found`);

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { Channels, notify } from '../db/notifications';
-import { deleteAccount as deleteAccountRow, findAccount, type Account } from '../db/repos/accounts.repo';
+import { deleteAccount as deleteAccountRow, findAccount, listAccounts, type Account } from '../db/repos/accounts.repo';
 import { listBroadcasts } from '../db/repos/broadcasts.repo';
 import { getPacing, type Pacing } from '../db/repos/pacing.repo';
 import type { Scope } from '../db/repos/scope';
@@ -73,6 +73,22 @@ export async function ownConnectedAccount(db: Knex, scope: Scope, id: string, no
  * once; a real one that begins its login (see createRealAccount).
  * @throws BadRequestError for a sandbox account where the sandbox is disabled.
  */
+/**
+ * The account a campaign of the scope's user sends from: the one named (their own), else their
+ * only one. @throws NotFoundError for an account not theirs; BadRequestError when none is named
+ * and they have none, or several.
+ */
+export async function sendingAccount(db: Knex, scope: Scope, accountId: string | undefined): Promise<Account> {
+  const accounts = await listAccounts(db, { ...scope, admin: false }, { ownOnly: true });
+  if (accountId !== undefined) {
+    const account = isId(accountId) ? accounts.find((a) => a.id === accountId.toLowerCase()) : undefined;
+    if (!account) throw new NotFoundError('account not found');
+    return account;
+  }
+  if (accounts.length === 1) return accounts[0]!;
+  throw new BadRequestError(accounts.length === 0 ? 'account_id: you have no account to send from' : `account_id is required: you have ${accounts.length} accounts`);
+}
+
 export async function createAccount(deps: AccountDeps, scope: Scope, input: NewAccount): Promise<AccountWithLogin> {
   if (!input.sandbox) return createRealAccount(deps, scope, input);
   if (!deps.config.sandbox) throw new BadRequestError('the sandbox platform is disabled on this server (AUTOHUB_SANDBOX=false)');

@@ -6,7 +6,6 @@
  * the rows again at the latest when their sleep ends.
  */
 import type { Knex } from 'knex';
-import { listAccounts } from '../db/repos/accounts.repo';
 import { recordAccountEvent } from '../db/repos/events.repo';
 import * as repo from '../db/repos/drips.repo';
 import type { Scope } from '../db/repos/scope';
@@ -22,6 +21,7 @@ import { canonicalTargetKeyOrNull } from '../domain/target-keys';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import { storedSearchAttributes } from '../temporal/search-attributes';
 import { DRIP_ENROLLMENT_WORKFLOW, dripEnrollmentWorkflowId, MAIN_TASK_QUEUE, type DripEnrollmentInput } from '../workflows/shared';
+import { sendingAccount } from './accounts';
 import { enqueueSendRun } from './send-runs';
 
 // Campaigns are their owner's alone: an admin's scope sees no one else's either.
@@ -48,17 +48,6 @@ export interface DripFields {
 
 const stepKey = (campaignId: string, targetKey: string, step: number) => `drip:${campaignId}:${targetKey}:${step}`;
 
-async function campaignAccount(db: Knex, scope: Scope, accountId: string | undefined) {
-  const accounts = await listAccounts(db, own(scope), { ownOnly: true });
-  if (accountId !== undefined) {
-    const account = isId(accountId) ? accounts.find((a) => a.id === accountId.toLowerCase()) : undefined;
-    if (!account) throw new NotFoundError('account not found');
-    return account;
-  }
-  if (accounts.length === 1) return accounts[0]!;
-  throw new BadRequestError(accounts.length === 0 ? 'account_id: you have no account to send from' : `account_id is required: you have ${accounts.length} accounts`);
-}
-
 async function assertTemplates(db: Knex, scope: Scope, steps: repo.DripStep[]): Promise<void> {
   for (const [i, step] of steps.entries()) {
     if (step.template_id !== undefined && !(isId(step.template_id) && (await findTemplate(db, step.template_id, own(scope))))) {
@@ -69,7 +58,7 @@ async function assertTemplates(db: Knex, scope: Scope, steps: repo.DripStep[]): 
 
 /** Creates a draft campaign. @throws BadRequestError for an unknown template or an account that cannot be chosen. */
 export async function createDrip(db: Knex, scope: Scope, fields: DripFields): Promise<repo.DripCampaign> {
-  const account = await campaignAccount(db, scope, fields.accountId);
+  const account = await sendingAccount(db, scope, fields.accountId);
   await assertTemplates(db, scope, fields.steps);
   return repo.insertCampaign(db, own(scope), { ...fields, accountId: account.id });
 }
