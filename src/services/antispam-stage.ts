@@ -21,11 +21,12 @@ import type { PipelineAction, PipelineSend, PipelineStage, StageOutcome } from '
 type MessageEvent = Extract<InboundEvent, { type: 'message' }>;
 
 /** Judges a received message and decides what anti-spam does about it. */
-export const antispamStage: PipelineStage = async (trx: Knex, stored, account) => {
+export const antispamStage: PipelineStage = async (trx: Knex, stored, context) => {
   const { event } = stored;
   if (event.type !== 'message') return { sends: [] };
-  const owner: Scope = { userId: account.userId, admin: false };
-  const [storedConfig, banned] = await Promise.all([findAntispamConfig(trx, owner), isBanned(trx, owner, event)]);
+  const owner: Scope = { userId: context.userId, admin: false };
+  const storedConfig = await findAntispamConfig(trx, owner);
+  const banned = await isBanned(trx, owner, event);
   // Without a config every check is off, and only a banned sender's messages are spam.
   if (storedConfig === undefined && !banned) return { sends: [] };
   const config = AntispamConfigSchema.parse(storedConfig ?? {});
@@ -34,16 +35,14 @@ export const antispamStage: PipelineStage = async (trx: Knex, stored, account) =
   const place: OffencePlace = { accountId: stored.accountId, chatKey: event.chatKey, platformUserId: event.from.id };
   // One sender's messages in a chat are judged one at a time, so two of them never climb the same rung of the ladder.
   await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`antispam:${place.accountId}:${place.chatKey}:${place.platformUserId}`]);
-  const [activity, offences] = await Promise.all([
-    findSenderActivity(trx, {
-      accountId: stored.accountId,
-      chatKey: event.chatKey,
-      senderId: event.from.id,
-      beforeEventId: stored.id,
-      since: new Date(at.getTime() - settings.flood_window_seconds * 1000),
-    }),
-    listOffences(trx, place, new Date(at.getTime() - settings.warn_window_hours * 3_600_000)),
-  ]);
+  const activity = await findSenderActivity(trx, {
+    accountId: stored.accountId,
+    chatKey: event.chatKey,
+    senderId: event.from.id,
+    beforeEventId: stored.id,
+    since: new Date(at.getTime() - settings.flood_window_seconds * 1000),
+  });
+  const offences = await listOffences(trx, place, new Date(at.getTime() - settings.warn_window_hours * 3_600_000));
   const decision = decideAntispam(
     {
       chatKey: event.chatKey,
@@ -75,8 +74,8 @@ export const antispamStage: PipelineStage = async (trx: Knex, stored, account) =
 /** True when the sender is on the owner's ban list, by id or by @username. */
 async function isBanned(trx: Knex, owner: Scope, event: MessageEvent): Promise<boolean> {
   const keys = [banKey(event.from.id), ...(event.from.username ? [banKey(`@${event.from.username}`)] : [])];
-  const bans = await Promise.all(keys.map((key) => findAntispamBan(trx, owner, key)));
-  return bans.some((ban) => ban !== undefined);
+  for (const key of keys) if (await findAntispamBan(trx, owner, key)) return true;
+  return false;
 }
 
 /** The actions and sends that carry `decision` out on `event`'s message and sender. */

@@ -6,26 +6,24 @@
  */
 import type { Knex } from 'knex';
 import { listRulesForAccount, readCooldowns, recordAutoReplyFired, type CooldownPlace } from '../db/repos/auto-replies.repo';
-import { findAnyKnownChat } from '../db/repos/chats.repo';
-import { chatTypeOf, evaluateAutoReplies, type MessageFacts } from '../domain/auto-replies';
+import { evaluateAutoReplies, type MessageFacts } from '../domain/auto-replies';
 import { privateChatKey } from '../domain/search-reply';
 import type { PipelineStage } from './inbound-pipeline';
 
 /** Answers a received message with the first rule that matches it, unless a cooldown holds that rule back. */
-export const autoReplyStage: PipelineStage = async (trx: Knex, stored, account) => {
+export const autoReplyStage: PipelineStage = async (trx: Knex, stored, context) => {
   const { event } = stored;
   if (event.type !== 'message') return { sends: [] };
-  const rules = await listRulesForAccount(trx, { id: stored.accountId, userId: account.userId });
+  const rules = await listRulesForAccount(trx, { id: stored.accountId, userId: context.userId });
   if (rules.length === 0) return { sends: [] };
   // One account's messages are answered one at a time, so two of them never both pass a cooldown.
   await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`auto-reply:${stored.accountId}`]);
-  const chat = await findAnyKnownChat(trx, stored.accountId, event.chatKey);
   const facts: MessageFacts = {
     text: event.text,
-    account: { id: stored.accountId, platform: account.platform },
-    chatType: chatTypeOf(account.platform, event.chatKey, chat?.type),
+    account: { id: stored.accountId, platform: context.platform },
+    chatType: context.chatType,
     chatKey: event.chatKey,
-    chatTitle: chat?.title ?? null,
+    chatTitle: context.chat?.title ?? null,
     sender: { id: event.from.id, name: event.from.name, username: event.from.username },
   };
   const place: CooldownPlace = { accountId: stored.accountId, chatKey: event.chatKey, senderId: event.from.id };
@@ -40,7 +38,7 @@ export const autoReplyStage: PipelineStage = async (trx: Knex, stored, account) 
       {
         feature: 'auto_reply',
         key: match.rule.id,
-        targetKey: inPrivate ? privateChatKey(account.platform, event.from) : event.chatKey,
+        targetKey: inPrivate ? privateChatKey(context.platform, event.from) : event.chatKey,
         text: match.reply,
         ...(!inPrivate && { replyTo: event.messageId }),
         ruleId: match.rule.id,

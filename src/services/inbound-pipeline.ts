@@ -21,8 +21,10 @@ import {
   type PendingModeration,
   type StoredInboundEvent,
 } from '../db/repos/inbound-events.repo';
+import { findAnyKnownChat, type ChatFacts } from '../db/repos/chats.repo';
 import { recordAccountEvent } from '../db/repos/events.repo';
 import { finishSendRun, listPendingTargets, type SendRunStatus } from '../db/repos/send-runs.repo';
+import { chatTypeOf, type AutoReplyChatType } from '../domain/auto-replies';
 import type { Platform } from '../domain/platform-port';
 import { enqueueSendRun } from './send-runs';
 
@@ -71,14 +73,20 @@ export interface StageOutcome {
   wakeAt?: Date;
 }
 
-/** The account an event arrived on, as every stage needs it. */
-export interface EventAccount {
+/**
+ * What every stage needs of an event beyond the event itself, read once per event: its account's
+ * owner and platform, and its chat as the account knows it (undefined for a chat never scanned)
+ * with the kind of chat it is.
+ */
+export interface EventContext {
   userId: string;
   platform: Platform;
+  chat: ChatFacts | undefined;
+  chatType: AutoReplyChatType;
 }
 
 /** A stage of the pipeline: reads what it needs in `trx` and decides; it sends nothing itself. */
-export type PipelineStage = (trx: Knex, stored: StoredInboundEvent, account: EventAccount) => Promise<StageOutcome>;
+export type PipelineStage = (trx: Knex, stored: StoredInboundEvent, context: EventContext) => Promise<StageOutcome>;
 
 /** A send run of an event still to deliver, and its targets not yet settled. */
 export interface PlannedRun {
@@ -102,7 +110,7 @@ export interface InboundPlan {
  * Work a stage may be asked to redo for an already processed event when its workflow wakes (or
  * when an answer was lost): it must be idempotent, as welcome's greeting of pending joins is.
  */
-export type PipelineRevisit = (trx: Knex, stored: StoredInboundEvent, account: EventAccount) => Promise<StageOutcome>;
+export type PipelineRevisit = (trx: Knex, stored: StoredInboundEvent, context: EventContext) => Promise<StageOutcome>;
 
 /** The business-key prefix of every send an inbound event causes. */
 export function inboundBusinessKeyPrefix(eventId: number): string {
@@ -124,18 +132,18 @@ export async function processInboundEvent(
   revisit?: PipelineRevisit,
 ): Promise<InboundPlan> {
   return db.transaction(async (trx) => {
-    const found = await eventWithAccount(trx, eventId);
+    const found = await eventWithContext(trx, eventId);
     if (!found) return NOTHING_TO_DO;
-    const { stored, account } = found;
+    const { stored, context } = found;
     let wakeAt: Date | undefined;
     if (await claimInboundEvent(trx, eventId)) {
       for (const stage of stages) {
-        const outcome = await applyOutcome(trx, stored, account, await stage(trx, stored, account));
+        const outcome = await applyOutcome(trx, stored, context, await stage(trx, stored, context));
         wakeAt = earliest(wakeAt, outcome.wakeAt);
         if (outcome.stop) break;
       }
     } else if (revisit) {
-      wakeAt = (await applyOutcome(trx, stored, account, await revisit(trx, stored, account))).wakeAt;
+      wakeAt = (await applyOutcome(trx, stored, context, await revisit(trx, stored, context))).wakeAt;
     }
     return planOf(trx, stored, wakeAt);
   });
@@ -144,18 +152,21 @@ export async function processInboundEvent(
 /** Runs `revisit` over processed event `eventId` (its workflow woke up) and answers what is left to do. */
 export async function replanInboundEvent(db: Knex, eventId: number, revisit: PipelineRevisit): Promise<InboundPlan> {
   return db.transaction(async (trx) => {
-    const found = await eventWithAccount(trx, eventId);
+    const found = await eventWithContext(trx, eventId);
     if (!found) return NOTHING_TO_DO;
-    const outcome = await applyOutcome(trx, found.stored, found.account, await revisit(trx, found.stored, found.account));
+    const outcome = await applyOutcome(trx, found.stored, found.context, await revisit(trx, found.stored, found.context));
     return planOf(trx, found.stored, outcome.wakeAt);
   });
 }
 
-async function eventWithAccount(trx: Knex, eventId: number): Promise<{ stored: StoredInboundEvent; account: EventAccount } | undefined> {
+async function eventWithContext(trx: Knex, eventId: number): Promise<{ stored: StoredInboundEvent; context: EventContext } | undefined> {
   const stored = await findAnyInboundEvent(trx, eventId);
   if (!stored) return undefined;
   const row = await trx('accounts').where({ id: stored.accountId }).first<{ user_id: string; platform: Platform } | undefined>('user_id', 'platform');
-  return row && { stored, account: { userId: row.user_id, platform: row.platform } };
+  if (!row) return undefined;
+  const chat = await findAnyKnownChat(trx, stored.accountId, stored.event.chatKey);
+  const chatType = chatTypeOf(row.platform, stored.event.chatKey, chat?.type);
+  return { stored, context: { userId: row.user_id, platform: row.platform, chat, chatType } };
 }
 
 async function planOf(trx: Knex, stored: StoredInboundEvent, wakeAt: Date | undefined): Promise<InboundPlan> {
@@ -172,9 +183,9 @@ function earliest(a: Date | undefined, b: Date | undefined): Date | undefined {
 }
 
 /** Logs and enqueues what a stage decided, in the pipeline's transaction. */
-async function applyOutcome(trx: Knex, stored: StoredInboundEvent, account: EventAccount, outcome: StageOutcome): Promise<StageOutcome> {
+async function applyOutcome(trx: Knex, stored: StoredInboundEvent, context: EventContext, outcome: StageOutcome): Promise<StageOutcome> {
   for (const action of outcome.actions ?? []) await logAction(trx, stored, action);
-  for (const send of outcome.sends) await enqueueSend(trx, stored, account.userId, send);
+  for (const send of outcome.sends) await enqueueSend(trx, stored, context.userId, send);
   return outcome;
 }
 

@@ -6,12 +6,10 @@
  * (an opt-out gets no auto-reply).
  */
 import type { Knex } from 'knex';
-import { findAnyKnownChat } from '../db/repos/chats.repo';
 import { findContactsByKeys, insertContact, lockContacts, optOutContact } from '../db/repos/contacts.repo';
 import { recordAccountEvent } from '../db/repos/events.repo';
 import { insertAutomationLog } from '../db/repos/inbound-events.repo';
 import type { Scope } from '../db/repos/scope';
-import { chatTypeOf } from '../domain/auto-replies';
 import type { ContactKeys } from '../domain/contacts';
 import { isOptOutMessage } from '../domain/opt-out';
 import type { InboundPerson, Platform } from '../domain/platform-port';
@@ -27,15 +25,14 @@ function senderKeys(platform: Platform, from: InboundPerson): ContactKeys {
   return { phoneE164: phone ? `+${phone}` : null, username: null, telegramId: null, whatsappJid: from.id };
 }
 
-export const optOutStage: PipelineStage = async (trx: Knex, stored, account) => {
+export const optOutStage: PipelineStage = async (trx: Knex, stored, context) => {
   const { event } = stored;
   if (event.type !== 'message') return { sends: [] };
-  const owner: Scope = { userId: account.userId, admin: false };
-  const chat = await findAnyKnownChat(trx, stored.accountId, event.chatKey);
-  if (chatTypeOf(account.platform, event.chatKey, chat?.type) !== 'private') return { sends: [] };
+  const owner: Scope = { userId: context.userId, admin: false };
+  if (context.chatType !== 'private') return { sends: [] };
   if (!isOptOutMessage(event.text, await optOutWords(trx, owner))) return { sends: [] };
   await lockContacts(trx, owner);
-  const keys = senderKeys(account.platform, event.from);
+  const keys = senderKeys(context.platform, event.from);
   const [known] = await findContactsByKeys(trx, owner, keys);
   const contactId = known
     ? known.id

@@ -7,34 +7,32 @@
  * `delete_previous`, the chat's last welcome that was sent is deleted as the next one goes out.
  */
 import type { Knex } from 'knex';
-import { findAnyKnownChat, type ChatFacts } from '../db/repos/chats.repo';
 import type { StoredInboundEvent } from '../db/repos/inbound-events.repo';
 import { findLatestSentWelcome, insertGreetings, listRecentJoins, listWelcomeConfigs, type StoredWelcomeConfig } from '../db/repos/welcome.repo';
 import { canonicalWelcomeGroup, goodbyeText, planWelcome, welcomeConfigFor, welcomeText, type Join } from '../domain/welcome';
 import type { Member } from '../domain/member-text';
-import type { EventAccount, PipelineAction, PipelineSend, PipelineStage, StageOutcome } from './inbound-pipeline';
+import type { EventContext, PipelineAction, PipelineSend, PipelineStage, StageOutcome } from './inbound-pipeline';
 
 /** How long after a join it may still be greeted by a later burst's planning, beyond the burst window. */
 const JOIN_LOOKBACK_MS = 10 * 60_000;
 
 /** Greets a join (or schedules a burst's greeting), says goodbye on a leave. */
-export const welcomeStage: PipelineStage = async (trx, stored, account) => {
+export const welcomeStage: PipelineStage = async (trx, stored, context) => {
   const { event } = stored;
   if (event.type === 'message') return { sends: [] };
-  const found = await configForChat(trx, stored, account);
-  if (!found) return { sends: [] };
-  const { config, chat } = found;
-  if (event.type === 'join') return greetPendingJoins(trx, stored, account, config, chat);
-  const text = goodbyeText(config, event.user, chatTitle(chat, event.chatKey));
+  const config = await configForChat(trx, stored, context);
+  if (!config) return { sends: [] };
+  if (event.type === 'join') return greetPendingJoins(trx, stored, context, config);
+  const text = goodbyeText(config, event.user, chatTitle(context, event.chatKey));
   if (text === null) return { sends: [] };
   return { sends: [{ feature: 'welcome', key: 'goodbye', action: 'goodbye', targetKey: event.chatKey, text, ruleId: config.group_id, reason: 'leave' }] };
 };
 
 /** Greets the chat's joins still waiting, when a join event's workflow wakes for a burst (idempotent). */
-export const revisitWelcome = async (trx: Knex, stored: StoredInboundEvent, account: EventAccount): Promise<StageOutcome> => {
+export const revisitWelcome = async (trx: Knex, stored: StoredInboundEvent, context: EventContext): Promise<StageOutcome> => {
   if (stored.event.type !== 'join') return { sends: [] };
-  const found = await configForChat(trx, stored, account);
-  return found ? greetPendingJoins(trx, stored, account, found.config, found.chat) : { sends: [] };
+  const config = await configForChat(trx, stored, context);
+  return config ? greetPendingJoins(trx, stored, context, config) : { sends: [] };
 };
 
 /**
@@ -44,21 +42,21 @@ export const revisitWelcome = async (trx: Knex, stored: StoredInboundEvent, acco
 async function configForChat(
   trx: Knex,
   stored: StoredInboundEvent,
-  account: EventAccount,
-): Promise<{ config: StoredWelcomeConfig; chat: ChatFacts | undefined } | undefined> {
-  const configs = await listWelcomeConfigs(trx, { userId: account.userId, admin: false });
-  if (configs.length === 0) return undefined;
-  const chat = await findAnyKnownChat(trx, stored.accountId, stored.event.chatKey);
+  context: EventContext,
+): Promise<StoredWelcomeConfig | null> {
+  const configs = await listWelcomeConfigs(trx, { userId: context.userId, admin: false });
+  if (configs.length === 0) return null;
+  const { chat } = context;
   const names = [stored.event.chatKey, chat?.platformId, chat?.username ? `@${chat.username}` : undefined]
     .filter((n): n is string => n !== undefined)
     .map((n) => canonicalWelcomeGroup(n))
     .filter((n): n is string => n !== null);
-  const config = welcomeConfigFor(configs, names);
-  return config ? { config, chat } : undefined;
+  return welcomeConfigFor(configs, names);
 }
 
-function chatTitle(chat: ChatFacts | undefined, chatKey: string): string {
-  return chat?.title ?? chatKey;
+/** The event chat's title, for `{{group}}`: as the account knows it, else its key. */
+function chatTitle(context: EventContext, chatKey: string): string {
+  return context.chat?.title ?? chatKey;
 }
 
 /**
@@ -69,9 +67,8 @@ function chatTitle(chat: ChatFacts | undefined, chatKey: string): string {
 async function greetPendingJoins(
   trx: Knex,
   stored: StoredInboundEvent,
-  account: EventAccount,
+  context: EventContext,
   config: StoredWelcomeConfig,
-  chat: ChatFacts | undefined,
 ): Promise<StageOutcome> {
   if (!config.welcome_enabled) return { sends: [] };
   const { chatKey } = stored.event;
@@ -81,7 +78,7 @@ async function greetPendingJoins(
   const joins: Join[] = recent.map((j) => ({ id: String(j.eventId), member: j.member, at: j.at, greeted: j.greeted }));
   const sends: PipelineSend[] = [];
   const actions: PipelineAction[] = [];
-  const previous = config.delete_previous && account.platform === 'telegram' ? await findLatestSentWelcome(trx, { accountId: stored.accountId, chatKey }) : undefined;
+  const previous = config.delete_previous && context.platform === 'telegram' ? await findLatestSentWelcome(trx, { accountId: stored.accountId, chatKey }) : undefined;
   if (previous !== undefined) {
     actions.push({ feature: 'welcome', action: 'delete', chatKey, platformUserId: null, details: { messageId: previous }, ruleId: config.group_id, reason: 'delete_previous' });
   }
@@ -93,7 +90,7 @@ async function greetPendingJoins(
     const members: Member[] = plan.kind === 'single' ? [plan.member] : plan.members;
     const covered = joins.filter((j) => plan.joinIds.includes(j.id));
     for (const join of covered) join.greeted = true;
-    const text = welcomeText(config, members, chatTitle(chat, chatKey));
+    const text = welcomeText(config, members, chatTitle(context, chatKey));
     if (text === null) break;
     sends.push({
       feature: 'welcome',
@@ -106,7 +103,7 @@ async function greetPendingJoins(
       platformUserId: members.length === 1 ? members[0]!.id : null,
       onEnqueued: (db, runId) =>
         insertGreetings(db, {
-          userId: account.userId,
+          userId: context.userId,
           accountId: stored.accountId,
           chatKey,
           sendRunId: runId,

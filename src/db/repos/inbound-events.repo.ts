@@ -66,10 +66,9 @@ export async function findSenderActivity(
 ): Promise<SenderActivity> {
   const scope = () =>
     db('inbound_events').where({ account_id: where.accountId, chat_key: where.chatKey, sender_id: where.senderId }).where('id', '<', where.beforeEventId);
-  const [recent, join] = await Promise.all([
-    scope().where({ type: 'message' }).where('received_at', '>', where.since).orderBy('id').select<{ received_at: Date }[]>('received_at'),
-    scope().where({ type: 'join' }).orderBy('id', 'desc').first<{ id: string; received_at: Date } | undefined>('id', 'received_at'),
-  ]);
+  // One after the other: the caller's transaction has one connection.
+  const recent = await scope().where({ type: 'message' }).where('received_at', '>', where.since).orderBy('id').select<{ received_at: Date }[]>('received_at');
+  const join = await scope().where({ type: 'join' }).orderBy('id', 'desc').first<{ id: string; received_at: Date } | undefined>('id', 'received_at');
   let messagesSinceJoin = 0;
   if (join) {
     const row = await scope().where({ type: 'message' }).where('id', '>', join.id).count<{ count: string }[]>('* as count');
