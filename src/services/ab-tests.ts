@@ -69,8 +69,8 @@ export async function createAbTest(db: Knex, scope: Scope, test: NewAbTest): Pro
 export const listOwnAbTests = (db: Knex, scope: Scope) => repo.listAbTests(db, own(scope));
 
 /** The scope's user's test `id`. @throws NotFoundError. */
-export async function visibleAbTest(db: Knex, scope: Scope, id: string): Promise<repo.AbTest> {
-  const test = isId(id) ? await repo.findAbTest(db, own(scope), id.toLowerCase()) : undefined;
+export async function visibleAbTest(db: Knex, scope: Scope, id: string, options: { forUpdate?: boolean } = {}): Promise<repo.AbTest> {
+  const test = isId(id) ? await repo.findAbTest(db, own(scope), id.toLowerCase(), options) : undefined;
   if (!test) throw new NotFoundError('A/B test not found');
   return test;
 }
@@ -90,8 +90,7 @@ async function variantText(db: Knex, test: repo.AbTest, variant: repo.AbVariant)
  */
 export async function startAbTest(db: Knex, scope: Scope, id: string, options: { namespace: string; sessionShards: number }): Promise<repo.AbTest> {
   return db.transaction(async (trx) => {
-    const test = isId(id) ? await repo.findAbTest(trx, own(scope), id.toLowerCase(), { forUpdate: true }) : undefined;
-    if (!test) throw new NotFoundError('A/B test not found');
+    const test = await visibleAbTest(trx, scope, id, { forUpdate: true });
     if (test.status !== 'draft') throw new ConflictError(`the test is ${test.status} already`);
     const { sample, rest } = test.samplePercent === null ? { sample: test.groups, rest: [] } : sampleGroups(test.groups, test.samplePercent, test.id);
     const split = Object.fromEntries(splitGroups(sample, test.variants, test.id));
@@ -189,24 +188,24 @@ export async function decideAbTest(db: Knex, testId: string): Promise<repo.AbDec
   });
 }
 
-/** Completes the scope's user's test `id` now (`POST …/complete`). @throws NotFoundError; ConflictError for a draft. */
-export async function completeAbTest(db: Knex, scope: Scope, id: string): Promise<repo.AbDecision> {
+/** Completes the scope's user's test `id` now (`POST …/complete`); answers the decision and the test. @throws NotFoundError; ConflictError for a draft. */
+export async function completeAbTest(db: Knex, scope: Scope, id: string): Promise<{ decision: repo.AbDecision; test: repo.AbTest }> {
   const test = await visibleAbTest(db, scope, id);
   if (test.status === 'draft') throw new ConflictError('the test has not started');
-  return (await decideAbTest(db, test.id))!;
+  return { decision: (await decideAbTest(db, test.id))!, test };
 }
 
 /**
- * Deletes the scope's user's test `id`: its sends not yet made are cancelled (their ledger rows
- * fail with the reason); those made stay in the ledger. @throws NotFoundError.
+ * Deletes the scope's user's test `id` and answers its id: its sends not yet made are cancelled
+ * (their ledger rows fail with the reason); those made stay in the ledger. @throws NotFoundError.
  */
-export async function removeAbTest(db: Knex, scope: Scope, id: string): Promise<void> {
-  await db.transaction(async (trx) => {
-    const test = isId(id) ? await repo.findAbTest(trx, own(scope), id.toLowerCase(), { forUpdate: true }) : undefined;
-    if (!test) throw new NotFoundError('A/B test not found');
+export async function removeAbTest(db: Knex, scope: Scope, id: string): Promise<string> {
+  return db.transaction(async (trx) => {
+    const test = await visibleAbTest(trx, scope, id, { forUpdate: true });
     for (const run of await listPendingTargets(trx, test.accountId, `abtest:${test.id}:`)) {
       await finishSendRun(trx, run.runId, 'cancelled', 'the A/B test was deleted');
     }
     await repo.deleteAbTest(trx, own(scope), test.id);
+    return test.id;
   });
 }

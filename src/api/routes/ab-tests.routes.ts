@@ -101,8 +101,7 @@ export function abTestRoutes({ db, outbox, config, temporal, logger }: ApiDeps) 
       responses: { 200: AbTestResponses.completed },
       errors: [409],
       handler: async ({ caller, params }) => {
-        const decision = await completeAbTest(db, caller.scope, params.id ?? '');
-        const test = await visibleAbTest(db, caller.scope, params.id ?? '');
+        const { decision, test } = await completeAbTest(db, caller.scope, params.id ?? '');
         if (test.rest && test.rest.length > 0) {
           // The workflow sends the rest as soon as it hears; if it cannot be told, it does when its wait ends.
           await temporal.workflow
@@ -121,9 +120,7 @@ export function abTestRoutes({ db, outbox, config, temporal, logger }: ApiDeps) 
       operationId: 'deleteAbTest',
       responses: { 200: AbTestResponses.deleted },
       handler: async ({ caller, params }) => {
-        const test = await visibleAbTest(db, caller.scope, params.id ?? '');
-        await removeAbTest(db, caller.scope, test.id);
-        return ok({ deleted: test.id });
+        return ok({ deleted: await removeAbTest(db, caller.scope, params.id ?? '') });
       },
     }),
   ];
