@@ -9,7 +9,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import { recordAccountEvent } from '../db/repos/events.repo';
+import { emitEvent } from '../db/repos/events.repo';
 import { findAnyModeration, settleAutomationLog, type PendingModeration } from '../db/repos/inbound-events.repo';
 import { isModerationUnsupported, isPlatformError, type PlatformSession } from '../domain/platform-port';
 import type { SessionPool } from '../platforms/session-pool';
@@ -80,7 +80,7 @@ export async function carryOutModeration({ db, pool }: ModerationActivityDeps, l
   await db.transaction(async (trx) => {
     // A welcome's deletion of the previous one is housekeeping: only anti-spam's actions are events.
     if (!(await settleAutomationLog(trx, action.logId, outcome)) || action.feature !== 'antispam') return;
-    await recordAccountEvent(trx, {
+    await emitEvent(trx, {
       accountId: action.accountId,
       type: 'spam.action',
       data: { action: action.action, chat_key: action.chatKey, user_id: action.platformUserId, result: outcome.result, error: outcome.error ?? null, log_id: action.logId },

@@ -1,7 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { updateAccountStatus } from '../db/repos/accounts.repo';
-import { recordAccountEvent } from '../db/repos/events.repo';
 import { isUsernameTaken } from '../platforms/telegram/errors';
 import { isPlatformError, PERMANENT_TARGET_ERRORS, PlatformError } from '../domain/platform-port';
 import { FailureTypes } from '../workflows/shared';
@@ -71,6 +70,5 @@ function authRevoked(message: string): ApplicationFailure {
 }
 
 async function markAccount(db: Knex, accountId: string, status: 'restricted' | 'disconnected', reason: string): Promise<void> {
-  await updateAccountStatus(db, accountId, status);
-  await recordAccountEvent(db, { accountId, type: `account.${status}`, data: { reason } });
+  await updateAccountStatus(db, accountId, status, reason);
 }

@@ -14,6 +14,8 @@ export const Channels = {
   shardLeases: 'autohub_shard_leases',
   /** An inbound event was injected into a sandbox account; payload: account id. */
   sandboxInbound: 'autohub_sandbox_inbound',
+  /** Webhook deliveries were queued (see events.repo); payload: empty. */
+  webhookDeliveries: 'autohub_webhook_deliveries',
 } as const;
 
 export type Channel = (typeof Channels)[keyof typeof Channels];

@@ -6,7 +6,7 @@
  * the rows again at the latest when their sleep ends.
  */
 import type { Knex } from 'knex';
-import { recordAccountEvent } from '../db/repos/events.repo';
+import { emitEvent } from '../db/repos/events.repo';
 import * as repo from '../db/repos/drips.repo';
 import type { Scope } from '../db/repos/scope';
 import { finishSendRun, listPendingTargets, type SendRunStatus } from '../db/repos/send-runs.repo';
@@ -304,7 +304,7 @@ export async function finishDripStep(db: Knex, enrollmentId: number, step: numbe
     const campaign = e && (await repo.findAnyCampaign(trx, e.campaignId));
     if (!counts || !e || !campaign) return;
     const data = { campaign_id: campaign.id, target_key: e.targetKey, step, sent: counts.sent > 0, send_run_id: runId };
-    if (counts.sent > 0) await recordAccountEvent(trx, { accountId: campaign.accountId, type: 'drip.step_sent', data });
-    if (step === campaign.steps.length - 1) await recordAccountEvent(trx, { accountId: campaign.accountId, type: 'drip.completed', data });
+    if (counts.sent > 0) await emitEvent(trx, { accountId: campaign.accountId, type: 'drip.step_sent', data });
+    if (step === campaign.steps.length - 1) await emitEvent(trx, { accountId: campaign.accountId, type: 'drip.completed', data });
   });
 }

@@ -7,7 +7,7 @@
  * on a new event at once itself, holding the workflow back meanwhile (see worker/inbound-actor).
  */
 import type { Knex } from 'knex';
-import { recordAccountEvent } from '../db/repos/events.repo';
+import { emitEvent } from '../db/repos/events.repo';
 import { insertInboundEvent } from '../db/repos/inbound-events.repo';
 import { enqueueWorkflowStart } from '../db/repos/temporal-outbox.repo';
 import type { InboundEvent } from '../domain/platform-port';
@@ -54,7 +54,7 @@ export async function receiveInboundEvent(db: Knex, options: ReceiveOptions, eve
       searchAttributes: storedSearchAttributes('inbound', { userId: account.user_id, accountId: event.accountId }),
     }, { delayMs: options.handoverDelayMs });
     const { type, accountId, ...data } = event;
-    await recordAccountEvent(trx, { accountId, type: EVENT_TYPES[type], data: { ...data, inbound_event_id: eventId } });
+    await emitEvent(trx, { accountId, type: EVENT_TYPES[type], chatKey: event.chatKey, data: { ...data, inbound_event_id: eventId } });
     return eventId;
   });
 }

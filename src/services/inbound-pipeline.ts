@@ -22,7 +22,7 @@ import {
   type StoredInboundEvent,
 } from '../db/repos/inbound-events.repo';
 import { findAnyKnownChat, type ChatFacts } from '../db/repos/chats.repo';
-import { recordAccountEvent } from '../db/repos/events.repo';
+import { emitEvent } from '../db/repos/events.repo';
 import { finishSendRun, listPendingTargets, type SendRunStatus } from '../db/repos/send-runs.repo';
 import { chatTypeOf, type AutoReplyChatType } from '../domain/auto-replies';
 import type { Platform } from '../domain/platform-port';
@@ -254,7 +254,7 @@ export async function closeInboundSendRun(db: Knex, runId: string, status: SendR
     const result = counts.sent > 0 ? 'sent' : 'failed';
     for (const line of await settleAutomationSends(trx, runId, result)) {
       if (result !== 'sent') continue;
-      await recordAccountEvent(trx, {
+      await emitEvent(trx, {
         accountId: line.accountId,
         type: SENT_EVENT[line.feature],
         data: {

@@ -7,7 +7,7 @@
  */
 import type { Knex } from 'knex';
 import { findContactsByKeys, insertContact, lockContacts, optOutContact } from '../db/repos/contacts.repo';
-import { recordAccountEvent } from '../db/repos/events.repo';
+import { emitEvent } from '../db/repos/events.repo';
 import { insertAutomationLog } from '../db/repos/inbound-events.repo';
 import type { Scope } from '../db/repos/scope';
 import type { ContactKeys } from '../domain/contacts';
@@ -36,7 +36,7 @@ export const optOutStage: PipelineStage = async (trx: Knex, stored, context) => 
   const [known] = await findContactsByKeys(trx, owner, keys);
   const contactId = known
     ? known.id
-    : (await insertContact(trx, owner, { name: event.from.name, ...keys, ...(keys.phoneE164 && { phone: keys.phoneE164 }), optedOut: true })).id;
+    : (await insertContact(trx, owner, { name: event.from.name, ...keys, ...(keys.phoneE164 && { phone: keys.phoneE164 }), optedOut: true }, 'opt_out')).id;
   const changed = known ? await optOutContact(trx, owner, known.id) : true;
   await insertAutomationLog(trx, {
     accountId: stored.accountId,
@@ -51,7 +51,7 @@ export const optOutStage: PipelineStage = async (trx: Knex, stored, context) => 
     sendRunId: null,
   });
   if (changed) {
-    await recordAccountEvent(trx, {
+    await emitEvent(trx, {
       accountId: stored.accountId,
       type: 'contact.opted_out',
       data: { contact_id: contactId, created: !known, user_id: event.from.id, chat_key: event.chatKey, inbound_event_id: stored.id },

@@ -163,7 +163,11 @@ describe('WhatsApp login through HTTP, Temporal and the worker (stubbed WhatsApp
     await status(id, 'disconnected');
     assert.equal(await stack.db('whatsapp_auth_creds').where({ account_id: id }).first(), undefined);
     assert.equal((await stack.db('whatsapp_auth_keys').where({ account_id: id })).length, 0);
-    const event = await eventually(async () => (await stack.db('events').where({ account_id: id, type: 'account.disconnected' }).first()) ?? undefined);
+    const event = await eventually(
+      async () =>
+        (await stack.db('events').where({ account_id: id, type: 'account.status_changed' }).whereRaw(`data->>'status' = 'disconnected'`).first()) ?? undefined,
+    );
+    assert.equal(event.data.previous, 'connected');
     assert.match(event.data.reason, /logged out/);
   });
 

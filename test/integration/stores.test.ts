@@ -247,10 +247,13 @@ describe('sessions repository', () => {
     assert.equal(await recordSessionStatus(db, accountId, 'connected', null), false);
     assert.equal(await recordSessionStatus(db, accountId, 'replaced', 'another client opened this account'), true);
     assert.equal(await recordSessionStatus(db, accountId, 'replaced', 'again'), false);
-    const events = await db('events').where({ account_id: accountId });
+    const events = await db('events').where({ account_id: accountId }).orderBy('id');
     assert.deepEqual(
-      events.map((e: any) => [e.type, e.data.reason]),
-      [['account.replaced', 'another client opened this account']],
+      events.map((e: any) => [e.type, e.data.previous, e.data.status, e.data.reason]).slice(-2),
+      [
+        ['account.status_changed', 'qr', 'connected', null],
+        ['account.status_changed', 'connected', 'replaced', 'another client opened this account'],
+      ],
     );
   });
 });

@@ -1,5 +1,6 @@
 /** A/B tests, their owner's alone (an admin's scope sees no one else's either). */
 import type { Knex } from 'knex';
+import { emitEvent } from './events.repo';
 import type { WinnerPick } from '../../domain/ab-stats';
 import type { Scope } from './scope';
 
@@ -153,9 +154,13 @@ export async function addExternalResults(trx: Knex, id: string, variant: string,
   return mapTest(row!);
 }
 
-/** Records the decision of test `id`, completing it. */
+/** Records the decision of test `id`, completing it, and `abtest.completed` with it. */
 export async function markAbTestCompleted(trx: Knex, id: string, decision: AbDecision): Promise<void> {
-  await trx('ab_tests').where({ id }).update({ status: 'completed', decision: JSON.stringify(decision), completed_at: trx.fn.now(), updated_at: trx.fn.now() });
+  const [row] = await trx('ab_tests')
+    .where({ id })
+    .update({ status: 'completed', decision: JSON.stringify(decision), completed_at: trx.fn.now(), updated_at: trx.fn.now() })
+    .returning<Array<{ user_id: string; account_id: string; name: string }>>(['user_id', 'account_id', 'name']);
+  if (row) await emitEvent(trx, { userId: row.user_id, accountId: row.account_id, type: 'abtest.completed', data: { ab_test_id: id, name: row.name, decision } });
 }
 
 /** Deletes the scope's user's test `id`; false when there is none. */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Platform } from '../../domain/platform-port';
 import { Channels, notify } from '../notifications';
+import { emitEvent } from './events.repo';
 import { ownedBy, type Scope } from './scope';
 
 /** Where an account's session stands. */
@@ -103,10 +104,24 @@ export async function listAccountIds(db: Knex, filter: { status?: AccountStatus 
   return rows.map((r) => r.id);
 }
 
-/** Changes an account's status and tells every process (session pools, API caches). */
-export async function updateAccountStatus(db: Knex, id: string, status: AccountStatus): Promise<void> {
-  await db.transaction(async (trx) => {
-    await trx('accounts').where({ id }).update({ status, updated_at: trx.fn.now() });
+/**
+ * Changes an account's status unless it already has it; when it changes, tells every process
+ * (session pools, API caches) and records `account.status_changed` with the previous status and
+ * `reason`. Answers whether it changed.
+ */
+export async function updateAccountStatus(db: Knex, id: string, status: AccountStatus, reason: string | null = null): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const { rows } = await trx.raw<{ rows: Array<{ previous: AccountStatus }> }>(
+      `update accounts a set status = ?, updated_at = now()
+       from (select id, status from accounts where id = ? for update) old
+       where a.id = old.id and old.status <> ?
+       returning old.status as previous`,
+      [status, id, status],
+    );
+    const [changed] = rows;
+    if (!changed) return false;
     await notify(trx, Channels.accounts, id);
+    await emitEvent(trx, { accountId: id, type: 'account.status_changed', data: { status, previous: changed.previous, reason } });
+    return true;
   });
 }

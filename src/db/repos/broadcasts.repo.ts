@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Platform } from '../../domain/platform-port';
 import { ownedBy, type Scope } from './scope';
+import { emitEvent } from './events.repo';
 import { finishSendRun, insertSendRun, type DeliveryStatus } from './send-runs.repo';
 
 export type ScheduleType = 'now' | 'interval' | 'daily';
@@ -154,7 +155,14 @@ export async function openRun(trx: Knex, broadcastId: string, workflowId: string
     from_template: broadcast.template_id !== null,
     image_id: broadcast.image_id,
   });
-  return { runId: sendRun.id, accountId: broadcast.account_id, targetKeys: sendRun.deliveries.map((d) => d.targetKey) };
+  const targetKeys = sendRun.deliveries.map((d) => d.targetKey);
+  await emitEvent(trx, {
+    userId: broadcast.user_id,
+    accountId: broadcast.account_id,
+    type: 'broadcast.run.started',
+    data: { broadcast_id: broadcastId, run_id: sendRun.id, run_number: runNumber, workflow_id: workflowId, targets: targetKeys.length },
+  });
+  return { runId: sendRun.id, accountId: broadcast.account_id, targetKeys };
 }
 
 /**
@@ -189,9 +197,34 @@ export async function finishRun(db: Knex, runId: string, status: RunStatus, erro
   await db.transaction(async (trx) => {
     const counts = await finishSendRun(trx, runId, status, error);
     if (!counts) return;
-    await trx('broadcast_runs')
+    const [run] = await trx('broadcast_runs')
       .where({ id: runId })
-      .update({ status, sent: counts.sent, failed: counts.failed, error: error ?? null, finished_at: trx.fn.now() });
+      .update({ status, sent: counts.sent, failed: counts.failed, error: error ?? null, finished_at: trx.fn.now() })
+      .returning<Array<{ broadcast_id: string; run_number: number; workflow_id: string }>>(['broadcast_id', 'run_number', 'workflow_id']);
+    await recordRunFinished(trx, { runId, ...run!, status, ...counts, error: error ?? null });
+  });
+}
+
+/** Records `broadcast.run.finished` for the broadcast's owner and account. */
+async function recordRunFinished(
+  trx: Knex,
+  run: { runId: string; broadcast_id: string; run_number: number; workflow_id: string; status: RunStatus; sent: number; failed: number; error: string | null },
+): Promise<void> {
+  const broadcast = await trx('broadcasts').where({ id: run.broadcast_id }).first<{ user_id: string; account_id: string }>('user_id', 'account_id');
+  await emitEvent(trx, {
+    userId: broadcast.user_id,
+    accountId: broadcast.account_id,
+    type: 'broadcast.run.finished',
+    data: {
+      broadcast_id: run.broadcast_id,
+      run_id: run.runId,
+      run_number: run.run_number,
+      workflow_id: run.workflow_id,
+      status: run.status,
+      sent: run.sent,
+      failed: run.failed,
+      error: run.error,
+    },
   });
 }
 
@@ -214,15 +247,26 @@ export async function failRun(db: Knex, run: { broadcastId: string; workflowId: 
       messages: [],
     });
     await finishSendRun(trx, sendRun.id, 'failed', run.error);
+    const runNumber = await reserveRunNumber(trx, run.broadcastId);
     await trx('broadcast_runs').insert({
       id: sendRun.id,
       broadcast_id: run.broadcastId,
-      run_number: await reserveRunNumber(trx, run.broadcastId),
+      run_number: runNumber,
       workflow_id: run.workflowId,
       status: 'failed',
       message: '',
       error: run.error,
       finished_at: trx.fn.now(),
+    });
+    await recordRunFinished(trx, {
+      runId: sendRun.id,
+      broadcast_id: run.broadcastId,
+      run_number: runNumber,
+      workflow_id: run.workflowId,
+      status: 'failed',
+      sent: 0,
+      failed: 0,
+      error: run.error,
     });
   });
 }

@@ -6,6 +6,7 @@
  * import never race each other on the unique keys (phone, username, Telegram id, WhatsApp JID).
  */
 import type { Knex } from 'knex';
+import { emitEvent, type NewEvent } from './events.repo';
 import type { ContactKeys, NormalizedContact } from '../../domain/contacts';
 import type { Scope } from './scope';
 
@@ -122,11 +123,24 @@ export async function findContactsByKeys(db: Knex, scope: Scope, keys: ContactKe
 }
 
 /** Inserts a contact of the scope's user (the caller checked its keys under the lock). */
-export async function insertContact(trx: Knex, scope: Scope, contact: NormalizedContact): Promise<Contact> {
+export async function insertContact(trx: Knex, scope: Scope, contact: NormalizedContact, source: 'api' | 'opt_out' = 'api'): Promise<Contact> {
   const [row] = (await trx('contacts')
     .insert({ user_id: scope.userId, ...columnsOf(contact), ...(contact.optedOut && { opted_out_at: trx.fn.now() }) })
     .returning(CONTACT_COLUMNS)) as ContactRow[];
+  await emitEvent(trx, contactCreatedEvent(scope.userId, row!, source));
   return mapContact(row!);
+}
+
+/** What `contact.created` tells of a new contact. */
+export type CreatedContactRow = Pick<ContactRow, 'id' | 'name' | 'phone_e164' | 'username' | 'tags' | 'segment'>;
+
+/** The `contact.created` event of a contact created through the API, an import or an opt-out. */
+export function contactCreatedEvent(userId: string, row: CreatedContactRow, source: 'api' | 'import' | 'opt_out'): NewEvent {
+  return {
+    userId,
+    type: 'contact.created',
+    data: { contact_id: row.id, name: row.name, phone: row.phone_e164, username: row.username, tags: row.tags, segment: row.segment, source },
+  };
 }
 
 /** The scope's user's contact `id`, or undefined. */

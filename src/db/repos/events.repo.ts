@@ -1,31 +1,134 @@
-import type { Knex } from 'knex';
-
 /**
- * Records an event of an account for the account's owner (`account.restricted`, `inbound.message`
- * …): the one writer of account events, so every one names the same user. Answers false, writing
- * nothing, when the account no longer exists.
+ * The event log: every domain event (`message.sent`, `inbound.message`, `webhook.disabled` …) is
+ * written here, inside the transaction of the change that causes it, and in the same statement
+ * its hourly rollup is counted and one webhook delivery is queued per matching hook. Analytics
+ * read the rollups, webhooks their deliveries and reports the log itself; none of them can miss
+ * an event that committed, nor see one that did not.
  */
-export async function recordAccountEvent(db: Knex, event: { accountId: string; type: string; data: object }): Promise<boolean> {
-  const result = await db.raw(
-    `insert into events (user_id, account_id, type, data) select user_id, id, ?, ?::jsonb from accounts where id = ?`,
-    [event.type, JSON.stringify(event.data), event.accountId],
-  );
-  return (result as { rowCount: number }).rowCount > 0;
+import type { Knex } from 'knex';
+import { PayloadTooLargeError } from '../../errors';
+import { Channels, notify } from '../notifications';
+
+/** The largest event payload (its `data` as JSON) the log takes: what a webhook may carry. */
+export const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;
+
+/** The account id rollups use for events of no account. */
+export const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
+
+/** An event to record: for `userId`, or for the owner of `accountId` when only that is given. */
+export interface NewEvent {
+  type: string;
+  data: object;
+  userId?: string;
+  accountId?: string | null;
+  /** The chat the event concerns (a message's target, an inbound message's chat). */
+  chatKey?: string | null;
 }
 
-export async function listEvents(
-  db: Knex,
-  filter: { accountId?: string; type?: string; limit: number },
-): Promise<Array<{ id: number; type: string; accountId: string | null; data: Record<string, unknown>; createdAt: Date }>> {
+/** Refused at emit time: an event whose payload no webhook could carry. */
+export class EventPayloadTooLargeError extends PayloadTooLargeError {
+  constructor(type: string, bytes: number) {
+    super(`the ${type} event's data is ${bytes} bytes; at most ${MAX_EVENT_PAYLOAD_BYTES} are allowed`);
+  }
+}
+
+/** The JSON of an event's data, refused when over {@link MAX_EVENT_PAYLOAD_BYTES}. */
+export function eventPayload(type: string, data: object): string {
+  const json = JSON.stringify(data);
+  const bytes = Buffer.byteLength(json);
+  if (bytes > MAX_EVENT_PAYLOAD_BYTES) throw new EventPayloadTooLargeError(type, bytes);
+  return json;
+}
+
+const EMIT_SQL = `
+with input as (
+  select coalesce(i.user_id, a.user_id) as user_id, i.account_id, i.type, i.data, i.chat_key
+  from jsonb_to_recordset(?::jsonb) as i(user_id uuid, account_id uuid, type text, data jsonb, chat_key text)
+  left join accounts a on a.id = i.account_id
+  where i.user_id is not null or a.id is not null
+), ev as (
+  insert into events (user_id, account_id, type, data, chat_key)
+  select user_id, account_id, type, coalesce(data, '{}'::jsonb), chat_key from input
+  returning id, event_id, user_id, account_id, type, chat_key, created_at
+), rollup as (
+  insert into analytics_hourly as h (user_id, account_id, chat_key, hour, event_type, count)
+  select user_id, coalesce(account_id, '${NO_ACCOUNT}'::uuid), coalesce(chat_key, ''), date_trunc('hour', created_at), type, count(*)
+  from ev group by 1, 2, 3, 4, 5
+  on conflict (user_id, account_id, chat_key, hour, event_type) do update set count = h.count + excluded.count
+), deliveries as (
+  insert into webhook_deliveries (webhook_id, event_id, user_id)
+  select w.id, ev.id, ev.user_id from ev join webhooks w on w.user_id = ev.user_id and w.enabled
+  where exists (
+    select 1 from unnest(w.events) p
+    where p = '*' or p = ev.type or (right(p, 2) = '.*' and starts_with(ev.type, left(p, -1)))
+  )
+  returning id
+)
+select (select coalesce(json_agg(event_id order by id), '[]'::json) from ev) as event_ids,
+       (select count(*) from deliveries)::int as deliveries`;
+
+/**
+ * Records `events` inside `db` (the transaction of the change that causes them), counting them
+ * in their rollups and queueing their webhook deliveries; dispatchers are told when it commits.
+ * An event whose account is gone (and names no user) is dropped. Answers the public ids of the
+ * events recorded, in order.
+ */
+export async function emitEvents(db: Knex, events: readonly NewEvent[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  const input = events.map((e) => ({
+    user_id: e.userId ?? null,
+    account_id: e.accountId ?? null,
+    type: e.type,
+    data: JSON.parse(eventPayload(e.type, e.data)) as unknown,
+    chat_key: e.chatKey ?? null,
+  }));
+  const { rows } = await db.raw<{ rows: Array<{ event_ids: string[]; deliveries: number }> }>(EMIT_SQL, [JSON.stringify(input)]);
+  const [result] = rows;
+  if (result!.deliveries > 0) await notify(db, Channels.webhookDeliveries, '');
+  return result!.event_ids;
+}
+
+/** Records one event (see {@link emitEvents}); answers its public id, or undefined when its account is gone. */
+export async function emitEvent(db: Knex, event: NewEvent): Promise<string | undefined> {
+  const [id] = await emitEvents(db, [event]);
+  return id;
+}
+
+/** An event as the log holds it. */
+export interface LoggedEvent {
+  id: string;
+  type: string;
+  userId: string | null;
+  accountId: string | null;
+  chatKey: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+interface EventRow {
+  event_id: string;
+  type: string;
+  user_id: string | null;
+  account_id: string | null;
+  chat_key: string | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+export const mapEventRow = (r: EventRow): LoggedEvent => ({
+  id: r.event_id,
+  type: r.type,
+  userId: r.user_id,
+  accountId: r.account_id,
+  chatKey: r.chat_key,
+  data: r.data,
+  createdAt: r.created_at,
+});
+
+/** The newest events, optionally of one account or type. */
+export async function listEvents(db: Knex, filter: { accountId?: string; type?: string; limit: number }): Promise<LoggedEvent[]> {
   const query = db('events').orderBy('id', 'desc').limit(filter.limit);
   if (filter.accountId) query.where({ account_id: filter.accountId });
   if (filter.type) query.where({ type: filter.type });
-  const rows = await query;
-  return rows.map((r: { id: number; type: string; account_id: string | null; data: Record<string, unknown>; created_at: Date }) => ({
-    id: r.id,
-    type: r.type,
-    accountId: r.account_id,
-    data: r.data,
-    createdAt: r.created_at,
-  }));
+  return (await query).map(mapEventRow);
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Platform } from '../../domain/platform-port';
 import { canonicalTargetKeyOrNull } from '../../domain/target-keys';
+import { emitEvents } from './events.repo';
 
 /** Every feature that sends a message; the `send_runs.origin` CHECK constraint lists the same. */
 export const SEND_ORIGINS = ['broadcast', 'search_reply', 'auto_reply', 'welcome', 'antispam', 'drip', 'ab_test', 'webhook'] as const;
@@ -196,23 +197,74 @@ export async function findDelivery(db: Knex, runId: string, targetKey: string): 
   return (await findDeliveries(db, runId, [targetKey])).get(targetKey);
 }
 
+/** What a settled delivery's event needs of its row and run. */
+interface SettledRow {
+  id: number;
+  target_key: string;
+  previous: DeliveryStatus;
+  user_id: string;
+  account_id: string;
+  origin: SendOrigin;
+}
+
+/**
+ * Settles a run's targets as `sent` or `failed` (with `error`) and records `message.<status>` for
+ * each one that was pending, in one transaction. A sent target stays sent; failing a failed one
+ * again only changes its error.
+ */
+async function settleDeliveries(
+  db: Knex,
+  runId: string,
+  targetKeys: readonly string[],
+  outcome: { status: 'sent'; platformMessageId: string; sentAt: Date } | { status: 'failed'; error: string },
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    const sent = outcome.status === 'sent';
+    const { rows } = await trx.raw<{ rows: SettledRow[] }>(
+      `with old as (
+         select id, status from deliveries where run_id = ? and target_key = any(?) and status <> 'sent' order by id for update
+       )
+       update deliveries d set status = ?, platform_message_id = ?, sent_at = ?, error = ?, updated_at = now()
+       from old, send_runs r
+       where d.id = old.id and r.id = d.run_id
+       returning d.id, d.target_key, old.status as previous, r.user_id, r.account_id, r.origin`,
+      [runId, [...targetKeys], outcome.status, sent ? outcome.platformMessageId : null, sent ? outcome.sentAt : null, sent ? null : outcome.error],
+    );
+    await emitEvents(
+      trx,
+      rows
+        .filter((row) => row.previous === 'pending')
+        .sort((a, b) => a.id - b.id)
+        .map((row) => ({
+          userId: row.user_id,
+          accountId: row.account_id,
+          type: `message.${outcome.status}`,
+          chatKey: row.target_key,
+          data: {
+            send_run_id: runId,
+            delivery_id: row.id,
+            origin: row.origin,
+            target_key: row.target_key,
+            ...(sent ? { platform_message_id: outcome.platformMessageId } : { error: outcome.error }),
+          },
+        })),
+    );
+  });
+}
+
+/** Settles a target as sent, recording `message.sent` (see {@link settleDeliveries}). */
 export async function markDeliverySent(
   db: Knex,
   runId: string,
   targetKey: string,
   sent: { platformMessageId: string; sentAt: Date },
 ): Promise<void> {
-  await db('deliveries')
-    .where({ run_id: runId, target_key: targetKey })
-    .update({ status: 'sent', platform_message_id: sent.platformMessageId, sent_at: sent.sentAt, error: null, updated_at: db.fn.now() });
+  await settleDeliveries(db, runId, [targetKey], { status: 'sent', ...sent });
 }
 
-/** Fails a target that has not been sent; a sent target stays sent. */
+/** Fails a target that has not been sent, recording `message.failed`; a sent target stays sent. */
 export async function markDeliveryFailed(db: Knex, runId: string, targetKey: string, error: string): Promise<void> {
-  await db('deliveries')
-    .where({ run_id: runId, target_key: targetKey })
-    .whereNot({ status: 'sent' })
-    .update({ status: 'failed', error, updated_at: db.fn.now() });
+  await settleDeliveries(db, runId, [targetKey], { status: 'failed', error });
 }
 
 /**
@@ -229,9 +281,8 @@ export async function finishSendRun(
   const run = await trx('send_runs').where({ id: runId, status: 'running' }).forUpdate().first<{ id: string } | undefined>('id');
   if (!run) return undefined;
   if (status !== 'completed') {
-    await trx('deliveries')
-      .where({ run_id: runId, status: 'pending' })
-      .update({ status: 'failed', error: error ?? `run ${status}`, updated_at: trx.fn.now() });
+    const pending: Array<{ target_key: string }> = await trx('deliveries').where({ run_id: runId, status: 'pending' }).select('target_key');
+    if (pending.length > 0) await settleDeliveries(trx, runId, pending.map((p) => p.target_key), { status: 'failed', error: error ?? `run ${status}` });
   }
   const counts = await trx('deliveries')
     .where({ run_id: runId })

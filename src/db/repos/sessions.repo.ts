@@ -9,7 +9,6 @@
 import type { Knex } from 'knex';
 import type { SecretBox } from '../secret-box';
 import { updateAccountStatus, type AccountStatus } from './accounts.repo';
-import { recordAccountEvent } from './events.repo';
 
 /** How an account logs in. */
 export type LoginMethod = 'phone' | 'qr' | 'pairing_code';
@@ -109,7 +108,7 @@ export async function startLoginAttempt(
       .insert({ account_id: input.accountId, attempt: input.attempt, method: input.method, ...empty, ...toRow(input.state) })
       .onConflict('account_id')
       .merge({ ...empty, ...toRow(input.state), attempt: input.attempt, method: input.method, started_at: trx.fn.now(), updated_at: trx.fn.now() });
-    await setStatus(trx, input.accountId, accountStatusOf(input.state.status));
+    await updateAccountStatus(trx, input.accountId, accountStatusOf(input.state.status));
   });
 }
 
@@ -123,7 +122,7 @@ export async function updateLoginAttempt(db: Knex, accountId: string, attempt: s
       .where({ account_id: accountId, attempt })
       .update({ ...toRow(patch), updated_at: trx.fn.now() });
     if (updated === 0) return false;
-    if (patch.status !== undefined) await setStatus(trx, accountId, accountStatusOf(patch.status));
+    if (patch.status !== undefined) await updateAccountStatus(trx, accountId, accountStatusOf(patch.status));
     return true;
   });
 }
@@ -154,23 +153,23 @@ export async function completeLoginAttempt(
         .where({ id: input.accountId })
         .update({ session_secret: input.secrets.seal(input.sessionSecret) });
     }
-    await setStatus(trx, input.accountId, 'connected');
+    await updateAccountStatus(trx, input.accountId, 'connected');
     return true;
   });
 }
 
 /**
- * Sets the account's status through {@link updateAccountStatus} (which tells every process),
- * unless it already has it: sessions reconnecting must not wake every listener each time.
- * Returns whether it changed.
+ * Sets the account's status through {@link updateAccountStatus}, which does nothing when it
+ * already has it: sessions reconnecting must not wake every listener each time. Returns whether
+ * it changed.
  */
 export async function setAccountStatus(db: Knex, accountId: string, status: AccountStatus): Promise<boolean> {
-  return db.transaction((trx) => setStatus(trx, accountId, status));
+  return updateAccountStatus(db, accountId, status);
 }
 
 /**
  * Records what a live session reported about its account (connected, logged out, replaced,
- * restricted): the status, and an `account.<status>` event with the reason when it was lost.
+ * restricted): the status, and an `account.status_changed` event with the reason when it changed.
  * A session that connected ends whatever login the account had, so its QR or pairing code goes
  * in the same transaction. Returns whether the status changed.
  */
@@ -182,19 +181,8 @@ export async function recordSessionStatus(
 ): Promise<boolean> {
   return db.transaction(async (trx) => {
     if (status === 'connected') await trx('account_logins').where({ account_id: accountId }).delete();
-    const changed = await setStatus(trx, accountId, status);
-    if (changed && status !== 'connected') {
-      await recordAccountEvent(trx, { accountId, type: `account.${status}`, data: { reason } });
-    }
-    return changed;
+    return updateAccountStatus(trx, accountId, status, reason);
   });
-}
-
-async function setStatus(trx: Knex.Transaction, accountId: string, status: AccountStatus): Promise<boolean> {
-  const row: { status: AccountStatus } | undefined = await trx('accounts').where({ id: accountId }).forUpdate().first('status');
-  if (!row || row.status === status) return false;
-  await updateAccountStatus(trx, accountId, status);
-  return true;
 }
 
 /**
