@@ -23,6 +23,8 @@ export interface NewEvent {
   accountId?: string | null;
   /** The chat the event concerns (a message's target, an inbound message's chat). */
   chatKey?: string | null;
+  /** When it happened, for events recorded after the fact (imports, tests); now by default. */
+  at?: Date;
 }
 
 /** Refused at emit time: an event whose payload no webhook could carry. */
@@ -42,13 +44,13 @@ export function eventPayload(type: string, data: object): string {
 
 const EMIT_SQL = `
 with input as (
-  select coalesce(i.user_id, a.user_id) as user_id, i.account_id, i.type, i.data, i.chat_key
-  from jsonb_to_recordset(?::jsonb) as i(user_id uuid, account_id uuid, type text, data jsonb, chat_key text)
+  select coalesce(i.user_id, a.user_id) as user_id, i.account_id, i.type, i.data, i.chat_key, coalesce(i.at, now()) as created_at
+  from jsonb_to_recordset(?::jsonb) as i(user_id uuid, account_id uuid, type text, data jsonb, chat_key text, at timestamptz)
   left join accounts a on a.id = i.account_id
   where i.user_id is not null or a.id is not null
 ), ev as (
-  insert into events (user_id, account_id, type, data, chat_key)
-  select user_id, account_id, type, coalesce(data, '{}'::jsonb), chat_key from input
+  insert into events (user_id, account_id, type, data, chat_key, created_at)
+  select user_id, account_id, type, coalesce(data, '{}'::jsonb), chat_key, created_at from input
   returning id, event_id, user_id, account_id, type, chat_key, created_at
 ), rollup as (
   insert into analytics_hourly as h (user_id, account_id, chat_key, hour, event_type, count)
@@ -81,6 +83,7 @@ export async function emitEvents(db: Knex, events: readonly NewEvent[]): Promise
     type: e.type,
     data: JSON.parse(eventPayload(e.type, e.data)) as unknown,
     chat_key: e.chatKey ?? null,
+    at: e.at?.toISOString() ?? null,
   }));
   const { rows } = await db.raw<{ rows: Array<{ event_ids: string[]; deliveries: number }> }>(EMIT_SQL, [JSON.stringify(input)]);
   const [result] = rows;
