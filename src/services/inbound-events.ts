@@ -53,8 +53,21 @@ export async function receiveInboundEvent(db: Knex, options: ReceiveOptions, eve
       memo: { userId: account.user_id, accountId: event.accountId, eventId },
       searchAttributes: storedSearchAttributes('inbound', { userId: account.user_id, accountId: event.accountId }),
     }, { delayMs: options.handoverDelayMs });
-    const { type, accountId, ...data } = event;
-    await emitEvent(trx, { accountId, type: EVENT_TYPES[type], chatKey: event.chatKey, data: { ...data, inbound_event_id: eventId } });
+    await emitEvent(trx, { accountId: event.accountId, type: EVENT_TYPES[event.type], chatKey: event.chatKey, data: inboundEventData(event, eventId) });
     return eventId;
   });
+}
+
+/** The documented payload of an inbound event's domain event (`inbound.message`, `member.joined`, `member.left`). */
+function inboundEventData(event: InboundEvent, inboundEventId: number): Record<string, unknown> {
+  const common = { inbound_event_id: inboundEventId, chat_key: event.chatKey, date: event.date.toISOString() };
+  if (event.type !== 'message') return { ...common, user: event.user };
+  return {
+    ...common,
+    message_id: event.messageId,
+    from: event.from,
+    text: event.text,
+    ...(event.fromKind && { from_kind: event.fromKind }),
+    ...(event.forwarded && { forwarded: true }),
+  };
 }

@@ -178,7 +178,7 @@ describe('sandbox endpoints', () => {
       'the inbound message to reach the router',
     );
     assert.equal(routed.data.text, 'is the zebra-price still valid?');
-    assert.equal(routed.data.chatKey, '@channel1');
+    assert.equal(routed.data.chat_key, '@channel1');
     assert.equal(routed.data.from.username, 'alice');
     const stored = await db('sandbox_messages').where({ account_id: accountId }).whereLike('text', '%zebra-price%');
     assert.equal(stored.length, 1);
