@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Knex } from 'knex';
 import { insertAccount } from '../../src/db/repos/accounts.repo';
 import { emitEvent, emitEvents, EventPayloadTooLargeError, MAX_EVENT_PAYLOAD_BYTES, NO_ACCOUNT } from '../../src/db/repos/events.repo';
+import { finishedBroadcast, groupKeys, userWithAccount } from '../support/http';
 import { getStack } from '../support/stack';
 
 async function newOwner(db: Knex): Promise<{ userId: string; accountId: string }> {
@@ -105,5 +106,31 @@ describe('the event log', () => {
     const data = { blob: 'x'.repeat(MAX_EVENT_PAYLOAD_BYTES) };
     await assert.rejects(emitEvent(db, { userId, type: 'custom', data }), EventPayloadTooLargeError);
     assert.equal((await db('events').where({ user_id: userId })).length, 0);
+  });
+
+  it("records a broadcast run's start, each message's outcome and its end, in that order", async () => {
+    const { api, accountId } = await userWithAccount();
+    const targets = await groupKeys(api, accountId, 3);
+    await api.put(`/api/v1/accounts/${accountId}/sandbox/faults`, { forbidden_keys: [targets[2]] });
+    const created = await api.post('/api/v1/broadcast', { account_id: accountId, target_keys: targets, message: 'logged', schedule_type: 'now' });
+    assert.equal(created.status, 201);
+    const broadcast = await finishedBroadcast(api, created.body.schedule_id);
+    const events = await db('events').where({ account_id: accountId }).whereNot('type', 'like', 'account.%').orderBy('id');
+    assert.deepEqual(
+      events.map((e: any) => [e.type, e.chat_key]),
+      [
+        ['broadcast.run.started', null],
+        ['message.sent', targets[0]],
+        ['message.sent', targets[1]],
+        ['message.failed', targets[2]],
+        ['broadcast.run.finished', null],
+      ],
+    );
+    const [started, sent, , failed, finished] = events;
+    assert.equal(started.data.run_id, broadcast.last_run.id);
+    assert.deepEqual([sent.data.origin, sent.data.target_key, sent.data.send_run_id], ['broadcast', targets[0], broadcast.last_run.id]);
+    assert.ok(sent.data.platform_message_id);
+    assert.ok(failed.data.error);
+    assert.deepEqual([finished.data.status, finished.data.sent, finished.data.failed], ['completed', 2, 1]);
   });
 });
