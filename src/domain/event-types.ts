@@ -1,7 +1,7 @@
 /**
  * The types of the domain events the event log records, and the patterns a webhook subscribes
  * with: `*` (every event), an exact type (`message.sent`), or a prefix ending in `.*`
- * (`message.*`, `broadcast.run.*`). events.repo matches them in SQL with the same rule.
+ * (`message.*`, `broadcast.run.*`), matched against events in SQL by events.repo.
  */
 
 /** Every event type AutoHub emits. */
@@ -36,9 +36,4 @@ export function isEventPattern(pattern: string): boolean {
   if (!pattern.endsWith('.*')) return false;
   const prefix = pattern.slice(0, -1);
   return prefix.length > 1 && EVENT_TYPES.some((type) => type.startsWith(prefix));
-}
-
-/** True when an event of `type` matches `pattern` (the rule events.repo applies in SQL). */
-export function matchesEventPattern(pattern: string, type: string): boolean {
-  return pattern === '*' || pattern === type || (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1)));
 }
