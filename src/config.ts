@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './domain/webhook-retry';
 
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -63,6 +64,23 @@ const EnvSchema = z.object({
   IMAGE_FETCH_TIMEOUT_SECONDS: z.coerce.number().min(1).max(120).default(15),
   /** Lets image URLs lead to loopback, private and link-local addresses; off, only public addresses are fetched. */
   IMAGE_URL_ALLOW_PRIVATE: boolean.default(false),
+  /** Lets webhook URLs lead to loopback, private and link-local addresses; off, deliveries go to public addresses only. */
+  AUTOHUB_WEBHOOK_ALLOW_PRIVATE: boolean.default(false),
+  /** Waits before each retry of a failed webhook delivery, in seconds, comma-separated (±10 % jitter each). */
+  AUTOHUB_WEBHOOK_RETRY_SCHEDULE: z.string().optional(),
+  /** Time limit of one delivery attempt: connecting, sending and reading the answer. */
+  AUTOHUB_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(1).max(60).default(15),
+  /** Consecutive deliveries that failed for good after which a hook is disabled. */
+  AUTOHUB_WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Days a hook may keep failing every attempt before it is disabled. */
+  AUTOHUB_WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().min(0.0001).max(365).default(5),
+  /**
+   * The worker makes each delivery's first attempt itself and starts its workflow only for the
+   * retries (fast); false: every delivery is a workflow from its first attempt.
+   */
+  AUTOHUB_WEBHOOK_INLINE_FIRST_ATTEMPT: boolean.default(true),
+  /** Webhook deliveries a worker has in flight at once. */
+  AUTOHUB_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TELEGRAM_API_ID: z.coerce.number().int().positive().optional(),
   TELEGRAM_API_HASH: z.string().optional(),
@@ -137,6 +155,25 @@ export interface Config {
     concurrency: number;
   };
   scan: ScanConfig;
+  webhooks: WebhookConfig;
+}
+
+/** How outbound webhooks are delivered. */
+export interface WebhookConfig {
+  /** @default false */
+  allowPrivate: boolean;
+  /** Waits before retries 1, 2, … in ms. @default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h */
+  retryScheduleMs: number[];
+  /** @default 15_000 */
+  timeoutMs: number;
+  /** @default 100 */
+  disableAfterFailures: number;
+  /** @default 5 days */
+  disableAfterMs: number;
+  /** @default true */
+  inlineFirstAttempt: boolean;
+  /** @default 200 */
+  concurrency: number;
 }
 
 /** TLS to Temporal, as the SDK's connections take it (file contents, read at start-up). */
@@ -187,6 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'secrets with the same key (64 hex characters, e.g. from `openssl rand -hex 32`)',
     );
   }
+  const retrySchedule = e.AUTOHUB_WEBHOOK_RETRY_SCHEDULE === undefined ? [...DEFAULT_RETRY_SCHEDULE_MS] : parseRetrySchedule(e.AUTOHUB_WEBHOOK_RETRY_SCHEDULE);
+  if (typeof retrySchedule === 'string') problems.push(`AUTOHUB_WEBHOOK_RETRY_SCHEDULE: ${retrySchedule}`);
   const tls = temporalTls(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -226,6 +265,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       replyWindowDays: e.SEARCH_REPLY_WINDOW_DAYS,
       sourceTimeoutSeconds: e.DISCOVER_SOURCE_TIMEOUT_SECONDS,
       tgstatToken: e.TGSTAT_TOKEN,
+    },
+    webhooks: {
+      allowPrivate: e.AUTOHUB_WEBHOOK_ALLOW_PRIVATE,
+      retryScheduleMs: retrySchedule as number[],
+      timeoutMs: e.AUTOHUB_WEBHOOK_TIMEOUT_SECONDS * 1000,
+      disableAfterFailures: e.AUTOHUB_WEBHOOK_DISABLE_AFTER_FAILURES,
+      disableAfterMs: e.AUTOHUB_WEBHOOK_DISABLE_AFTER_DAYS * 86_400_000,
+      inlineFirstAttempt: e.AUTOHUB_WEBHOOK_INLINE_FIRST_ATTEMPT,
+      concurrency: e.AUTOHUB_WEBHOOK_CONCURRENCY,
     },
   };
 }

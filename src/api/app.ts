@@ -26,6 +26,7 @@ import { automationRoutes } from './routes/automation.routes';
 import { contactRoutes } from './routes/contacts.routes';
 import { abTestRoutes } from './routes/ab-tests.routes';
 import { dripCampaignRoutes } from './routes/drip-campaigns.routes';
+import { webhookRoutes } from './routes/webhooks.routes';
 
 /** Builds the Koa application with every route mounted. */
 export function createApp(deps: ApiDeps): Koa<ApiState> {
@@ -54,6 +55,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...contactRoutes(deps),
     ...abTestRoutes(deps),
     ...dripCampaignRoutes(deps),
+    ...webhookRoutes(deps),
   );
   mountRoutes(router, registry, deps, routes);
   mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });

@@ -10,7 +10,7 @@ import { detectImageType, type ImageMimeType } from '../domain/image-type';
 import { MAX_IMAGE_BYTES } from '../domain/limits';
 import { BadRequestError, PayloadTooLargeError } from '../errors';
 import type { UploadedFile } from './route';
-import { fetchUserUrl, RefusedUrlError } from './url-fetch';
+import { fetchUserUrl, RefusedUrlError } from '../services/url-fetch';
 
 /** A checked image. */
 export interface ImageBytes {

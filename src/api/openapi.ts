@@ -51,6 +51,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Contacts: 'The contact CRM: contacts with tags, segments and custom fields, their interactions, bulk import (JSON or CSV) and CSV export',
   'A/B tests': 'Variants of a message split among groups, their results from the ledger, and the winner by a two-proportion z-test, sent to the rest of a sample test',
   'Drip campaigns': 'Sequences of steps every target goes through on durable timers, in a send window, paused and resumed where each target was',
+  Webhooks: 'Outbound webhooks: events POSTed to your URLs, signed per Standard Webhooks, retried on a published schedule, every attempt logged, replayable and recoverable',
   Automation: 'The automation log: every action auto-replies, welcome/goodbye and anti-spam took or would have taken, and its result',
   Legacy: 'The routes of the legacy dashboard, kept as the reference shows them',
 };

@@ -8,6 +8,7 @@ import { createBroadcastActivities } from '../activities/broadcast.activities';
 import { createInboundActivities } from '../activities/inbound.activities';
 import { createAbTestActivities } from '../activities/ab-test.activities';
 import { createDripActivities } from '../activities/drip.activities';
+import { createWebhookActivities } from '../activities/webhook.activities';
 import { inboundRevisit, inboundStages } from '../services/inbound-stages';
 import { createLoginActivities, createLoginRecordActivities } from '../activities/login.activities';
 import { createProfileActivities } from '../activities/profile.activities';
@@ -32,6 +33,8 @@ import { createDrivers, type DriverFactories } from './drivers';
 import { createInboundRouter } from './inbound-router';
 import { InboundActor } from './inbound-actor';
 import { actOnInboundEvent } from '../activities/inbound-inline';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import type { WebhookDeliveryDeps } from '../services/webhook-delivery';
 
 /** Longest pacing wait the worker's first attempt at an inbound event spends (see inbound-actor). */
 const INLINE_MAX_WAIT_MS = 1_000;
@@ -102,8 +105,19 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const connection = await NativeConnection.connect(temporalConnectionOptions(options.temporalAddress, config.temporal));
   // The worker starts the workflows of what it enqueues itself (inbound events) without waiting
   // for an API process; the API's dispatcher and this one share the outbox safely.
-  const outbox = new TemporalOutbox(db, new Client({ connection, namespace }), log.child({ module: 'temporal-outbox' }));
+  const temporal = new Client({ connection, namespace });
+  const outbox = new TemporalOutbox(db, temporal, log.child({ module: 'temporal-outbox' }));
   outbox.start();
+  const webhookDeps: WebhookDeliveryDeps = {
+    db,
+    secrets: options.secrets,
+    policy: { allowPrivate: config.webhooks.allowPrivate, setting: 'AUTOHUB_WEBHOOK_ALLOW_PRIVATE' },
+    timeoutMs: config.webhooks.timeoutMs,
+    disableAfterFailures: config.webhooks.disableAfterFailures,
+    disableAfterMs: config.webhooks.disableAfterMs,
+  };
+  // Started once the main worker runs, so the retries it hands over have a worker to run on.
+  const webhooks = new WebhookDispatcher({ deps: webhookDeps, temporal, config: config.webhooks, logger: log.child({ module: 'webhook-dispatcher' }) });
   // Aborted when shutdown begins: long activities hand their remaining work back to their
   // workflows at the next safe point, so in-flight work drains well within the grace time.
   const draining = new AbortController();
@@ -167,8 +181,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   }
   const listener = listen(
     options.databaseUrl,
-    [Channels.accounts, Channels.sandboxInbound, Channels.shardLeases],
+    [Channels.accounts, Channels.sandboxInbound, Channels.shardLeases, Channels.webhookDeliveries],
     (channel, payload) => {
+      if (channel === Channels.webhookDeliveries) return webhooks.kick();
       if (channel === Channels.shardLeases) {
         if (payload === namespace) leases.kick();
         return;
@@ -181,7 +196,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
             : Promise.resolve();
       work.catch((err) => log.warn({ err, accountId: payload, channel }, 'notification not handled'));
     },
-    { logger: log, onReconnect: () => void connectAccounts(() => true) },
+    {
+      logger: log,
+      onReconnect: () => {
+        webhooks.kick();
+        void connectAccounts(() => true);
+      },
+    },
   );
 
   const mainWorker = await Worker.create({
@@ -198,6 +219,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       ...createInboundActivities({ db, stages, revisit }),
       ...createAbTestActivities({ db }),
       ...createDripActivities({ db }),
+      ...createWebhookActivities(webhookDeps),
     },
   });
   const sessionActivities = {
@@ -235,6 +257,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 
   const done = mainWorker.run();
+  webhooks.start();
   await leases.start();
   // Received WhatsApp messages and processed inbound events are kept only as long as
   // INBOUND_RETENTION_DAYS says; pacing slots only as long as their sends can still be under way.
@@ -255,6 +278,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       // Drain while the leases are still held (they keep being renewed), then hand them over.
       draining.abort();
       await inboundActor?.stop();
+      await webhooks.stop();
       for (const worker of [mainWorker, ...[...shardWorkers.values()].map((e) => e.worker)]) {
         if (worker.getState() === 'RUNNING') worker.shutdown();
       }

@@ -180,3 +180,29 @@ export function dripEnrollmentWorkflowId(campaignId: string, targetKey: string):
 
 /** Tells an enrollment's workflow that its row changed (a pause, a resume, an edit): it reads the row again. */
 export const DRIP_CHANGED_SIGNAL = 'dripChanged';
+
+export const WEBHOOK_DELIVERY_WORKFLOW = 'webhookDeliveryWorkflow';
+
+/** What the workflow of one webhook delivery's attempt series is started with. */
+export interface WebhookDeliveryInput {
+  deliveryId: string;
+  /** The attempt series it carries: a replay starts the next, and a run of an older one stops. */
+  series: number;
+  /** Attempts of this series made before the workflow (the worker's first attempt): 0 or 1. */
+  attemptsMade: number;
+  /** The waits before retries 1, 2, … in ms (the worker's AUTOHUB_WEBHOOK_RETRY_SCHEDULE). */
+  retryScheduleMs: number[];
+  /** The receiver's Retry-After after the attempt made before the workflow, in ms. */
+  retryAfterMs?: number;
+}
+
+/** How a delivery's workflow ended: delivered, failed for good, or stopped (a replay took over, the hook is gone). */
+export interface WebhookDeliveryResult {
+  status: 'delivered' | 'failed' | 'stopped';
+  attempts: number;
+}
+
+/** The id of the workflow of webhook delivery `deliveryId`. */
+export function webhookDeliveryWorkflowId(deliveryId: string): string {
+  return `webhook-${deliveryId}`;
+}

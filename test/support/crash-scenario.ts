@@ -148,9 +148,10 @@ export async function runCrashScenario(options: { targets: number; gapSeconds: n
 
 /**
  * An AutoHub process (not started yet) on the test stack's Temporal, in a Temporal namespace of its
- * own, on the stack's database or on `databaseUrl`; `remove` deletes its home once it has stopped.
+ * own, on the stack's database or on `databaseUrl`, with `extraEnv` on top of its settings;
+ * `remove` deletes its home once it has stopped.
  */
-export async function isolatedAutoHub(databaseUrl?: string): Promise<{ hub: AutoHubProcess; namespace: string; remove: () => void }> {
+export async function isolatedAutoHub(databaseUrl?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ hub: AutoHubProcess; namespace: string; remove: () => void }> {
   const stack = await getStack();
   const namespace = `crash-${randomBytes(4).toString('hex')}`;
   const connection = await Connection.connect({ address: stack.temporalAddress });
@@ -174,6 +175,7 @@ export async function isolatedAutoHub(databaseUrl?: string): Promise<{ hub: Auto
     // The restarted process is the same worker (a restarted pod): it takes its shard leases back at once.
     WORKER_ID: `crash-worker-${namespace}`,
     LOG_LEVEL: 'warn',
+    ...extraEnv,
   };
   const hub = new AutoHubProcess(env, `http://127.0.0.1:${port}`, stack.adminKey);
   return { hub, namespace, remove: () => rmSync(home, { recursive: true, force: true }) };

@@ -78,6 +78,13 @@ async function startStack(): Promise<Stack> {
     AUTOHUB_VALIDATE_RESPONSES: 'true',
     // The tests serve their image URLs from 127.0.0.1.
     IMAGE_URL_ALLOW_PRIVATE: 'true',
+    // The tests' webhook receivers listen on 127.0.0.1; their retries come within seconds, and a
+    // hook is disabled after a few failed deliveries, so those paths are tested in real time.
+    AUTOHUB_WEBHOOK_ALLOW_PRIVATE: 'true',
+    AUTOHUB_WEBHOOK_RETRY_SCHEDULE: process.env.AUTOHUB_WEBHOOK_RETRY_SCHEDULE ?? '0.5,1,1.5,1,1,1,1',
+    AUTOHUB_WEBHOOK_DISABLE_AFTER_FAILURES: process.env.AUTOHUB_WEBHOOK_DISABLE_AFTER_FAILURES ?? '5',
+    // bench/webhooks measures both ways of making a delivery's first attempt.
+    AUTOHUB_WEBHOOK_INLINE_FIRST_ATTEMPT: process.env.AUTOHUB_WEBHOOK_INLINE_FIRST_ATTEMPT ?? 'true',
     // Pacing waits over a second become durable timers, so the suite's short gaps take that path too
     // (benchmarks measuring real pacing set the production default).
     PACING_INLINE_WAIT_SECONDS: process.env.PACING_INLINE_WAIT_SECONDS ?? '1',

@@ -62,14 +62,23 @@ with input as (
 ), deliveries as (
   insert into webhook_deliveries (webhook_id, event_id, user_id)
   select w.id, ev.id, ev.user_id from ev join webhooks w on w.user_id = ev.user_id and w.enabled
-  where exists (
+  where case when ?::uuid is null then exists (
     select 1 from unnest(w.events) p
     where p = '*' or p = ev.type or (right(p, 2) = '.*' and starts_with(ev.type, left(p, -1)))
-  )
+  ) else w.id = ?::uuid end
   returning id
 )
 select (select coalesce(json_agg(event_id order by id), '[]'::json) from ev) as event_ids,
        (select count(*) from deliveries)::int as deliveries`;
+
+/** How {@link emitEvents} fans events out to webhooks. */
+export interface EmitOptions {
+  /**
+   * Deliver the events to this hook alone (if enabled and its owner's), whatever it subscribes
+   * to: a `webhook.test` reaches only the hook it tests. By default every matching enabled hook.
+   */
+  webhookId?: string;
+}
 
 /**
  * Records `events` inside `db` (the transaction of the change that causes them), counting them
@@ -77,7 +86,7 @@ select (select coalesce(json_agg(event_id order by id), '[]'::json) from ev) as 
  * An event whose account is gone (and names no user) is dropped. Answers the public ids of the
  * events recorded, in order.
  */
-export async function emitEvents(db: Knex, events: readonly NewEvent[]): Promise<string[]> {
+export async function emitEvents(db: Knex, events: readonly NewEvent[], options: EmitOptions = {}): Promise<string[]> {
   if (events.length === 0) return [];
   const input = events.map((e) => ({
     user_id: e.userId ?? null,
@@ -87,15 +96,15 @@ export async function emitEvents(db: Knex, events: readonly NewEvent[]): Promise
     chat_key: e.chatKey ?? null,
     at: e.at?.toISOString() ?? null,
   }));
-  const { rows } = await db.raw<{ rows: Array<{ event_ids: string[]; deliveries: number }> }>(EMIT_SQL, [JSON.stringify(input)]);
+  const { rows } = await db.raw<{ rows: Array<{ event_ids: string[]; deliveries: number }> }>(EMIT_SQL, [JSON.stringify(input), options.webhookId ?? null, options.webhookId ?? null]);
   const [result] = rows;
   if (result!.deliveries > 0) await notify(db, Channels.webhookDeliveries, '');
   return result!.event_ids;
 }
 
 /** Records one event (see {@link emitEvents}); answers its public id, or undefined when its account is gone. */
-export async function emitEvent(db: Knex, event: NewEvent): Promise<string | undefined> {
-  const [id] = await emitEvents(db, [event]);
+export async function emitEvent(db: Knex, event: NewEvent, options: EmitOptions = {}): Promise<string | undefined> {
+  const [id] = await emitEvents(db, [event], options);
   return id;
 }
 

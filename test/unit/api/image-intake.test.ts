@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { imageFromUploadDir, imageFromUrl, isInside } from '../../../src/api/image-intake';
 import { MAX_IMAGE_BYTES } from '../../../src/domain/limits';
-import { isPublicAddress } from '../../../src/api/url-fetch';
+import { isPublicAddress } from '../../../src/services/url-fetch';
 import { JPEG, PNG } from '../../support/images';
 
 
