@@ -8,6 +8,7 @@ import { createBroadcastActivities } from '../activities/broadcast.activities';
 import { createInboundActivities } from '../activities/inbound.activities';
 import { createAbTestActivities } from '../activities/ab-test.activities';
 import { createDripActivities } from '../activities/drip.activities';
+import { createInboundWebhookActivities } from '../activities/inbound-webhook.activities';
 import { inboundRevisit, inboundStages } from '../services/inbound-stages';
 import { createLoginActivities, createLoginRecordActivities } from '../activities/login.activities';
 import { createProfileActivities } from '../activities/profile.activities';
@@ -102,7 +103,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const connection = await NativeConnection.connect(temporalConnectionOptions(options.temporalAddress, config.temporal));
   // The worker starts the workflows of what it enqueues itself (inbound events) without waiting
   // for an API process; the API's dispatcher and this one share the outbox safely.
-  const outbox = new TemporalOutbox(db, new Client({ connection, namespace }), log.child({ module: 'temporal-outbox' }));
+  const temporalClient = new Client({ connection, namespace });
+  const outbox = new TemporalOutbox(db, temporalClient, log.child({ module: 'temporal-outbox' }));
   outbox.start();
   // Aborted when shutdown begins: long activities hand their remaining work back to their
   // workflows at the next safe point, so in-flight work drains well within the grace time.
@@ -198,6 +200,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       ...createInboundActivities({ db, stages, revisit }),
       ...createAbTestActivities({ db }),
       ...createDripActivities({ db }),
+      ...createInboundWebhookActivities({
+        db,
+        broadcasts: { temporal: temporalClient, outbox, config },
+        namespace,
+        sessionShards: config.sessionShards,
+      }),
     },
   });
   const sessionActivities = {

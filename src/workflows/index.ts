@@ -10,3 +10,4 @@ export { inboundEventWorkflow } from './inbound-event.workflow';
 export { moderationWorkflow } from './moderation.workflow';
 export { abTestWorkflow } from './ab-test.workflow';
 export { dripEnrollmentWorkflow } from './drip-enrollment.workflow';
+export { inboundWebhookWorkflow } from './inbound-webhook.workflow';

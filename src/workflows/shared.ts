@@ -180,3 +180,15 @@ export function dripEnrollmentWorkflowId(campaignId: string, targetKey: string):
 
 /** Tells an enrollment's workflow that its row changed (a pause, a resume, an edit): it reads the row again. */
 export const DRIP_CHANGED_SIGNAL = 'dripChanged';
+
+export const INBOUND_WEBHOOK_WORKFLOW = 'inboundWebhookWorkflow';
+
+/** What the workflow running an inbound webhook's action for one accepted request is started with. */
+export interface InboundWebhookInput {
+  receiptId: string;
+}
+
+/** The id of the workflow acting on inbound webhook receipt `receiptId`: one per accepted request, ever. */
+export function inboundWebhookWorkflowId(receiptId: string): string {
+  return `inbound-webhook-${receiptId}`;
+}
