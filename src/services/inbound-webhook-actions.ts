@@ -118,7 +118,8 @@ async function carryOut(deps: InboundActionDeps, scope: Scope, action: InboundAc
   switch (action.type) {
     case 'run_broadcast': {
       // The run's start is kicked once the receipt commits (see performInboundAction).
-      const outbox = { ...deps.broadcasts.outbox, kick: () => undefined };
+      const { outbox: dispatcher } = deps.broadcasts;
+      const outbox = { namespace: deps.namespace, carryOut: (id: number) => dispatcher.carryOut(id), kick: () => undefined };
       const run = await runBroadcast({ ...deps.broadcasts, outbox, db: deps.db }, scope, action.broadcast_id);
       return { result: { broadcast_id: run.broadcast.id, workflow_id: run.workflowId, run_number: run.runNumber } };
     }
