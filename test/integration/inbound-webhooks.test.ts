@@ -179,6 +179,14 @@ describe('inbound webhooks', () => {
       assert.deepEqual(event.data, { hook_id: hook.id, receipt_id: reply.receipt_id, action: 'upsert_contact', webhook_id: null, payload });
     });
 
+    it('is documented as an operation that takes no API key', async () => {
+      const doc = (await request('GET', '/api/openapi.json')).body;
+      const op = doc.paths['/api/webhooks/inbound/{hook_id}'].post;
+      assert.deepEqual(op.security, []);
+      assert.deepEqual(Object.keys(op.responses).sort(), ['202', '400', '401', '404', '413', '415', '500']);
+      assert.ok(doc.paths['/api/inbound-webhooks'].post.security.length > 0, 'management needs a key');
+    });
+
     it('answers 404 for an unknown or disabled hook', async () => {
       assert.equal((await deliver('AAAAAAAAAAAAAAAAAAAAAAAA', {})).status, 404);
       const hook = await contactHook();
