@@ -23,6 +23,12 @@ export class UnauthorizedError extends HttpError {
   }
 }
 
+/** A webhook request whose Standard Webhooks signature is missing, wrong or too old (401). */
+export class WebhookSignatureError extends HttpError {
+  override readonly name = 'WebhookSignatureError';
+  readonly status = 401;
+}
+
 /** An authenticated caller who may not do this. */
 export class ForbiddenError extends HttpError {
   override readonly name = 'ForbiddenError';

@@ -26,6 +26,7 @@ import { automationRoutes } from './routes/automation.routes';
 import { contactRoutes } from './routes/contacts.routes';
 import { abTestRoutes } from './routes/ab-tests.routes';
 import { dripCampaignRoutes } from './routes/drip-campaigns.routes';
+import { inboundWebhookRoutes } from './routes/inbound-webhooks.routes';
 import { webhookRoutes } from './routes/webhooks.routes';
 
 /** Builds the Koa application with every route mounted. */
@@ -55,6 +56,8 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...contactRoutes(deps),
     ...abTestRoutes(deps),
     ...dripCampaignRoutes(deps),
+    // Before the outbound /api/webhooks/:id… routes, so /api/webhooks/inbound/<id> is never read as one of theirs.
+    ...inboundWebhookRoutes(deps),
     ...webhookRoutes(deps),
   );
   mountRoutes(router, registry, deps, routes);

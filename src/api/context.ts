@@ -37,4 +37,6 @@ export interface Caller {
 export interface ApiState {
   requestId: string;
   caller?: Caller;
+  /** The unparsed JSON body of a route that declares `rawBody`. */
+  rawBody?: Buffer;
 }

@@ -52,6 +52,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'A/B tests': 'Variants of a message split among groups, their results from the ledger, and the winner by a two-proportion z-test, sent to the rest of a sample test',
   'Drip campaigns': 'Sequences of steps every target goes through on durable timers, in a send window, paused and resumed where each target was',
   Webhooks: 'Outbound webhooks: events POSTed to your URLs, signed per Standard Webhooks, retried on a published schedule, every attempt logged, replayable and recoverable',
+  'Inbound webhooks':
+    'URLs outside systems POST to without an API key (signed per Standard Webhooks when the hook has a secret), each running an action: run a broadcast, send a message, create or update a contact, enroll a contact in a drip campaign',
   Automation: 'The automation log: every action auto-replies, welcome/goodbye and anti-spam took or would have taken, and its result',
   Legacy: 'The routes of the legacy dashboard, kept as the reference shows them',
 };
@@ -70,10 +72,10 @@ const SECURITY_SCHEMES = {
  * for one that honours an Idempotency-Key, 500).
  */
 export function errorStatuses(def: RouteDefinition): ErrorStatus[] {
-  const statuses = new Set<ErrorStatus>([401, 500, ...(def.errors ?? [])]);
+  const statuses = new Set<ErrorStatus>([...(def.access === 'public' ? [] : [401 as const]), 500, ...(def.errors ?? [])]);
   if (def.idempotent) statuses.add(409);
-  if (def.body || def.query || def.multipart) statuses.add(400);
-  if (def.body || def.multipart) {
+  if (def.body || def.rawBody || def.query || def.multipart) statuses.add(400);
+  if (def.body || def.rawBody || def.multipart) {
     statuses.add(413);
     statuses.add(415);
   }
@@ -99,7 +101,8 @@ export function documentRoute(registry: OpenAPIRegistry, def: RouteDefinition): 
     operationId: def.operationId,
     summary: def.summary,
     tags: [def.tag],
-    security: Object.keys(SECURITY_SCHEMES).map((name) => ({ [name]: [] })),
+    // A public route takes no key: an empty list says so, overriding nothing (no global security is set).
+    security: def.access === 'public' ? [] : Object.keys(SECURITY_SCHEMES).map((name) => ({ [name]: [] })),
     request: {
       params: pathParams(def.path),
       query: def.query instanceof z.ZodObject ? def.query : undefined,
@@ -128,7 +131,11 @@ export function buildDocument(registry: OpenAPIRegistry, options: { version: str
   });
 }
 
+/** The body of a `rawBody` route: any JSON, read by its handler. */
+const RawJsonBody = z.unknown().meta({ description: 'Any JSON; the operation says what it reads of it' });
+
 function requestBodyDoc(def: RouteDefinition) {
+  if (def.rawBody) return { content: { 'application/json': { schema: RawJsonBody } } };
   if (!def.body && !def.multipart) return undefined;
   const content: Record<string, { schema: z.ZodType }> = {};
   if (def.body) content['application/json'] = { schema: def.body };

@@ -8,7 +8,7 @@ import { NotFoundError } from '../errors';
 import { requestHash, withIdempotency } from './idempotency';
 import type { ApiDeps, ApiState, Caller } from './context';
 import { requireAdmin } from './middleware/auth';
-import { jsonBodyParser } from './middleware/body-parsers';
+import { jsonBodyParser, parseJsonBytes, rawJsonBodyParser } from './middleware/body-parsers';
 import { assertSafeInput } from './middleware/input-safety';
 import { multipartBodyParser } from './middleware/multipart';
 import { isId } from '../domain/ids';
@@ -32,7 +32,12 @@ export interface RouteRequest<Body, Query> {
   caller: Caller;
   /** Files of a multipart request, by field; empty unless the route declares `multipart`. */
   files: Record<string, UploadedFile>;
+  /** The JSON body's bytes, unparsed (decoded from any Content-Encoding), of a route that declares `rawBody`; undefined without a body. */
+  rawBody: Buffer | undefined;
 }
+
+/** What the handler of a public route gets: the request, and no caller. */
+export type PublicRouteRequest<Body, Query> = Omit<RouteRequest<Body, Query>, 'caller'>;
 
 /** File fields a route accepts as `multipart/form-data`, besides a JSON body. */
 export interface MultipartOptions {
@@ -63,14 +68,24 @@ export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.Zo
   path: string;
   summary: string;
   tag: string;
-  /** `user` (default): any valid key; `admin`: admins only. */
-  access?: 'user' | 'admin';
+  /**
+   * `user` (default): any valid key; `admin`: admins only; `public`: no key at all (the route
+   * proves who may call it itself, as a webhook receiver does by its id and signature); such a
+   * route is made with {@link publicRoute}.
+   */
+  access?: 'user' | 'admin' | 'public';
   body?: B;
   query?: Q;
   /** Accept `multipart/form-data` with these files too; its text fields are validated by `body`. */
   multipart?: MultipartOptions;
   /** Bytes a JSON body may have, decoded. @default MAX_JSON_BODY_BYTES (1 MiB) */
   maxJsonBytes?: number;
+  /**
+   * Read a JSON body's bytes (415/413 as for any JSON body) but leave them unparsed, as
+   * `rawBody`, for a handler that checks a signature over the exact bytes before it parses them
+   * with {@link parseRawJson}. Instead of `body`.
+   */
+  rawBody?: boolean;
   /** Honours an `Idempotency-Key` header: the same key and body within 24 hours replays the first answer. */
   idempotent?: boolean;
   /** The operation's name in the OpenAPI document: unique, camelCase, verbNoun (`createBroadcast`). */
@@ -80,6 +95,15 @@ export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.Zo
   /** Error statuses the handler itself answers, beyond those every route of its kind can (see `errorStatuses`). */
   errors?: ErrorStatus[];
   handler: (request: RouteRequest<z.infer<B>, z.infer<Q>>) => RouteResult;
+}
+
+/** A route of `access: 'public'`: mounted without authentication, its handler getting no caller. */
+export function publicRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown>(
+  definition: Omit<RouteDefinition<B, Q>, 'access' | 'handler' | 'idempotent'> & {
+    handler: (request: PublicRouteRequest<z.infer<B>, z.infer<Q>>) => RouteResult;
+  },
+): RouteDefinition {
+  return { ...definition, access: 'public' } as unknown as RouteDefinition;
 }
 
 /** Keeps a definition's schema types attached to its handler. */
@@ -98,18 +122,26 @@ export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = 
 export function mountRoutes(router: Router<ApiState>, registry: OpenAPIRegistry, deps: ApiDeps, routes: RouteDefinition[]): void {
   const jsonBody = jsonBodyParser();
   for (const def of routes) {
-    const authenticate: RouterMiddleware<ApiState> = async (ctx, next) => {
-      const caller = await deps.auth.authenticate(ctx);
-      if (def.access === 'admin') requireAdmin(caller);
-      await next();
-    };
+    const authenticate: RouterMiddleware<ApiState>[] =
+      def.access === 'public'
+        ? []
+        : [
+            async (ctx, next) => {
+              const caller = await deps.auth.authenticate(ctx);
+              if (def.access === 'admin') requireAdmin(caller);
+              await next();
+            },
+          ];
     // Only routes that take a body read one; multipart only where a route declares it, with its file limits.
     const json = def.maxJsonBytes === undefined ? jsonBody : jsonBodyParser(def.maxJsonBytes);
     const parse: RouterMiddleware<ApiState>[] = def.multipart
       ? [multipartBodyParser(def.multipart, def.maxJsonBytes)]
       : def.body
         ? [json]
-        : [];
+        : def.rawBody
+          ? [rawJsonBodyParser(def.maxJsonBytes)]
+          : [];
+    // `caller` is undefined only on public routes, whose handlers (see publicRoute) take none.
     const handle = async (ctx: ParameterizedContext<ApiState>, caller: Caller, files: Record<string, UploadedFile>) => {
       assertSafeInput('path', ctx.params);
       assertSafeInput('query', ctx.query);
@@ -117,7 +149,7 @@ export function mountRoutes(router: Router<ApiState>, registry: OpenAPIRegistry,
       const body = def.body ? def.body.parse(ctx.request.body ?? {}) : undefined;
       const query = def.query ? def.query.parse(ctx.query) : undefined;
       const run = async () => {
-        const result = await def.handler({ ctx, body, query, params: ctx.params, caller, files });
+        const result = await def.handler({ ctx, body, query, params: ctx.params, caller, files, rawBody: ctx.state.rawBody });
         return { status: result.status ?? 200, body: result.body };
       };
       const idempotencyKey = def.idempotent ? ctx.get('idempotency-key') : '';
@@ -128,7 +160,7 @@ export function mountRoutes(router: Router<ApiState>, registry: OpenAPIRegistry,
       ctx.status = result.status;
       ctx.body = result.body;
     };
-    router[def.method](def.path, authenticate, ...parse, async (ctx) => {
+    router[def.method](def.path, ...authenticate, ...parse, async (ctx) => {
       const files = uploadedFiles(ctx, def.multipart);
       try {
         await handle(ctx, ctx.state.caller!, files);
@@ -160,6 +192,16 @@ interface FormidableFile {
   size: number;
   mimetype?: string | null;
   originalFilename?: string | null;
+}
+
+/**
+ * The `rawBody` of a route that declares it, parsed: undefined for no body; 400 for one that is
+ * not UTF-8 or not JSON, or holds text no field may (NUL characters, lone surrogates).
+ */
+export function parseRawJson(rawBody: Buffer | undefined): unknown {
+  const value = rawBody && parseJsonBytes(rawBody);
+  assertSafeInput('body', value);
+  return value;
 }
 
 /** A `success: true` body. */

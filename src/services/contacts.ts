@@ -95,6 +95,25 @@ export async function changeContact(db: Knex, scope: Scope, id: string, input: C
   });
 }
 
+/**
+ * Creates a contact of the scope's user, or updates the one sharing its phone or an identity with
+ * the fields `input` gives; `addTags` (and the input's tags) are added to its own, never replacing
+ * them. @throws BadRequestError as {@link createContact}, or when the input matches two contacts.
+ */
+export async function upsertContact(db: Knex, scope: Scope, input: ContactInput, addTags: string[] = []): Promise<{ contact: repo.Contact; created: boolean }> {
+  const contact = normalized(input);
+  if (!namesSomeone(contact)) throw new BadRequestError('give at least one of name, phone, username, telegram_id, whatsapp_jid');
+  return db.transaction(async (trx) => {
+    await repo.lockContacts(trx, own(scope));
+    const matches = await repo.findContactsByKeys(trx, own(scope), keysOf(contact));
+    if (matches.length > 1) throw new BadRequestError(`matches ${matches.length} different contacts (${matches.map((c) => c.id).join(', ')})`);
+    const [existing] = matches;
+    const tags = [...new Set([...(existing?.tags ?? []), ...(contact.tags ?? []), ...addTags])];
+    if (!existing) return { contact: await repo.insertContact(trx, own(scope), { ...contact, tags }), created: true };
+    return { contact: (await repo.updateContact(trx, own(scope), existing.id, { ...contact, tags }))!, created: false };
+  });
+}
+
 function currentFields(c: repo.Contact): NormalizedContact {
   return { name: c.name, phone: c.phone, username: c.username, telegramId: c.telegramId, whatsappJid: c.whatsappJid };
 }

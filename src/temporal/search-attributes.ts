@@ -15,7 +15,7 @@ export const AutoHubKind = defineSearchAttributeKey('AutoHubKind', SearchAttribu
 export const SEARCH_ATTRIBUTE_NAMES = [AutoHubUserId.name, AutoHubAccountId.name, AutoHubKind.name] as const;
 
 /** What a workflow (or schedule) is for, as `AutoHubKind` says it. */
-export type WorkflowKind = 'broadcast' | 'broadcast_dry_run' | 'schedule' | 'scan' | 'login' | 'logout' | 'profile' | 'inbound' | 'moderation' | 'ab_test' | 'drip' | 'webhook';
+export type WorkflowKind = 'broadcast' | 'broadcast_dry_run' | 'schedule' | 'scan' | 'login' | 'logout' | 'profile' | 'inbound' | 'moderation' | 'ab_test' | 'drip' | 'webhook' | 'inbound_webhook';
 
 /** Who and what a workflow is for: the facts its memo and search attributes carry. */
 export interface WorkflowOwner {

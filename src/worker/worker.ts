@@ -9,6 +9,7 @@ import { createInboundActivities } from '../activities/inbound.activities';
 import { createAbTestActivities } from '../activities/ab-test.activities';
 import { createDripActivities } from '../activities/drip.activities';
 import { createWebhookActivities } from '../activities/webhook.activities';
+import { createInboundWebhookActivities } from '../activities/inbound-webhook.activities';
 import { inboundRevisit, inboundStages } from '../services/inbound-stages';
 import { createLoginActivities, createLoginRecordActivities } from '../activities/login.activities';
 import { createProfileActivities } from '../activities/profile.activities';
@@ -220,6 +221,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       ...createAbTestActivities({ db }),
       ...createDripActivities({ db }),
       ...createWebhookActivities(webhookDeps),
+      ...createInboundWebhookActivities({
+        db,
+        broadcasts: { temporal, outbox, config },
+        namespace,
+        sessionShards: config.sessionShards,
+      }),
     },
   });
   const sessionActivities = {

@@ -11,3 +11,4 @@ export { moderationWorkflow } from './moderation.workflow';
 export { abTestWorkflow } from './ab-test.workflow';
 export { dripEnrollmentWorkflow } from './drip-enrollment.workflow';
 export { webhookDeliveryWorkflow } from './webhook-delivery.workflow';
+export { inboundWebhookWorkflow } from './inbound-webhook.workflow';

@@ -206,3 +206,15 @@ export interface WebhookDeliveryResult {
 export function webhookDeliveryWorkflowId(deliveryId: string): string {
   return `webhook-${deliveryId}`;
 }
+
+export const INBOUND_WEBHOOK_WORKFLOW = 'inboundWebhookWorkflow';
+
+/** What the workflow running an inbound webhook's action for one accepted request is started with. */
+export interface InboundWebhookInput {
+  receiptId: string;
+}
+
+/** The id of the workflow acting on inbound webhook receipt `receiptId`: one per accepted request, ever. */
+export function inboundWebhookWorkflowId(receiptId: string): string {
+  return `inbound-webhook-${receiptId}`;
+}

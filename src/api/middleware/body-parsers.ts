@@ -55,13 +55,37 @@ export function jsonBodyParser(maxBytes = MAX_JSON_BODY_BYTES): Middleware<ApiSt
   };
 }
 
+/**
+ * A body parser for routes that verify a signature over the exact bytes of a JSON body: the
+ * rules of {@link jsonBodyParser} up to the bytes (415 for another content type or encoding, 413
+ * past `maxBytes`), which are left unparsed in `ctx.state.rawBody` (see {@link parseJsonBytes}).
+ */
+export function rawJsonBodyParser(maxBytes = MAX_JSON_BODY_BYTES): Middleware<ApiState> {
+  return async (ctx, next) => {
+    if (hasBody(ctx.req)) {
+      if (!isJsonRequest(ctx)) throw new UnsupportedMediaTypeError(`Content-Type must be application/json, not ${contentTypeOf(ctx)}`);
+      ctx.state.rawBody = await readJsonBytes(ctx, maxBytes);
+    }
+    await next();
+  };
+}
+
 /** The request's body as parsed JSON, under the rules of {@link jsonBodyParser}. */
 export async function readJson(ctx: ParameterizedContext<ApiState>, maxBytes = MAX_JSON_BODY_BYTES): Promise<unknown> {
+  return parseJsonBytes(await readJsonBytes(ctx, maxBytes));
+}
+
+/** The bytes of a JSON body, its encoding undone; 415 for a charset other than UTF-8, 413 past `maxBytes`. */
+async function readJsonBytes(ctx: ParameterizedContext<ApiState>, maxBytes: number): Promise<Buffer> {
   const charset = ctx.request.charset.toLowerCase();
   if (charset && charset !== 'utf-8' && charset !== 'utf8') {
     throw new UnsupportedMediaTypeError(`a JSON body must be UTF-8, not charset ${ctx.request.charset}`);
   }
-  const bytes = await readBytes(ctx.req, maxBytes);
+  return readBytes(ctx.req, maxBytes);
+}
+
+/** JSON bytes parsed: undefined for none (or only whitespace); 400 for bytes that are not UTF-8 or not JSON. */
+export function parseJsonBytes(bytes: Buffer): unknown {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
