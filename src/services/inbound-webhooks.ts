@@ -9,13 +9,14 @@
 import type { Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { WebhookVerificationError } from 'standardwebhooks';
 import { emitEvent } from '../db/repos/events.repo';
 import * as repo from '../db/repos/inbound-webhooks.repo';
 import type { Scope } from '../db/repos/scope';
 import type { SecretBox } from '../db/secret-box';
 import { enqueueWorkflowStart } from '../db/repos/temporal-outbox.repo';
 import type { InboundAction } from '../domain/inbound-webhooks';
+import { generateWebhookSecret, standardWebhookOf } from '../domain/webhook-secrets';
 import { BadRequestError, NotFoundError, WebhookSignatureError } from '../errors';
 import { storedSearchAttributes } from '../temporal/search-attributes';
 import { INBOUND_WEBHOOK_WORKFLOW, inboundWebhookWorkflowId, MAIN_TASK_QUEUE, type InboundWebhookInput } from '../workflows/shared';
@@ -36,20 +37,6 @@ const MAX_WEBHOOK_ID_LENGTH = 200;
 /** A new hook id: 18 random bytes (144 bits) as 24 base64url characters. */
 const newHookId = () => randomBytes(18).toString('base64url');
 
-/** A new secret in the Standard Webhooks form: `whsec_` and 24 random bytes in base64. */
-const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
-
-/**
- * The Standard Webhooks verifier of `secret`: a `whsec_…` secret is base64 after its prefix, any
- * other text is used as its UTF-8 bytes.
- * @throws BadRequestError for a `whsec_` secret that is not base64 or is empty.
- */
-function verifierOf(secret: string): Webhook {
-  if (!secret.startsWith('whsec_')) return new Webhook(Buffer.from(secret, 'utf8'), { format: 'raw' });
-  const base64 = secret.slice('whsec_'.length);
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) throw new BadRequestError('secret: a whsec_ secret must be base64 after its prefix');
-  return new Webhook(secret);
-}
 
 /** What the owner asks of a hook's secret: keep it, set this one, generate one, or remove it (`null`). */
 export type SecretChoice = { kind: 'keep' } | { kind: 'set'; secret: string } | { kind: 'generate' } | { kind: 'none' };
@@ -58,8 +45,7 @@ export type SecretChoice = { kind: 'keep' } | { kind: 'set'; secret: string } | 
 function secretFor(secrets: SecretBox, choice: SecretChoice): { sealed?: string | null; shown?: string } {
   if (choice.kind === 'keep') return {};
   if (choice.kind === 'none') return { sealed: null };
-  const secret = choice.kind === 'generate' ? newSecret() : choice.secret;
-  verifierOf(secret);
+  const secret = choice.kind === 'generate' ? generateWebhookSecret() : choice.secret;
   return { sealed: secrets.seal(secret), shown: secret };
 }
 
@@ -142,7 +128,7 @@ export async function receivingHook(
   const header = (name: string) => (typeof headers[name] === 'string' ? (headers[name] as string) : '');
   if (hook.sealedSecret !== null) {
     try {
-      verifierOf(deps.secrets.open(hook.sealedSecret)).verify(rawBody, {
+      standardWebhookOf(deps.secrets.open(hook.sealedSecret)).verify(rawBody, {
         'webhook-id': header('webhook-id'),
         'webhook-timestamp': header('webhook-timestamp'),
         'webhook-signature': header('webhook-signature'),

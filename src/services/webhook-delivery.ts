@@ -8,7 +8,6 @@
  * share it.
  */
 import type { Knex } from 'knex';
-import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { emitEvent } from '../db/repos/events.repo';
 import {
   disableWebhook,
@@ -21,6 +20,7 @@ import {
   type RecordedAttempt,
 } from '../db/repos/webhooks.repo';
 import type { SecretBox } from '../db/secret-box';
+import { standardWebhookOf } from '../domain/webhook-secrets';
 import { parseRetryAfter, verdictOf, type AttemptVerdict } from '../domain/webhook-retry';
 import { postToUserUrl, RefusedUrlError, type UrlPolicy } from './url-fetch';
 
@@ -51,17 +51,13 @@ export function webhookBody(event: DeliveryWork['event']): string {
   });
 }
 
-/** A signer for `secret`: `whsec_…` is base64 (the Standard Webhooks form), anything else its UTF-8 bytes. */
-export function webhookSigner(secret: string): StandardWebhook {
-  return secret.startsWith('whsec_') ? new StandardWebhook(secret) : new StandardWebhook(Buffer.from(secret, 'utf8'), { format: 'raw' });
-}
 
 /** The Standard Webhooks headers of a message: one `v1,` signature per secret, space-separated. */
 export function signatureHeaders(messageId: string, body: string, secrets: readonly string[], at: Date): Record<string, string> {
   return {
     'webhook-id': messageId,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': secrets.map((s) => webhookSigner(s).sign(messageId, at, body)).join(' '),
+    'webhook-signature': secrets.map((s) => standardWebhookOf(s).sign(messageId, at, body)).join(' '),
   };
 }
 

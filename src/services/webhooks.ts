@@ -6,12 +6,12 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { randomBytes } from 'node:crypto';
 import { emitEvent } from '../db/repos/events.repo';
 import type { Scope } from '../db/repos/scope';
 import * as repo from '../db/repos/webhooks.repo';
 import type { SecretBox } from '../db/secret-box';
 import { isId } from '../domain/ids';
+import { generateWebhookSecret } from '../domain/webhook-secrets';
 import { ConflictError, NotFoundError } from '../errors';
 import { webhookDeliveryWorkflowId } from '../workflows/shared';
 
@@ -25,10 +25,6 @@ export interface WebhookServiceDeps {
   temporal: Client;
 }
 
-/** A fresh secret in the Standard Webhooks form: `whsec_` and 32 random bytes in base64. */
-export function generateWebhookSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64')}`;
-}
 
 /** Creates a hook for the scope's user; answers it and its secret (generated when none is given). */
 export async function createWebhook(

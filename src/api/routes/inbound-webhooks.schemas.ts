@@ -1,18 +1,14 @@
 import { z } from 'zod';
 import { InboundActionSchema } from '../../domain/inbound-webhooks';
+import { WebhookSecretSchema } from '../../domain/webhook-secrets';
 import { trimmedText } from '../schemas/text';
 
-const Secret = z
-  .string()
-  .min(8, 'at least 8 characters')
-  .max(200, 'at most 200 characters')
-  .meta({ description: 'A whsec_… secret (base64 after the prefix) or any other text (its UTF-8 bytes); null removes the secret' });
 
 const fields = {
   name: trimmedText(200),
   action: InboundActionSchema,
   enabled: z.boolean().optional().meta({ description: 'Default true; a disabled hook answers 404' }),
-  secret: Secret.nullable().optional(),
+  secret: WebhookSecretSchema.nullable().optional().meta({ description: 'whsec_<base64> or any other text (its UTF-8 bytes); null removes the secret' }),
   generate_secret: z.boolean().optional().meta({ description: 'Generate a whsec_ secret, shown once in the answer' }),
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES, isEventPattern } from '../../domain/event-types';
+import { WebhookSecretSchema } from '../../domain/webhook-secrets';
 import { trimmedText } from '../schemas/text';
 
 const isHttpUrl = (text: string) => {
@@ -25,26 +26,13 @@ const Events = z
   .transform((events) => [...new Set(events)])
   .meta({ description: 'Event types, "*" for every event, or prefixes such as "message.*"' });
 
-const isValidWhsec = (secret: string) => {
-  const key = secret.slice('whsec_'.length);
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key)) return false;
-  const bytes = Buffer.from(key, 'base64').length;
-  return bytes >= 24 && bytes <= 64;
-};
-
-const Secret = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(500, 'at most 500 characters')
-  .refine((s) => !s.startsWith('whsec_') || isValidWhsec(s), 'a whsec_ secret must be base64 of 24 to 64 bytes after its prefix')
-  .meta({ description: 'whsec_<base64> (the Standard Webhooks form), or any other text, used as its UTF-8 bytes' });
 
 /** `POST /api/webhooks`. */
 export const CreateWebhookBody = z.object({
   name: trimmedText(200),
   url: Url,
   events: Events.default(['*']),
-  secret: Secret.optional().meta({ description: 'Default: a generated whsec_ secret, shown once in this answer' }),
+  secret: WebhookSecretSchema.optional().meta({ description: 'Default: a generated whsec_ secret, shown once in this answer' }),
 });
 
 /** `PUT /api/webhooks/:id`: any of the fields. */
@@ -53,7 +41,7 @@ export const UpdateWebhookBody = z
     name: trimmedText(200).optional(),
     url: Url.optional(),
     events: Events.optional(),
-    secret: Secret.optional().meta({ description: 'A new secret; the current one stays valid for 24 hours, both signatures sent meanwhile' }),
+    secret: WebhookSecretSchema.optional().meta({ description: 'A new secret; the current one stays valid for 24 hours, both signatures sent meanwhile' }),
     enabled: z.boolean().optional().meta({ description: 'true re-enables a disabled hook (its failure counts start again)' }),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of name, url, events, secret, enabled');
