@@ -26,6 +26,8 @@ import { automationRoutes } from './routes/automation.routes';
 import { contactRoutes } from './routes/contacts.routes';
 import { abTestRoutes } from './routes/ab-tests.routes';
 import { dripCampaignRoutes } from './routes/drip-campaigns.routes';
+import { analyticsRoutes } from './routes/analytics.routes';
+import { reportRoutes } from './routes/reports.routes';
 
 /** Builds the Koa application with every route mounted. */
 export function createApp(deps: ApiDeps): Koa<ApiState> {
@@ -54,6 +56,8 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...contactRoutes(deps),
     ...abTestRoutes(deps),
     ...dripCampaignRoutes(deps),
+    ...analyticsRoutes(deps),
+    ...reportRoutes(deps),
   );
   mountRoutes(router, registry, deps, routes);
   mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });
