@@ -8,7 +8,8 @@ import type { Knex } from 'knex';
  *   hours, per-account numbers). An account sends one message at a time, so its row is not a hot spot.
  * Both are filled from `analytics_hourly` for the events already recorded.
  * `events_automation` is the automation report's index: the user's automation events, newest first,
- * without walking past every message event.
+ * without walking past every message event; `events_created_at` orders everyone's events (an
+ * admin's feed) by when they happened.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('analytics_daily', (t) => {
@@ -44,7 +45,8 @@ export async function up(knex: Knex): Promise<void> {
     select user_id, account_id, hour, event_type, sum(count)
     from analytics_hourly group by 1, 2, 3, 4`);
 
-  await knex.raw(`create index events_automation on events (user_id, id) where ${AUTOMATION_PREDICATE}`);
+  await knex.raw('create index events_created_at on events (created_at, id)');
+  await knex.raw(`create index events_automation on events (user_id, created_at, id) where ${AUTOMATION_PREDICATE}`);
 }
 
 /** Must stay identical to the report's query (see analytics.repo) for PostgreSQL to use the index. */
@@ -52,6 +54,7 @@ const AUTOMATION_PREDICATE = `(type like 'broadcast.run.%' or type like 'drip.%'
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop index if exists events_automation');
+  await knex.raw('drop index if exists events_created_at');
   await knex.schema.dropTableIfExists('analytics_account_hourly');
   await knex.schema.dropTableIfExists('analytics_daily');
 }

@@ -198,17 +198,17 @@ export interface EventFeedFilter {
   limit: number;
 }
 
-/** The viewer's events, newest first. */
+/** The viewer's events, newest first (by when they happened, then as recorded). */
 export async function feedEvents(db: Knex, viewer: Viewer, filter: EventFeedFilter): Promise<LoggedEvent[]> {
   const query = db('events')
     .select('event_id', 'type', 'user_id', 'account_id', 'chat_key', 'data', 'created_at')
-    .orderBy('id', 'desc')
+    .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
     .limit(filter.limit);
   if (viewer.userId !== null) query.where('user_id', viewer.userId);
   if (filter.type?.endsWith('.*')) query.whereRaw('starts_with(type, ?)', [filter.type.slice(0, -1)]);
   else if (filter.type && filter.type !== '*') query.where('type', filter.type);
   if (filter.since) query.where('created_at', '>=', filter.since);
-  if (filter.before) query.where('id', '<', db('events').select('id').where('event_id', filter.before));
+  if (filter.before) query.whereRaw('(created_at, id) < (select created_at, id from events where event_id = ?)', [filter.before]);
   return (await query).map(mapEventRow);
 }
 
@@ -223,7 +223,7 @@ export async function automationEvents(db: Knex, viewer: Viewer, limit: number):
   const query = db('events')
     .select('event_id', 'type', 'user_id', 'account_id', 'chat_key', 'data', 'created_at')
     .whereRaw(AUTOMATION_PREDICATE)
-    .orderBy('id', 'desc')
+    .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
     .limit(limit);
   if (viewer.userId !== null) query.where('user_id', viewer.userId);
   return (await query).map(mapEventRow);

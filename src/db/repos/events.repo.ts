@@ -45,13 +45,15 @@ export function eventPayload(type: string, data: object): string {
 
 const EMIT_SQL = `
 with input as (
-  select coalesce(i.user_id, a.user_id) as user_id, i.account_id, i.type, i.data, i.chat_key, coalesce(i.at, now()) as created_at
-  from jsonb_to_recordset(?::jsonb) as i(user_id uuid, account_id uuid, type text, data jsonb, chat_key text, at timestamptz)
+  select e.n, coalesce(i.user_id, a.user_id) as user_id, i.account_id, i.type, i.data, i.chat_key, coalesce(i.at, now()) as created_at
+  from jsonb_array_elements(?::jsonb) with ordinality as e(event, n)
+  cross join lateral jsonb_to_record(e.event) as i(user_id uuid, account_id uuid, type text, data jsonb, chat_key text, at timestamptz)
   left join accounts a on a.id = i.account_id
   where i.user_id is not null or a.id is not null
 ), ev as (
+  -- In the order given (the join above may reorder rows), so ids, and the ids answered, follow it.
   insert into events (user_id, account_id, type, data, chat_key, created_at)
-  select user_id, account_id, type, coalesce(data, '{}'::jsonb), chat_key, created_at from input
+  select user_id, account_id, type, coalesce(data, '{}'::jsonb), chat_key, created_at from input order by n
   returning id, event_id, user_id, account_id, type, chat_key, created_at
 ), rollup as (
   insert into analytics_hourly as h (user_id, account_id, chat_key, hour, event_type, count)
