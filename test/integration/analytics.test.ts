@@ -121,19 +121,21 @@ describe('analytics', () => {
     before(async function () {
       this.timeout(180_000);
       ({ api, key, id: userId, accountId } = await userWithAccount());
-      [alpha, beta] = await groupKeys(api, accountId, 2);
+      const keys = await groupKeys(api, accountId, 2);
+      assert.equal(keys.length, 2, 'the sandbox account has two groups');
+      [alpha, beta] = keys as [string, string];
       await currentHour();
       d0 = Math.floor(Date.now() / DAY) * DAY;
       const message = (chatKey: string, type: string, at: number): NewEvent => ({ accountId, type, chatKey, data: {}, at: new Date(at) });
       await emit([
-        ...times(2, message(alpha!, 'message.sent', d0)),
-        message(beta!, 'message.failed', d0),
+        ...times(2, message(alpha, 'message.sent', d0)),
+        message(beta, 'message.failed', d0),
         // The last millisecond of yesterday, and of the day before.
-        ...times(3, message(alpha!, 'message.sent', d0 - 1)),
-        message(alpha!, 'message.failed', d0 - 1),
-        ...times(7, message(alpha!, 'message.sent', d0 - DAY - 1)),
+        ...times(3, message(alpha, 'message.sent', d0 - 1)),
+        message(alpha, 'message.failed', d0 - 1),
+        ...times(7, message(alpha, 'message.sent', d0 - DAY - 1)),
         // Not a message: counted in the summary, not in the groups.
-        { accountId, type: 'member.joined', chatKey: alpha!, data: {}, at: new Date(d0) },
+        { accountId, type: 'member.joined', chatKey: alpha, data: {}, at: new Date(d0) },
       ]);
     });
 
