@@ -41,7 +41,8 @@ async function load(accounts: Array<{ id: string; chats: string[] }>): Promise<v
   const { db } = await getStack();
   const random = lcg(42);
   const now = Date.now();
-  const span = DAYS * 86_400_000;
+  // Within the last DAYS - 1 days, so every event is in the 30-day windows however long the load takes.
+  const span = (DAYS - 1) * 86_400_000;
   const started = performance.now();
   for (let done = 0; done < DELIVERIES; done += BATCH) {
     const events: NewEvent[] = [];
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
   console.log(`analytics: ${DELIVERIES} deliveries over ${DAYS} days, ${ACCOUNTS} accounts × ${CHATS_PER_ACCOUNT} chats, ${REQUESTS} requests each`);
   await load(accounts);
 
-  const summary = await api.get('/api/analytics/summary?hours=721');
+  const summary = await api.get(`/api/analytics/summary?hours=${DAYS * 24}`);
   const sent = summary.body.sent as number;
   const failed = summary.body.failed as number;
   console.log(`counted: ${sent} sent + ${failed} failed = ${sent + failed} of ${DELIVERIES}`);
