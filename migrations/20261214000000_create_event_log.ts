@@ -4,8 +4,6 @@ import type { Knex } from 'knex';
  * The one event log and what reads it as it is written:
  * - `events` gains its public id (`event_id`, stable, what webhooks and the API show) and the chat
  *   it concerns (`chat_key`), so its rollups can be rebuilt from it alone.
- * - `analytics_hourly`: counts of events per user, account, chat, hour and type, maintained in the
- *   statement that writes the events (see events.repo), which analytics read instead of the log.
  * - `webhooks`, `webhook_deliveries`, `webhook_attempts`: outbound hooks, one delivery per event
  *   and matching hook (written with the event, so none is lost), and every attempt made.
  */
@@ -15,20 +13,6 @@ export async function up(knex: Knex): Promise<void> {
     t.text('chat_key');
   });
   await knex.raw('create index events_user_id on events (user_id, id)');
-
-  await knex.schema.createTable('analytics_hourly', (t) => {
-    t.uuid('user_id').notNullable().references('users.id').onDelete('CASCADE');
-    // The nil uuid for events of no account; no foreign key: a deleted account's numbers stay.
-    t.uuid('account_id').notNullable();
-    // '' for events of no chat.
-    t.text('chat_key').notNullable();
-    t.timestamp('hour', { useTz: true }).notNullable();
-    t.text('event_type').notNullable();
-    t.bigInteger('count').notNullable();
-    t.primary(['user_id', 'account_id', 'chat_key', 'hour', 'event_type']);
-  });
-  await knex.raw('create index analytics_hourly_user_hour on analytics_hourly (user_id, hour)');
-  await knex.raw('create index analytics_hourly_hour on analytics_hourly (hour)');
 
   await knex.schema.createTable('webhooks', (t) => {
     t.uuid('id').primary().defaultTo(knex.fn.uuid());
@@ -90,7 +74,6 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('webhook_attempts');
   await knex.schema.dropTableIfExists('webhook_deliveries');
   await knex.schema.dropTableIfExists('webhooks');
-  await knex.schema.dropTableIfExists('analytics_hourly');
   await knex.raw('drop index if exists events_user_id');
   await knex.schema.alterTable('events', (t) => {
     t.dropColumn('chat_key');

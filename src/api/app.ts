@@ -28,6 +28,8 @@ import { abTestRoutes } from './routes/ab-tests.routes';
 import { dripCampaignRoutes } from './routes/drip-campaigns.routes';
 import { inboundWebhookRoutes } from './routes/inbound-webhooks.routes';
 import { webhookRoutes } from './routes/webhooks.routes';
+import { analyticsRoutes } from './routes/analytics.routes';
+import { reportRoutes } from './routes/reports.routes';
 
 /** Builds the Koa application with every route mounted. */
 export function createApp(deps: ApiDeps): Koa<ApiState> {
@@ -59,6 +61,8 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     // Before the outbound /api/webhooks/:id… routes, so /api/webhooks/inbound/<id> is never read as one of theirs.
     ...inboundWebhookRoutes(deps),
     ...webhookRoutes(deps),
+    ...analyticsRoutes(deps),
+    ...reportRoutes(deps),
   );
   mountRoutes(router, registry, deps, routes);
   mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });

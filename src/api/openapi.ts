@@ -7,6 +7,22 @@ export const BinaryContent = z.string().meta({ format: 'binary', description: 'T
 /** A response of CSV text (an export), streamed, documented as `text/csv`. */
 export const CsvContent = z.string().meta({ description: 'CSV with a header row, UTF-8' });
 
+const CSV_ALTERNATIVES = new WeakSet<z.ZodType>();
+
+/**
+ * `schema`, marked as a JSON answer whose route answers CSV instead when asked (`?format=csv`):
+ * documented with both media types, and a CSV stream passes its response check.
+ */
+export function csvOrJson<T extends z.ZodType>(schema: T): T {
+  CSV_ALTERNATIVES.add(schema);
+  return schema;
+}
+
+/** True for a schema marked by {@link csvOrJson}. */
+export function hasCsvAlternative(schema: z.ZodType): boolean {
+  return CSV_ALTERNATIVES.has(schema);
+}
+
 /** The body of every error answer. */
 export const ErrorBody = z.object({ error: z.string() }).strict().meta({ id: 'Error' });
 
@@ -54,6 +70,9 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Webhooks: 'Outbound webhooks: events POSTed to your URLs, signed per Standard Webhooks, retried on a published schedule, every attempt logged, replayable and recoverable',
   'Inbound webhooks':
     'URLs outside systems POST to without an API key (signed per Standard Webhooks when the hook has a secret), each running an action: run a broadcast, send a message, create or update a contact, enroll a contact in a drip campaign',
+  Analytics: 'Numbers from the hourly and daily rollups of the event log: summaries, per chat and account, peak hours, the daily CSV export, and custom events',
+  Events: 'The event log: every domain event with its public id, type, time, account and payload, newest first',
+  Reports: 'Reports as JSON or CSV: every automation action from the event log, the scanned chats, and the system summary',
   Automation: 'The automation log: every action auto-replies, welcome/goodbye and anti-spam took or would have taken, and its result',
   Legacy: 'The routes of the legacy dashboard, kept as the reference shows them',
 };
@@ -89,7 +108,8 @@ export function documentRoute(registry: OpenAPIRegistry, def: RouteDefinition): 
   const responses: RouteConfig['responses'] = {};
   for (const [status, schema] of Object.entries(def.responses)) {
     const mediaType = schema === BinaryContent ? '*/*' : schema === CsvContent ? 'text/csv' : 'application/json';
-    responses[status] = { description: SUCCESS_DESCRIPTIONS[Number(status)] ?? 'Success', content: { [mediaType]: { schema: schema! } } };
+    const content = { [mediaType]: { schema: schema! }, ...(hasCsvAlternative(schema!) && { 'text/csv': { schema: CsvContent } }) };
+    responses[status] = { description: SUCCESS_DESCRIPTIONS[Number(status)] ?? 'Success', content };
   }
   for (const status of errorStatuses(def)) {
     responses[status] = { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: ErrorBody } } };

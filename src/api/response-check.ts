@@ -1,6 +1,6 @@
 import type { RouteDefinition } from './route';
 import { Readable } from 'node:stream';
-import { BinaryContent, CsvContent } from './openapi';
+import { BinaryContent, CsvContent, hasCsvAlternative } from './openapi';
 import { formatZodError } from './middleware/errors';
 
 /** Thrown when a handler's answer is not what its route declares; the API answers it as a 500. */
@@ -21,7 +21,7 @@ export function checkResponse(def: RouteDefinition, status: number, body: unknow
     if (!Buffer.isBuffer(body)) throw new ResponseContractError(`${where} declares bytes but answered ${typeof body}`);
     return;
   }
-  if (schema === CsvContent) {
+  if (schema === CsvContent || (hasCsvAlternative(schema) && body instanceof Readable)) {
     if (!(body instanceof Readable)) throw new ResponseContractError(`${where} declares a CSV stream but answered ${typeof body}`);
     return;
   }

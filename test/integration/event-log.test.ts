@@ -41,26 +41,37 @@ describe('the event log', () => {
     assert.equal(await emitEvent(db, { accountId: '00000000-0000-0000-0000-0000000000aa', type: 'custom.ping', data: {} }), undefined);
   });
 
-  it('counts events in hourly rollups per account, chat and type, across an hour boundary', async () => {
+  it('counts events in their rollups, hourly per account and daily per chat, across an hour and a day boundary', async () => {
     const { userId, accountId } = await newOwner(db);
-    const before = new Date('2026-11-30T09:59:59.900Z');
-    const after = new Date('2026-11-30T10:00:00.100Z');
+    const before = new Date('2026-11-30T23:59:59.900Z');
+    const after = new Date('2026-12-01T00:00:00.100Z');
     await emitEvents(db, [
       { accountId, type: 'message.sent', chatKey: '@a', at: before, data: {} },
-      { accountId, type: 'message.sent', chatKey: '@a', at: before, data: {} },
+      { accountId, type: 'message.sent', chatKey: '@b', at: before, data: {} },
       { accountId, type: 'message.sent', chatKey: '@a', at: after, data: {} },
       { accountId, type: 'message.failed', chatKey: '@b', at: after, data: {} },
       { userId, type: 'custom', at: after, data: {} },
     ]);
     await emitEvent(db, { accountId, type: 'message.sent', chatKey: '@a', at: after, data: {} });
-    const rows = await db('analytics_hourly').where({ user_id: userId }).orderBy(['hour', 'event_type', 'chat_key']);
+    const hourly = await db('analytics_account_hourly').where({ user_id: userId }).orderBy(['hour', 'event_type', 'account_id']);
     assert.deepEqual(
-      rows.map((r: any) => [r.hour.toISOString(), r.account_id, r.chat_key, r.event_type, Number(r.count)]),
+      hourly.map((r: any) => [r.hour.toISOString(), r.account_id, r.event_type, Number(r.count)]),
       [
-        ['2026-11-30T09:00:00.000Z', accountId, '@a', 'message.sent', 2],
-        ['2026-11-30T10:00:00.000Z', NO_ACCOUNT, '', 'custom', 1],
-        ['2026-11-30T10:00:00.000Z', accountId, '@b', 'message.failed', 1],
-        ['2026-11-30T10:00:00.000Z', accountId, '@a', 'message.sent', 2],
+        ['2026-11-30T23:00:00.000Z', accountId, 'message.sent', 2],
+        ['2026-12-01T00:00:00.000Z', NO_ACCOUNT, 'custom', 1],
+        ['2026-12-01T00:00:00.000Z', accountId, 'message.failed', 1],
+        ['2026-12-01T00:00:00.000Z', accountId, 'message.sent', 2],
+      ],
+    );
+    const daily = await db('analytics_daily').where({ user_id: userId }).select(db.raw(`to_char(day, 'YYYY-MM-DD') as day`), 'chat_key', 'event_type', 'count');
+    assert.deepEqual(
+      daily.map((r: any) => [r.day, r.chat_key, r.event_type, Number(r.count)]).sort(),
+      [
+        ['2026-11-30', '@a', 'message.sent', 1],
+        ['2026-11-30', '@b', 'message.sent', 1],
+        ['2026-12-01', '', 'custom', 1],
+        ['2026-12-01', '@a', 'message.sent', 2],
+        ['2026-12-01', '@b', 'message.failed', 1],
       ],
     );
   });
@@ -97,7 +108,8 @@ describe('the event log', () => {
       /the change failed/,
     );
     assert.equal((await db('events').where({ user_id: userId })).length, 0);
-    assert.equal((await db('analytics_hourly').where({ user_id: userId })).length, 0);
+    assert.equal((await db('analytics_account_hourly').where({ user_id: userId })).length, 0);
+    assert.equal((await db('analytics_daily').where({ user_id: userId })).length, 0);
     assert.deepEqual(await deliveredTypes(db, hook), []);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The event log: every domain event (`message.sent`, `inbound.message`, `webhook.disabled` …) is
  * written here, inside the transaction of the change that causes it, and in the same statement
- * its hourly rollup is counted and one webhook delivery is queued per matching hook. Analytics
+ * its rollups are counted (hourly per chat, daily per chat, hourly per account; rows upserted in
+ * key order so concurrent emitters lock them in one order) and one webhook delivery is queued per matching hook. Analytics
  * read the rollups, webhooks their deliveries and reports the log itself; none of them can miss
  * an event that committed, nor see one that did not.
  */
@@ -54,11 +55,16 @@ with input as (
   insert into events (user_id, account_id, type, data, chat_key, created_at)
   select user_id, account_id, type, coalesce(data, '{}'::jsonb), chat_key, created_at from input order by ord
   returning id, event_id, user_id, account_id, type, chat_key, created_at
-), rollup as (
-  insert into analytics_hourly as h (user_id, account_id, chat_key, hour, event_type, count)
-  select user_id, coalesce(account_id, '${NO_ACCOUNT}'::uuid), coalesce(chat_key, ''), date_trunc('hour', created_at), type, count(*)
-  from ev group by 1, 2, 3, 4, 5
-  on conflict (user_id, account_id, chat_key, hour, event_type) do update set count = h.count + excluded.count
+), daily as (
+  insert into analytics_daily as d (user_id, account_id, chat_key, day, event_type, count)
+  select user_id, coalesce(account_id, '${NO_ACCOUNT}'::uuid), coalesce(chat_key, ''), (created_at at time zone 'UTC')::date, type, count(*)
+  from ev group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
+  on conflict (user_id, account_id, chat_key, day, event_type) do update set count = d.count + excluded.count
+), account_hourly as (
+  insert into analytics_account_hourly as ah (user_id, account_id, hour, event_type, count)
+  select user_id, coalesce(account_id, '${NO_ACCOUNT}'::uuid), date_trunc('hour', created_at), type, count(*)
+  from ev group by 1, 2, 3, 4 order by 1, 2, 3, 4
+  on conflict (user_id, account_id, hour, event_type) do update set count = ah.count + excluded.count
 ), deliveries as (
   insert into webhook_deliveries (webhook_id, event_id, user_id)
   select w.id, ev.id, ev.user_id from ev join webhooks w on w.user_id = ev.user_id and w.enabled

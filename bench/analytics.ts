@@ -1,0 +1,119 @@
+/**
+ * Analytics at 1,000,000 deliveries: their message.sent / message.failed events (90 % sent) and
+ * one broadcast.run.started/finished pair per 100 of them, recorded through emitEvents in large
+ * batches (so the rollups are exactly what production maintains) over 30 days, 20 accounts and
+ * 25 chats each; then p50/p99 over HTTP of summary, groups, peak-hours and dashboard (target
+ * p99 <= 100 ms each), as the owning user and as an admin (everyone's numbers).
+ */
+import { emitEvents, type NewEvent } from '../src/db/repos/events.repo';
+import { client, newSandboxAccount, newUser, type Client } from '../test/support/http';
+import { getStack, stopStack } from '../test/support/stack';
+import { figure, percentile } from './support/stats';
+
+const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 1_000_000);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 20);
+const CHATS_PER_ACCOUNT = 25;
+const DAYS = 30;
+const BATCH = 10_000;
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+const FLOOR_MS = 100;
+
+// Measured as production serves: without the suite's check of every answer against its schema.
+process.env.AUTOHUB_VALIDATE_RESPONSES ??= 'false';
+
+/** A cheap deterministic pseudo-random sequence, so every run loads the same world. */
+function* lcg(seed: number): Generator<number> {
+  let x = seed;
+  for (;;) {
+    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+    yield x / 2_147_483_648;
+  }
+}
+
+async function chatKeys(api: Client, accountId: string): Promise<string[]> {
+  const reply = await api.get(`/api/v1/groups?account_id=${accountId}`);
+  const keys: string[] = reply.body.groups.map((g: { key: string }) => g.key).slice(0, CHATS_PER_ACCOUNT);
+  for (let i = keys.length; i < CHATS_PER_ACCOUNT; i++) keys.push(`@bench_chat_${accountId.slice(0, 8)}_${i}`);
+  return keys;
+}
+
+async function load(accounts: Array<{ id: string; chats: string[] }>): Promise<void> {
+  const { db } = await getStack();
+  const random = lcg(42);
+  const now = Date.now();
+  // Within the last DAYS - 1 days, so every event is in the 30-day windows however long the load takes.
+  const span = (DAYS - 1) * 86_400_000;
+  const started = performance.now();
+  for (let done = 0; done < DELIVERIES; done += BATCH) {
+    const events: NewEvent[] = [];
+    for (let i = done; i < Math.min(done + BATCH, DELIVERIES); i++) {
+      const account = accounts[Math.floor(random.next().value! * accounts.length)]!;
+      const chatKey = account.chats[Math.floor(random.next().value! * account.chats.length)]!;
+      const at = new Date(now - Math.floor(random.next().value! * span));
+      const sent = random.next().value! < 0.9;
+      const runId = `run-${Math.floor(i / 100)}`;
+      events.push({
+        accountId: account.id,
+        type: sent ? 'message.sent' : 'message.failed',
+        chatKey,
+        at,
+        data: { send_run_id: runId, delivery_id: i, origin: 'broadcast', target_key: chatKey, ...(sent ? { platform_message_id: i } : { error: 'FORBIDDEN' }) },
+      });
+      if (i % 100 === 0) {
+        events.push({ accountId: account.id, type: 'broadcast.run.started', at, data: { send_run_id: runId } });
+        events.push({ accountId: account.id, type: 'broadcast.run.finished', at, data: { send_run_id: runId } });
+      }
+    }
+    await db.transaction((trx) => emitEvents(trx, events));
+    if ((done / BATCH) % 10 === 9) console.log(`  ${done + BATCH} deliveries loaded, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+  figure(`load of ${DELIVERIES} deliveries' events through emitEvents`, (performance.now() - started) / 1000, 's');
+  await db.raw('analyze');
+}
+
+async function measure(api: Client, who: string, path: string): Promise<void> {
+  await api.get(path);
+  const latencies: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const start = performance.now();
+    const reply = await api.get(path);
+    latencies.push(performance.now() - start);
+    if (reply.status !== 200) throw new Error(`${path} answered ${reply.status}: ${JSON.stringify(reply.body).slice(0, 300)}`);
+  }
+  figure(`${who} ${path} p50`, percentile(latencies, 50), 'ms');
+  figure(`${who} ${path} p99 (floor ${FLOOR_MS} ms)`, percentile(latencies, 99), 'ms');
+}
+
+async function main(): Promise<void> {
+  const stack = await getStack();
+  const { api } = await newUser('analytics-bench');
+  const accounts: Array<{ id: string; chats: string[] }> = [];
+  for (let i = 0; i < ACCOUNTS; i++) {
+    const id = await newSandboxAccount(api);
+    accounts.push({ id, chats: await chatKeys(api, id) });
+  }
+  console.log(`analytics: ${DELIVERIES} deliveries over ${DAYS} days, ${ACCOUNTS} accounts × ${CHATS_PER_ACCOUNT} chats, ${REQUESTS} requests each`);
+  await load(accounts);
+
+  const summary = await api.get(`/api/analytics/summary?hours=${DAYS * 24}`);
+  const sent = summary.body.sent as number;
+  const failed = summary.body.failed as number;
+  console.log(`counted: ${sent} sent + ${failed} failed = ${sent + failed} of ${DELIVERIES}`);
+  if (sent + failed !== DELIVERIES) throw new Error('the rollups do not add up to the deliveries loaded');
+
+  const admin = client(stack.adminKey);
+  for (const [who, as] of [
+    ['user', api],
+    ['admin', admin],
+  ] as const) {
+    for (const path of ['/api/analytics/summary', '/api/analytics/groups', '/api/analytics/peak-hours', '/api/analytics/dashboard']) {
+      await measure(as, who, path);
+    }
+  }
+  await stopStack();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
