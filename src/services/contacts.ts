@@ -3,12 +3,10 @@
  * Telegram id and username, WhatsApp JID), interactions, segment and tag counts, the bulk import
  * (JSON rows or a CSV file) and the CSV export.
  */
-import { stringify } from 'csv-stringify';
 import { parse } from 'csv-parse/sync';
 import type { Knex } from 'knex';
 import type { CountryCode } from 'libphonenumber-js';
-import { PassThrough, Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { insertImportedContacts, matchExistingContacts, updateImportedContacts, type ImportRow } from '../db/repos/contact-import.repo';
 import * as repo from '../db/repos/contacts.repo';
 import type { Scope } from '../db/repos/scope';
@@ -17,7 +15,6 @@ import {
   EXPORT_COLUMNS,
   keysOf,
   namesSomeone,
-  neutralizeCell,
   normalizeContact,
   recordToContact,
   type ContactInput,
@@ -27,6 +24,7 @@ import {
 } from '../domain/contacts';
 import { DEFAULT_OPT_OUT_WORDS, optOutForm } from '../domain/opt-out';
 import { BadRequestError, ConflictError, formatZodError, NotFoundError } from '../errors';
+import { csvStream } from './csv-export';
 
 // Contacts are their owner's alone: an admin's scope sees no one else's either.
 const own = (scope: Scope): Scope => ({ ...scope, admin: false });
@@ -277,7 +275,7 @@ function exportRecord(c: repo.Contact): string[] {
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),
   };
-  return EXPORT_COLUMNS.map((column) => neutralizeCell(cells[column]));
+  return EXPORT_COLUMNS.map((column) => cells[column]);
 }
 
 /** Contacts read per query while exporting. */
@@ -298,7 +296,5 @@ export function exportContacts(db: Knex, scope: Scope, filter: repo.ContactFilte
       cursor = page.cursor;
     }
   }
-  const out = new PassThrough();
-  pipeline(Readable.from(records()), stringify({ header: true, columns: [...EXPORT_COLUMNS] }), out).catch((err: unknown) => out.destroy(err as Error));
-  return out;
+  return csvStream(EXPORT_COLUMNS, records());
 }
