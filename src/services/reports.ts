@@ -22,7 +22,7 @@ export async function automationLog(db: Knex, viewer: Viewer, limit: number): Pr
   return (await automationEvents(db, viewer, limit)).map((e) => ({ ...e, feature: automationFeature(e.type) ?? 'other' }));
 }
 
-export const AUTOMATION_LOG_COLUMNS = ['created_at', 'event_id', 'feature', 'type', 'user_id', 'account_id', 'chat_key', 'data'] as const;
+export const AUTOMATION_LOG_COLUMNS = ['timestamp', 'id', 'feature', 'type', 'user_id', 'account_id', 'chat_key', 'data'] as const;
 
 /** {@link automationLog} as CSV; `data` is the event's payload as JSON. */
 export function automationLogCsv(actions: readonly AutomationAction[]): Readable {

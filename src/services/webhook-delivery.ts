@@ -21,6 +21,7 @@ import {
 } from '../db/repos/webhooks.repo';
 import type { SecretBox } from '../db/secret-box';
 import { standardWebhookOf } from '../domain/webhook-secrets';
+import { eventEnvelope } from './event-envelope';
 import { parseRetryAfter, verdictOf, type AttemptVerdict } from '../domain/webhook-retry';
 import { postToUserUrl, RefusedUrlError, type UrlPolicy } from './url-fetch';
 
@@ -41,14 +42,7 @@ export interface WebhookDeliveryDeps {
 
 /** The body every delivery of an event carries. */
 export function webhookBody(event: DeliveryWork['event']): string {
-  return JSON.stringify({
-    id: event.id,
-    type: event.type,
-    timestamp: event.createdAt.toISOString(),
-    user_id: event.userId,
-    account_id: event.accountId,
-    data: event.data,
-  });
+  return JSON.stringify(eventEnvelope(event));
 }
 
 

@@ -352,7 +352,7 @@ describe('analytics', () => {
       const feed = await api.get('/api/events?type=custom');
       assert.equal(feed.status, 200);
       assert.deepEqual(
-        feed.body.events.map((e: any) => [e.event_id, e.type, e.data]),
+        feed.body.events.map((e: any) => [e.id, e.type, e.data]),
         [[reply.body.event_id, 'custom', {}]],
       );
     });
@@ -423,13 +423,13 @@ describe('analytics', () => {
     };
     const ns = (events: any[]) => events.filter((e) => e.data.n !== undefined).map((e) => e.data.n);
 
-    it("lists the caller's events newest first, each with its event_id, type, time, account and data", async () => {
+    it("lists the caller's events newest first, each with its id, type, timestamp, account and data", async () => {
       const events = await feed('');
       assert.deepEqual(ns(events), [4, 3, 2, 1]);
-      assert.equal(events[0].event_id, ids[3]);
+      assert.equal(events[0].id, ids[3]);
       assert.equal(events[0].type, 'message.sent');
       assert.equal(events[0].chat_key, '@c');
-      assert.ok(Date.parse(events[0].created_at) > Date.parse(events[1].created_at));
+      assert.ok(Date.parse(events[0].timestamp) > Date.parse(events[1].timestamp));
     });
 
     it('filters by type, by prefix, by time, and pages back with before', async () => {
@@ -437,7 +437,7 @@ describe('analytics', () => {
       assert.deepEqual(ns(await feed('?type=message.sent')), [4, 1]);
       assert.deepEqual(ns(await feed('?type=*')), [4, 3, 2, 1]);
       const third = (await feed('')).find((e) => e.data.n === 3);
-      assert.deepEqual(ns(await feed(`?since=${encodeURIComponent(third.created_at)}`)), [4, 3]);
+      assert.deepEqual(ns(await feed(`?since=${encodeURIComponent(third.timestamp)}`)), [4, 3]);
       assert.deepEqual(ns(await feed('?limit=2')), [4, 3]);
       assert.deepEqual(ns(await feed(`?before=${ids[2]}&limit=1`)), [2]);
     });

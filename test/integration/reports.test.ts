@@ -57,10 +57,10 @@ describe('reports', () => {
       const reply = await api.get('/api/reports/automation-log?format=json');
       assert.equal(reply.status, 200, JSON.stringify(reply.body));
       assert.deepEqual(
-        reply.body.entries.map((e: any) => e.event_id),
+        reply.body.entries.map((e: any) => e.id),
         [...automation].reverse(),
       );
-      assert.ok(!reply.body.entries.some((e: any) => e.event_id === message));
+      assert.ok(!reply.body.entries.some((e: any) => e.id === message));
       assert.deepEqual(
         reply.body.entries.map((e: any) => e.feature).reverse(),
         ['broadcast', 'auto_reply', 'welcome', 'antispam', 'drip', 'drip', 'ab_test', 'opt_out', 'webhook', 'webhook', 'broadcast'],
@@ -73,7 +73,7 @@ describe('reports', () => {
       const reply = await api.get('/api/reports/automation-log?limit=2');
       assert.equal(reply.status, 200);
       assert.deepEqual(
-        reply.body.entries.map((e: any) => e.event_id),
+        reply.body.entries.map((e: any) => e.id),
         [automation[10], automation[9]],
       );
     });
@@ -81,10 +81,10 @@ describe('reports', () => {
     it("exports the reference's CSV that parses back, payload cells safe from formulas", async () => {
       const records = await csvOf(key, '/api/reports/automation-log?format=csv&limit=100');
       assert.deepEqual(
-        records.map((r) => r.event_id),
+        records.map((r) => r.id),
         [...automation].reverse(),
       );
-      assert.deepEqual(Object.keys(records[0]!), ['created_at', 'event_id', 'feature', 'type', 'user_id', 'account_id', 'chat_key', 'data']);
+      assert.deepEqual(Object.keys(records[0]!), ['timestamp', 'id', 'feature', 'type', 'user_id', 'account_id', 'chat_key', 'data']);
       assert.equal(records[0]!.type, 'broadcast.run.finished');
       assert.equal(records[0]!.chat_key, neutralizeCell('@chat'));
       assert.deepEqual(JSON.parse(records[0]!.data!), { step: 10, text: '=1+1' });

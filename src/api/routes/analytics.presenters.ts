@@ -1,6 +1,5 @@
 /** The answers of analytics, events and reports, as their response schemas (analytics.responses) spell them. */
 import type { DayDeliveries } from '../../db/repos/analytics.repo';
-import type { LoggedEvent } from '../../db/repos/events.repo';
 import type { accountStats, DeliveryTotals, GroupsReport, peakHours, Summary } from '../../services/analytics';
 
 const rates = (d: DeliveryTotals) => ({ sent: d.sent, failed: d.failed, delivery_rate: d.deliveryRate });
@@ -57,14 +56,3 @@ export function presentPeakHours(p: Awaited<ReturnType<typeof peakHours>>) {
   };
 }
 
-export function presentEvent(e: LoggedEvent) {
-  return {
-    event_id: e.id,
-    type: e.type,
-    created_at: e.createdAt.toISOString(),
-    user_id: e.userId,
-    account_id: e.accountId,
-    chat_key: e.chatKey,
-    data: e.data,
-  };
-}

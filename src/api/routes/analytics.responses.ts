@@ -100,29 +100,23 @@ export const PeakHoursView = z
   .strict()
   .meta({ id: 'AnalyticsPeakHours' });
 
-export const EventView = z
-  .object({
-    event_id: z.uuid(),
-    type: z.string(),
-    created_at: Timestamp,
-    user_id: z.uuid().nullable(),
-    account_id: z.uuid().nullable(),
-    chat_key: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()),
-  })
-  .strict()
-  .meta({ id: 'Event' });
+const eventFields = {
+  id: z.uuid().meta({ description: "The event's stable id: the same in webhooks, the feed and reports" }),
+  type: z.string(),
+  timestamp: Timestamp,
+  user_id: z.uuid().nullable(),
+  account_id: z.uuid().nullable(),
+  chat_key: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+};
+
+/** An event: the body a webhook receives, and an item of the feed. */
+export const EventView = z.object(eventFields).strict().meta({ id: 'Event' });
 
 const AutomationActionView = z
   .object({
-    event_id: z.uuid(),
+    ...eventFields,
     feature: z.enum(['broadcast', 'auto_reply', 'welcome', 'antispam', 'drip', 'ab_test', 'opt_out', 'webhook', 'other']),
-    type: z.string(),
-    created_at: Timestamp,
-    user_id: z.uuid().nullable(),
-    account_id: z.uuid().nullable(),
-    chat_key: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()),
   })
   .strict()
   .meta({ id: 'AutomationAction' });

@@ -12,7 +12,8 @@ import {
 import type { ApiDeps } from '../context';
 import { CsvContent } from '../openapi';
 import { ok, route } from '../route';
-import { presentAccounts, presentEvent, presentGroups, presentPeakHours, presentSummary } from './analytics.presenters';
+import { eventEnvelope } from '../../services/event-envelope';
+import { presentAccounts, presentGroups, presentPeakHours, presentSummary } from './analytics.presenters';
 import { AnalyticsResponses } from './analytics.responses';
 import {
   AccountsQuery,
@@ -126,7 +127,7 @@ export function analyticsRoutes({ db }: ApiDeps) {
     route({
       method: 'get',
       path: '/api/events',
-      summary: "The caller's events, newest first: each with its event_id, type, time, account, chat and data; filtered by type or prefix (message.*) and time",
+      summary: "The caller's events, newest first: each as webhooks carry it: id, type, timestamp, user, account, chat and data; filtered by type or prefix (message.*) and time",
       tag: 'Events',
       operationId: 'listEvents',
       responses: { 200: AnalyticsResponses.events },
@@ -134,7 +135,7 @@ export function analyticsRoutes({ db }: ApiDeps) {
       query: EventFeedQuery,
       handler: async ({ caller, query }) => {
         const events = await eventFeed(db, await viewerFor(db, caller.scope, query.user_id), query);
-        return ok({ events: events.map(presentEvent), count: events.length });
+        return ok({ events: events.map(eventEnvelope), count: events.length });
       },
     }),
   ];

@@ -75,7 +75,7 @@ export const EventFeedQuery = z.object({
     .transform((t) => new Date(t))
     .optional()
     .meta({ description: 'Only events at or after this time' }),
-  before: z.uuid('must be an event_id').transform((id) => id.toLowerCase()).optional().meta({ description: 'Only events older than this one (paging back)' }),
+  before: z.uuid('must be an event id').transform((id) => id.toLowerCase()).optional().meta({ description: 'Only events older than this one (paging back)' }),
   limit: z.coerce.number().int().min(1, 'at least 1').max(500, 'at most 500').default(50),
   user_id: UserId,
 });

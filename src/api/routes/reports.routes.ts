@@ -4,7 +4,8 @@ import { viewerFor } from '../../services/analytics';
 import { automationLog, automationLogCsv, groupsReport, groupsReportCsv, systemSummary } from '../../services/reports';
 import type { ApiDeps, ApiState } from '../context';
 import { ok, route } from '../route';
-import { presentEvent, presentGroupTotals, presentSummary } from './analytics.presenters';
+import { eventEnvelope } from '../../services/event-envelope';
+import { presentGroupTotals, presentSummary } from './analytics.presenters';
 import { ReportResponses } from './analytics.responses';
 import { AutomationReportQuery, GroupsReportQuery, SystemSummaryQuery } from './analytics.schemas';
 
@@ -31,7 +32,7 @@ export function reportRoutes({ db }: ApiDeps) {
       handler: async ({ ctx, caller, query }) => {
         const actions = await automationLog(db, await viewerFor(db, caller.scope, query.user_id), query.limit);
         if (query.format === 'csv') return csv(ctx, 'automation-log.csv', automationLogCsv(actions));
-        return ok({ entries: actions.map((a) => ({ ...presentEvent(a), feature: a.feature })), count: actions.length });
+        return ok({ entries: actions.map((a) => ({ ...eventEnvelope(a), feature: a.feature })), count: actions.length });
       },
     }),
     route({

@@ -302,7 +302,7 @@ export interface DeliveryWork {
   /** Attempts made so far, over every series. */
   attempts: number;
   webhook: Pick<Webhook, 'id' | 'userId' | 'url' | 'enabled' | 'sealedSecret' | 'sealedPreviousSecret' | 'previousSecretExpiresAt'>;
-  event: { id: string; type: string; userId: string; accountId: string | null; data: unknown; createdAt: Date };
+  event: { id: string; type: string; userId: string; accountId: string | null; chatKey: string | null; data: Record<string, unknown>; createdAt: Date };
 }
 
 interface DeliveryWorkRow {
@@ -320,13 +320,14 @@ interface DeliveryWorkRow {
   event_public_id: string;
   event_type: string;
   event_account_id: string | null;
-  event_data: unknown;
+  event_chat_key: string | null;
+  event_data: Record<string, unknown>;
   event_created_at: Date;
 }
 
 const WORK_COLUMNS = `d.id, d.series, d.status, d.attempts, d.webhook_id, d.user_id, w.url, w.enabled, w.secret, w.previous_secret,
   w.previous_secret_expires_at, e.event_id as event_public_id, e.type as event_type, e.account_id as event_account_id,
-  e.data as event_data, e.created_at as event_created_at`;
+  e.chat_key as event_chat_key, e.data as event_data, e.created_at as event_created_at`;
 
 const mapWork = (r: DeliveryWorkRow): DeliveryWork => ({
   id: r.id,
@@ -342,7 +343,7 @@ const mapWork = (r: DeliveryWorkRow): DeliveryWork => ({
     sealedPreviousSecret: r.previous_secret,
     previousSecretExpiresAt: r.previous_secret_expires_at,
   },
-  event: { id: r.event_public_id, type: r.event_type, userId: r.user_id, accountId: r.event_account_id, data: r.event_data, createdAt: r.event_created_at },
+  event: { id: r.event_public_id, type: r.event_type, userId: r.user_id, accountId: r.event_account_id, chatKey: r.event_chat_key, data: r.event_data, createdAt: r.event_created_at },
 });
 
 /**
