@@ -12,7 +12,6 @@ export async function up(knex: Knex): Promise<void> {
     t.uuid('event_id').notNullable().defaultTo(knex.fn.uuid()).unique();
     t.text('chat_key');
   });
-  await knex.raw('create index events_user_id on events (user_id, id)');
 
   await knex.schema.createTable('webhooks', (t) => {
     t.uuid('id').primary().defaultTo(knex.fn.uuid());
@@ -74,7 +73,6 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('webhook_attempts');
   await knex.schema.dropTableIfExists('webhook_deliveries');
   await knex.schema.dropTableIfExists('webhooks');
-  await knex.raw('drop index if exists events_user_id');
   await knex.schema.alterTable('events', (t) => {
     t.dropColumn('chat_key');
     t.dropColumn('event_id');

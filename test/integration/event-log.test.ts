@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Knex } from 'knex';
 import { insertAccount } from '../../src/db/repos/accounts.repo';
 import { emitEvent, emitEvents, EventPayloadTooLargeError, MAX_EVENT_PAYLOAD_BYTES, NO_ACCOUNT } from '../../src/db/repos/events.repo';
-import { finishedBroadcast, groupKeys, userWithAccount } from '../support/http';
+import { finishedBroadcast, groupKeys, newUser, userWithAccount } from '../support/http';
 import { getStack } from '../support/stack';
 
 async function newOwner(db: Knex): Promise<{ userId: string; accountId: string }> {
@@ -144,5 +144,26 @@ describe('the event log', () => {
     assert.ok(sent.data.platform_message_id);
     assert.ok(failed.data.error);
     assert.deepEqual([finished.data.status, finished.data.sent, finished.data.failed], ['completed', 2, 1]);
+  });
+
+  it('records contact.created for a contact made through the API and for each one an import creates, not for those it updates', async () => {
+    const { id: userId, api } = await newUser();
+    const made = await api.post('/api/contacts', { name: 'Ann', phone: '+4915122222222', tags: ['vip'] });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const imported = await api.post('/api/contacts/import', { contacts: [{ name: 'Ann again', phone: '+4915122222222' }, { name: 'Bo', username: 'bo_smith' }, { name: 'Cy' }] });
+    assert.equal(imported.status, 200, JSON.stringify(imported.body));
+    assert.deepEqual([imported.body.created, imported.body.updated], [2, 1], JSON.stringify(imported.body));
+    const events = await db('events').where({ user_id: userId, type: 'contact.created' }).orderBy('id');
+    assert.deepEqual(
+      events.map((e: any) => [e.data.name, e.data.source]),
+      [
+        ['Ann', 'api'],
+        ['Bo', 'import'],
+        ['Cy', 'import'],
+      ],
+    );
+    assert.deepEqual(events[0].data, { contact_id: made.body.contact.id, name: 'Ann', phone: '+4915122222222', username: null, tags: ['vip'], segment: null, source: 'api' });
+    const contacts = (await api.get('/api/contacts?search=Bo')).body.contacts;
+    assert.equal(events[1].data.contact_id, contacts.find((c: any) => c.name === 'Bo').id);
   });
 });

@@ -4,8 +4,8 @@
  * the caller's transaction and under its contacts lock (see contacts.repo `lockContacts`).
  */
 import type { Knex } from 'knex';
-import { emitEvents } from './events.repo';
-import { contactCreatedEvent, type CreatedContactRow } from './contacts.repo';
+import { emitEventsFrom } from './events.repo';
+import { contactsCreated } from './contacts.repo';
 import { keysOf, type ContactKeys, type NormalizedContact } from '../../domain/contacts';
 import { KEY_COLUMNS } from './contacts.repo';
 import type { Scope } from './scope';
@@ -68,16 +68,18 @@ const RECORD_TYPE = `s(id uuid, name text, phone text, phone_e164 text, username
 export async function insertImportedContacts(trx: Knex, scope: Scope, rows: readonly ImportRow[]): Promise<number> {
   let inserted = 0;
   for (const batch of batches(rows)) {
-    const result = await trx.raw(
-      `insert into contacts (user_id, name, phone, phone_e164, username, telegram_id, whatsapp_jid, tags, segment, fields, opted_out, opted_out_at)
-       select ?, s.name, s.phone, s.phone_e164, s.username, s.telegram_id, s.whatsapp_jid, coalesce(s.tags, '{}'), s.segment,
-              coalesce(s.fields, '{}'), coalesce(s.opted_out, false), case when s.opted_out then now() end
-       from jsonb_to_recordset(?::jsonb) as ${RECORD_TYPE}
-       returning id, name, phone_e164, username, tags, segment`,
-      [scope.userId, JSON.stringify(batch.map((r) => recordOf(r.contact)))],
+    // The contacts and their contact.created events in one statement: the rows never travel back.
+    const created = await emitEventsFrom(
+      trx,
+      `inserted as (
+         insert into contacts (user_id, name, phone, phone_e164, username, telegram_id, whatsapp_jid, tags, segment, fields, opted_out, opted_out_at)
+         select ?, s.name, s.phone, s.phone_e164, s.username, s.telegram_id, s.whatsapp_jid, coalesce(s.tags, '{}'), s.segment,
+                coalesce(s.fields, '{}'), coalesce(s.opted_out, false), case when s.opted_out then now() end
+         from jsonb_to_recordset(?::jsonb) as ${RECORD_TYPE}
+         returning *
+       ), ${contactsCreated('inserted')}`,
+      [scope.userId, JSON.stringify(batch.map((r) => recordOf(r.contact))), 'import'],
     );
-    const created = (result as { rows: CreatedContactRow[] }).rows;
-    await emitEvents(trx, created.map((row) => contactCreatedEvent(scope.userId, row, 'import')));
     inserted += created.length;
   }
   return inserted;

@@ -6,7 +6,7 @@
  * import never race each other on the unique keys (phone, username, Telegram id, WhatsApp JID).
  */
 import type { Knex } from 'knex';
-import { emitEvent, type NewEvent } from './events.repo';
+import { emitEventsFrom } from './events.repo';
 import type { ContactKeys, NormalizedContact } from '../../domain/contacts';
 import type { Scope } from './scope';
 
@@ -123,25 +123,29 @@ export async function findContactsByKeys(db: Knex, scope: Scope, keys: ContactKe
 }
 
 /** Inserts a contact of the scope's user (the caller checked its keys under the lock). */
-export async function insertContact(trx: Knex, scope: Scope, contact: NormalizedContact, source: 'api' | 'opt_out' = 'api'): Promise<Contact> {
+export async function insertContact(trx: Knex, scope: Scope, contact: NormalizedContact, source: Exclude<ContactSource, 'import'> = 'api'): Promise<Contact> {
   const [row] = (await trx('contacts')
     .insert({ user_id: scope.userId, ...columnsOf(contact), ...(contact.optedOut && { opted_out_at: trx.fn.now() }) })
     .returning(CONTACT_COLUMNS)) as ContactRow[];
-  await emitEvent(trx, contactCreatedEvent(scope.userId, row!, source));
+  await emitEventsFrom(trx, contactsCreated('(select * from contacts where id = ?)'), [source, row!.id]);
   return mapContact(row!);
 }
 
-/** What `contact.created` tells of a new contact. */
-export type CreatedContactRow = Pick<ContactRow, 'id' | 'name' | 'phone_e164' | 'username' | 'tags' | 'segment'>;
+/** How a contact came to be: through the API, an import, or an opt-out from someone unknown. */
+export type ContactSource = 'api' | 'import' | 'opt_out';
 
-/** The `contact.created` event of a contact created through the API, an import or an opt-out. */
-export function contactCreatedEvent(userId: string, row: CreatedContactRow, source: 'api' | 'import' | 'opt_out'): NewEvent {
-  return {
-    userId,
-    type: 'contact.created',
-    data: { contact_id: row.id, name: row.name, phone: row.phone_e164, username: row.username, tags: row.tags, segment: row.segment, source },
-  };
-}
+/**
+ * The `input` of {@link emitEventsFrom} recording `contact.created` for the contacts of `rows` (a
+ * relation with the contacts table's columns); its one parameter, before those of `rows`, is the
+ * {@link ContactSource}. The one definition of the event's payload, for single contacts and imports.
+ */
+export const contactsCreated = (rows: string) => `input as (
+  select row_number() over () as ord, c.user_id, null::uuid as account_id, 'contact.created'::text as type,
+         jsonb_build_object('contact_id', c.id, 'name', c.name, 'phone', c.phone_e164, 'username', c.username,
+                            'tags', to_jsonb(c.tags), 'segment', c.segment, 'source', ?::text) as data,
+         null::text as chat_key, now() as created_at
+  from ${rows} c
+)`;
 
 /** The scope's user's contact `id`, or undefined. */
 export async function findContact(db: Knex, scope: Scope, id: string): Promise<Contact | undefined> {

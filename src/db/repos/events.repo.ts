@@ -43,14 +43,22 @@ export function eventPayload(type: string, data: object): string {
   return json;
 }
 
-const EMIT_SQL = `
-with input as (
+/** The input CTE of {@link emitEvents}: the events given as one JSON parameter. */
+const JSON_INPUT = `input as (
   select i.ord, coalesce(i.user_id, a.user_id) as user_id, i.account_id, i.type, i.data, i.chat_key, coalesce(i.at, now()) as created_at
   from rows from (jsonb_to_recordset(?::jsonb) as (user_id uuid, account_id uuid, type text, data jsonb, chat_key text, at timestamptz))
        with ordinality as i(user_id, account_id, type, data, chat_key, at, ord)
   left join accounts a on a.id = i.account_id
   where i.user_id is not null or a.id is not null
-), ev as (
+)`;
+
+/**
+ * The statement that records the events of `source` — CTEs ending with `input (ord, user_id,
+ * account_id, type, data, chat_key, created_at)` — with their rollups and webhook deliveries;
+ * its last two parameters are the hook fan-out is restricted to (see {@link EmitOptions}), twice.
+ */
+const emitStatement = (source: string) => `
+with ${source}, ev as (
   -- In the order given, so the log's ids follow it.
   insert into events (user_id, account_id, type, data, chat_key, created_at)
   select user_id, account_id, type, coalesce(data, '{}'::jsonb), chat_key, created_at from input order by ord
@@ -77,6 +85,8 @@ with input as (
 select (select coalesce(json_agg(event_id order by id), '[]'::json) from ev) as event_ids,
        (select count(*) from deliveries)::int as deliveries`;
 
+const EMIT_SQL = emitStatement(JSON_INPUT);
+
 /** How {@link emitEvents} fans events out to webhooks. */
 export interface EmitOptions {
   /**
@@ -102,7 +112,26 @@ export async function emitEvents(db: Knex, events: readonly NewEvent[], options:
     chat_key: e.chatKey ?? null,
     at: e.at?.toISOString() ?? null,
   }));
-  const { rows } = await db.raw<{ rows: Array<{ event_ids: string[]; deliveries: number }> }>(EMIT_SQL, [JSON.stringify(input), options.webhookId ?? null, options.webhookId ?? null]);
+  return runEmit(db, EMIT_SQL, [JSON.stringify(input)], options);
+}
+
+/**
+ * Records, in one statement with the change that causes them, the events a writer's own SQL
+ * produces: `ctes` are CTE definitions (a data-modifying one may come first) ending with `input`
+ * of columns `ord, user_id, account_id, type, data, chat_key, created_at`; `bindings` are theirs.
+ * For bulk writes (a contact import), whose rows need not travel to AutoHub and back as events.
+ * The writer keeps each payload within {@link MAX_EVENT_PAYLOAD_BYTES}. Answers the events' ids.
+ */
+export async function emitEventsFrom(db: Knex, ctes: string, bindings: readonly Knex.RawBinding[]): Promise<string[]> {
+  return runEmit(db, emitStatement(ctes), bindings, {});
+}
+
+async function runEmit(db: Knex, sql: string, bindings: readonly Knex.RawBinding[], options: EmitOptions): Promise<string[]> {
+  const { rows } = await db.raw<{ rows: Array<{ event_ids: string[]; deliveries: number }> }>(sql, [
+    ...bindings,
+    options.webhookId ?? null,
+    options.webhookId ?? null,
+  ]);
   const [result] = rows;
   if (result!.deliveries > 0) await notify(db, Channels.webhookDeliveries, '');
   return result!.event_ids;
@@ -144,11 +173,3 @@ export const mapEventRow = (r: EventRow): LoggedEvent => ({
   data: r.data,
   createdAt: r.created_at,
 });
-
-/** The newest events, optionally of one account or type. */
-export async function listEvents(db: Knex, filter: { accountId?: string; type?: string; limit: number }): Promise<LoggedEvent[]> {
-  const query = db('events').orderBy('id', 'desc').limit(filter.limit);
-  if (filter.accountId) query.where({ account_id: filter.accountId });
-  if (filter.type) query.where({ type: filter.type });
-  return (await query).map(mapEventRow);
-}
