@@ -1,10 +1,10 @@
 /**
  * The event log: every domain event (`message.sent`, `inbound.message`, `webhook.disabled` …) is
  * written here, inside the transaction of the change that causes it, and in the same statement
- * its rollups are counted (hourly per chat, daily per chat, hourly per account; rows upserted in
- * key order so concurrent emitters lock them in one order) and one webhook delivery is queued per matching hook. Analytics
- * read the rollups, webhooks their deliveries and reports the log itself; none of them can miss
- * an event that committed, nor see one that did not.
+ * its rollups are counted (daily per chat, hourly per account; rows upserted in key order so
+ * concurrent emitters lock them in one order) and one webhook delivery is queued per matching
+ * hook. Analytics read the rollups, webhooks their deliveries and reports the log itself; none of
+ * them can miss an event that committed, nor see one that did not.
  */
 import type { Knex } from 'knex';
 import { PayloadTooLargeError } from '../../errors';
