@@ -103,7 +103,10 @@ describe('webhook delivery', () => {
       assert.ok(gap >= schedule[i - 1]! * 0.9 - 50, `retry ${i} came after ${gap} ms; the schedule says ${schedule[i - 1]} ms ±10 %`);
     }
     const temporal = await getTemporalClient();
-    const run = await temporal.workflow.getHandle(`webhook-${deliveryId}`).describe();
+    // The ledger row settles inside the workflow's last activity, a moment before the workflow itself completes.
+    const handle = temporal.workflow.getHandle(`webhook-${deliveryId}`);
+    await handle.result();
+    const run = await handle.describe();
     assert.equal(run.status.name, 'COMPLETED');
     assert.equal(run.typedSearchAttributes.get({ name: 'AutoHubKind', type: 'KEYWORD' } as never), 'webhook');
   });
