@@ -18,11 +18,14 @@ export interface LoadResult {
  */
 export async function load(
   url: string,
-  options: { connections: number; durationSeconds: number; headers?: Record<string, string> },
+  options: { connections: number; durationSeconds: number; headers?: Record<string, string>; method?: 'GET' | 'POST'; body?: unknown },
 ): Promise<LoadResult> {
   if (!/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url)) throw new Error(`refusing to load a non-loopback address: ${url}`);
   const args = [require.resolve('autocannon/autocannon.js'), '-j', '-c', String(options.connections), '-d', String(options.durationSeconds)];
-  for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}=${value}`);
+  const headers = { ...options.headers, ...(options.body !== undefined && { 'Content-Type': 'application/json' }) };
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
+  if (options.method) args.push('-m', options.method);
+  if (options.body !== undefined) args.push('-b', JSON.stringify(options.body));
   args.push(url);
   const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
   const result = JSON.parse(stdout) as {

@@ -9,6 +9,7 @@ import { PgAuthStateStore } from '../db/repos/whatsapp-auth.repo';
 import type { SecretBox } from '../db/secret-box';
 import { PgSandboxStore } from '../db/repos/sandbox.repo';
 import { SandboxDriver } from '../platforms/sandbox/sandbox-driver';
+import type { PlatformDriver } from '../domain/platform-port';
 import { TelegramDriver, TelegramLogins, type GramClientFactory } from '../platforms/telegram';
 import { WhatsAppDriver, type WhatsAppSocketFactory } from '../platforms/whatsapp';
 
@@ -26,6 +27,8 @@ export interface DriverDeps {
 export interface DriverFactories {
   telegramClient?: GramClientFactory;
   whatsappSocket?: WhatsAppSocketFactory;
+  /** Benchmarks only: wraps the driver sandbox accounts' sessions are opened with (bench/broadcast-fanout's zero-cost driver). */
+  sandboxSessions?: (sandbox: SandboxDriver) => PlatformDriver;
 }
 
 /**

@@ -129,8 +129,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const revisit = inboundRevisit();
   // The pool's sessions deliver to the router, which hands each stored event to the actor.
   let inboundActor: InboundActor | undefined;
+  const sessionDrivers = { ...drivers, sandbox: sandboxDriver && (options.driverFactories?.sandboxSessions?.(sandboxDriver) ?? sandboxDriver) };
   const pool = new SessionPool({
-    drivers,
+    drivers: sessionDrivers,
     loadAccount: async (id) => {
       const account = await findAnyAccount(db, id);
       if (!account) return undefined;

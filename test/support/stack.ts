@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger';
 import { bootstrapAdmin } from '../../src/runtime/bootstrap';
 import { runStops, startRoles, type RunningRoles } from '../../src/runtime/roles';
 import { locateTemporalCli, startDevServer } from '../../src/temporal/dev-server';
+import type { DriverFactories } from '../../src/worker/drivers';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 
 /** The whole AutoHub, running for the test run: real PostgreSQL, real Temporal, real HTTP. */
@@ -35,9 +36,17 @@ const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'error');
  * (a fresh database is created on that server), otherwise an embedded PostgreSQL and a Temporal
  * dev server on free ports. Stopped by the root `afterAll` hook.
  */
-export function getStack(): Promise<Stack> {
-  stack ??= startStack();
+export function getStack(options: StackOptions = {}): Promise<Stack> {
+  stack ??= startStack(options);
   return stack;
+}
+
+/** How the stack's worker differs from production's, for the caller that starts it. */
+export interface StackOptions {
+  /** Benchmarks only: stand-ins for the platforms (see DriverFactories). */
+  driverFactories?: DriverFactories;
+  /** Whether this process runs the worker role too; without, the caller runs one of its own. @default true */
+  worker?: boolean;
 }
 
 /** Stops whatever `getStack` started. */
@@ -49,7 +58,7 @@ export async function stopStack(): Promise<void> {
   temporalClient = undefined;
 }
 
-async function startStack(): Promise<Stack> {
+async function startStack(options: StackOptions): Promise<Stack> {
   installTemporalRuntime(logger);
   const home = mkdtempSync(path.join(tmpdir(), 'autohub-test-'));
   // Run as root, the embedded PostgreSQL runs as `postgres`, which must be able to enter the home.
@@ -95,7 +104,7 @@ async function startStack(): Promise<Stack> {
   await bootstrapAdmin(migrator, config);
   await migrator.destroy();
 
-  const roles = await startRoles({ config, databaseUrl, temporalAddress, logger, api: true, worker: true });
+  const roles = await startRoles({ config, databaseUrl, temporalAddress, logger, api: true, worker: options.worker ?? true, driverFactories: options.driverFactories });
   stops.unshift(...roles.stops);
   return { baseUrl: roles.apiUrl!, adminKey: ADMIN_KEY, db: roles.db, config, roles, databaseUrl, temporalAddress };
 }
