@@ -273,9 +273,7 @@ async function visibleBroadcast(db: Knex, scope: Scope, id: string): Promise<bro
  * TemporalOutbox), so the caller never waits on Temporal.
  */
 async function enqueueRun(trx: Knex, namespace: string, broadcast: broadcasts.Broadcast) {
-  const runNumber = await broadcasts.reserveRunNumber(trx, broadcast.id);
-  const workflowId = broadcastRunWorkflowId(broadcast.id, runNumber);
-  await broadcasts.openRun(trx, broadcast.id, workflowId, runNumber);
+  const { runNumber, workflowId } = await broadcasts.openNextRun(trx, broadcast.id, (n) => broadcastRunWorkflowId(broadcast.id, n));
   const input: BroadcastRunInput = { broadcastId: broadcast.id, runNumber };
   await enqueueWorkflowStart(trx, namespace, {
     workflowId,

@@ -124,8 +124,8 @@ async function findRunPlan(db: Knex, workflowId: string): Promise<RunPlan | unde
  * says it now: the text (a template's content as it is at this moment), the image, and one
  * pending ledger row per target. Nothing a later change of the broadcast does reaches it.
  */
-export async function openRun(trx: Knex, broadcastId: string, workflowId: string, runNumber: number): Promise<RunPlan> {
-  const broadcast = await trx<BroadcastRow>('broadcasts').where({ id: broadcastId }).first();
+export async function openRun(trx: Knex, broadcastId: string, workflowId: string, runNumber: number, current?: BroadcastRow): Promise<RunPlan> {
+  const broadcast = current ?? (await trx<BroadcastRow>('broadcasts').where({ id: broadcastId }).first());
   if (!broadcast) throw new Error(`broadcast ${broadcastId} does not exist`);
   let message = broadcast.message;
   if (broadcast.template_id) {
@@ -135,6 +135,7 @@ export async function openRun(trx: Knex, broadcastId: string, workflowId: string
   const sendRun = await insertSendRun(trx, {
     userId: broadcast.user_id,
     accountId: broadcast.account_id,
+    platform: broadcast.platform,
     origin: 'broadcast',
     businessKey: workflowId,
     messages: broadcast.target_keys.map((targetKey) => ({
@@ -305,11 +306,29 @@ export async function findLastRun(db: Knex, broadcastId: string): Promise<RunVie
 
 /** Takes the next run number of a broadcast for a run the API starts. */
 export async function reserveRunNumber(db: Knex, broadcastId: string): Promise<number> {
-  const [row] = await db('broadcasts')
-    .where({ id: broadcastId })
-    .increment('run_count', 1)
-    .returning<{ run_count: number }[]>('run_count');
-  return row!.run_count;
+  return (await numberNextRun(db, broadcastId)).run_count;
+}
+
+/** The broadcast's row, its run count taken one further: the new count is its next run's number. */
+async function numberNextRun(db: Knex, broadcastId: string): Promise<BroadcastRow> {
+  const [row] = await db<BroadcastRow>('broadcasts').where({ id: broadcastId }).increment('run_count', 1).returning('*');
+  if (!row) throw new Error(`broadcast ${broadcastId} does not exist`);
+  return row;
+}
+
+/**
+ * Opens the next run of a broadcast the API runs (see {@link openRun}) inside `trx`, numbered in
+ * the statement that reads the broadcast; `workflowIdOf` names its workflow from its number.
+ */
+export async function openNextRun(
+  trx: Knex,
+  broadcastId: string,
+  workflowIdOf: (runNumber: number) => string,
+): Promise<RunPlan & { runNumber: number; workflowId: string }> {
+  const broadcast = await numberNextRun(trx, broadcastId);
+  const runNumber = broadcast.run_count;
+  const workflowId = workflowIdOf(runNumber);
+  return { ...(await openRun(trx, broadcastId, workflowId, runNumber, broadcast)), runNumber, workflowId };
 }
 
 /**

@@ -3,12 +3,13 @@
  * written here, inside the transaction of the change that causes it, and in the same statement
  * its rollups are counted (daily per chat, hourly per account; rows upserted in key order so
  * concurrent emitters lock them in one order) and one webhook delivery is queued per matching
- * hook. Analytics read the rollups, webhooks their deliveries and reports the log itself; none of
- * them can miss an event that committed, nor see one that did not.
+ * hook, its dispatchers notified at commit. Analytics read the rollups, webhooks their
+ * deliveries and reports the log itself; none of them can miss an event that committed, nor see
+ * one that did not.
  */
 import type { Knex } from 'knex';
 import { PayloadTooLargeError } from '../../errors';
-import { Channels, notify } from '../notifications';
+import { Channels } from '../notifications';
 
 /** The largest event payload (its `data` as JSON) the log takes: what a webhook may carry. */
 export const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;
@@ -73,7 +74,7 @@ with ${source}, ev as (
   select user_id, coalesce(account_id, '${NO_ACCOUNT}'::uuid), date_trunc('hour', created_at), type, count(*)
   from ev group by 1, 2, 3, 4 order by 1, 2, 3, 4
   on conflict (user_id, account_id, hour, event_type) do update set count = ah.count + excluded.count
-), deliveries as (
+), hook_deliveries as (
   insert into webhook_deliveries (webhook_id, event_id, user_id)
   select w.id, ev.id, ev.user_id from ev join webhooks w on w.user_id = ev.user_id and w.enabled
   where case when ?::uuid is null then exists (
@@ -83,7 +84,8 @@ with ${source}, ev as (
   returning id
 )
 select (select coalesce(json_agg(event_id order by id), '[]'::json) from ev) as event_ids,
-       (select count(*) from deliveries)::int as deliveries`;
+       -- Dispatchers are told in the same round trip; like any notification, it goes out at commit.
+       (select pg_notify('${Channels.webhookDeliveries}', '') where exists (select 1 from hook_deliveries)) as notified`;
 
 const EMIT_SQL = emitStatement(JSON_INPUT);
 
@@ -127,14 +129,8 @@ export async function emitEventsFrom(db: Knex, ctes: string, bindings: readonly 
 }
 
 async function runEmit(db: Knex, sql: string, bindings: readonly Knex.RawBinding[], options: EmitOptions): Promise<string[]> {
-  const { rows } = await db.raw<{ rows: Array<{ event_ids: string[]; deliveries: number }> }>(sql, [
-    ...bindings,
-    options.webhookId ?? null,
-    options.webhookId ?? null,
-  ]);
-  const [result] = rows;
-  if (result!.deliveries > 0) await notify(db, Channels.webhookDeliveries, '');
-  return result!.event_ids;
+  const { rows } = await db.raw<{ rows: Array<{ event_ids: string[] }> }>(sql, [...bindings, options.webhookId ?? null, options.webhookId ?? null]);
+  return rows[0]!.event_ids;
 }
 
 /** Records one event (see {@link emitEvents}); answers its public id, or undefined when its account is gone. */

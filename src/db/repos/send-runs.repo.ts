@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Platform } from '../../domain/platform-port';
 import { canonicalTargetKeyOrNull } from '../../domain/target-keys';
-import { emitEvents } from './events.repo';
+import { emitEventsFrom } from './events.repo';
 
 /** Every feature that sends a message; the `send_runs.origin` CHECK constraint lists the same. */
 export const SEND_ORIGINS = ['broadcast', 'search_reply', 'auto_reply', 'welcome', 'antispam', 'drip', 'ab_test', 'webhook'] as const;
@@ -29,6 +29,8 @@ export interface OutgoingMessage {
 export interface NewSendRun {
   userId: string;
   accountId: string;
+  /** The account's platform, when the caller knows it: spares reading it again. */
+  platform?: Platform;
   origin: SendOrigin;
   /** What makes a repeated trigger the same run: unique per account and origin. */
   businessKey: string;
@@ -43,6 +45,10 @@ export interface LedgerRow {
   error: string | null;
   sentAt: Date | null;
 }
+
+type LedgerDbRow = { id: number; target_key: string; status: DeliveryStatus; error: string | null; sent_at: Date | null };
+const LEDGER_COLUMNS = ['id', 'target_key', 'status', 'error', 'sent_at'];
+const mapLedgerRow = (r: LedgerDbRow): LedgerRow => ({ id: Number(r.id), targetKey: r.target_key, status: r.status, error: r.error, sentAt: r.sent_at });
 
 /** A send run and its ledger rows in order; `created` is false when the trigger was a repeat. */
 export interface SendRun {
@@ -74,8 +80,9 @@ export async function insertSendRun(trx: Knex, run: NewSendRun): Promise<SendRun
     return { id: existing.id, accountId: run.accountId, created: false, deliveries: await listLedger(trx, existing.id) };
   }
   const messages = await canonicalMessages(trx, run);
-  if (messages.length > 0) {
-    await trx('deliveries').insert(
+  if (messages.length === 0) return { id: inserted.id, accountId: run.accountId, created: true, deliveries: [] };
+  const rows = await trx('deliveries')
+    .insert(
       messages.map((m, position) => ({
         run_id: inserted.id,
         position,
@@ -86,18 +93,20 @@ export async function insertSendRun(trx: Knex, run: NewSendRun): Promise<SendRun
         reply_to: m.replyTo ?? null,
         status: 'pending',
       })),
-    );
-  }
-  return { id: inserted.id, accountId: run.accountId, created: true, deliveries: await listLedger(trx, inserted.id) };
+    )
+    .returning<LedgerDbRow[]>(LEDGER_COLUMNS);
+  // Rows come back in the order they were inserted, the ledger's order; sorted all the same, as the ledger is read.
+  const deliveries = rows.map(mapLedgerRow).sort((a, b) => a.id - b.id);
+  return { id: inserted.id, accountId: run.accountId, created: true, deliveries };
 }
 
 /** `run`'s messages with canonical target keys, one per chat. */
 async function canonicalMessages(trx: Knex, run: NewSendRun): Promise<OutgoingMessage[]> {
   if (run.messages.length === 0) return [];
-  const account = await trx('accounts').where({ id: run.accountId }).first<{ platform: Platform }>('platform');
+  const platform = run.platform ?? (await trx('accounts').where({ id: run.accountId }).first<{ platform: Platform }>('platform')).platform;
   const byChat = new Map<string, OutgoingMessage>();
   for (const message of run.messages) {
-    const targetKey = canonicalTargetKeyOrNull(account.platform, message.targetKey) ?? message.targetKey;
+    const targetKey = canonicalTargetKeyOrNull(platform, message.targetKey) ?? message.targetKey;
     if (!byChat.has(targetKey)) byChat.set(targetKey, { ...message, targetKey });
   }
   return [...byChat.values()];
@@ -113,11 +122,8 @@ export async function findSendRunId(db: Knex, key: { origin: SendOrigin; busines
 
 /** The ledger rows of a send run, in the order they were enqueued. */
 export async function listLedger(db: Knex, runId: string): Promise<LedgerRow[]> {
-  const rows: Array<{ id: string; target_key: string; status: DeliveryStatus; error: string | null; sent_at: Date | null }> = await db('deliveries')
-    .where({ run_id: runId })
-    .orderBy('position')
-    .select('id', 'target_key', 'status', 'error', 'sent_at');
-  return rows.map((r) => ({ id: Number(r.id), targetKey: r.target_key, status: r.status, error: r.error, sentAt: r.sent_at }));
+  const rows = await db('deliveries').where({ run_id: runId }).orderBy('position').select<LedgerDbRow[]>(LEDGER_COLUMNS);
+  return rows.map(mapLedgerRow);
 }
 
 /** A ledger row with what sending it needs. */
@@ -197,20 +203,10 @@ export async function findDelivery(db: Knex, runId: string, targetKey: string): 
   return (await findDeliveries(db, runId, [targetKey])).get(targetKey);
 }
 
-/** What a settled delivery's event needs of its row and run. */
-interface SettledRow {
-  id: number;
-  target_key: string;
-  previous: DeliveryStatus;
-  user_id: string;
-  account_id: string;
-  origin: SendOrigin;
-}
-
 /**
  * Settles a run's targets as `sent` or `failed` (with `error`) and records `message.<status>` for
- * each one that was pending, in one transaction. A sent target stays sent; failing a failed one
- * again only changes its error.
+ * each one that was pending, in one statement (a send's last round trip). A sent target stays
+ * sent; failing a failed one again only changes its error.
  */
 async function settleDeliveries(
   db: Knex,
@@ -218,38 +214,28 @@ async function settleDeliveries(
   targetKeys: readonly string[],
   outcome: { status: 'sent'; platformMessageId: string; sentAt: Date } | { status: 'failed'; error: string },
 ): Promise<void> {
-  await db.transaction(async (trx) => {
-    const sent = outcome.status === 'sent';
-    const { rows } = await trx.raw<{ rows: SettledRow[] }>(
-      `with old as (
-         select id, status from deliveries where run_id = ? and target_key = any(?) and status <> 'sent' order by id for update
-       )
+  const sent = outcome.status === 'sent';
+  const platformMessageId = sent ? outcome.platformMessageId : null;
+  const error = sent ? null : outcome.error;
+  await emitEventsFrom(
+    db,
+    `old as (
+       select id, status from deliveries where run_id = ? and target_key = any(?) and status <> 'sent' order by id for update
+     ), settled as (
        update deliveries d set status = ?, platform_message_id = ?, sent_at = ?, error = ?, updated_at = now()
        from old, send_runs r
        where d.id = old.id and r.id = d.run_id
-       returning d.id, d.target_key, old.status as previous, r.user_id, r.account_id, r.origin`,
-      [runId, [...targetKeys], outcome.status, sent ? outcome.platformMessageId : null, sent ? outcome.sentAt : null, sent ? null : outcome.error],
-    );
-    await emitEvents(
-      trx,
-      rows
-        .filter((row) => row.previous === 'pending')
-        .sort((a, b) => a.id - b.id)
-        .map((row) => ({
-          userId: row.user_id,
-          accountId: row.account_id,
-          type: `message.${outcome.status}`,
-          chatKey: row.target_key,
-          data: {
-            send_run_id: runId,
-            delivery_id: row.id,
-            origin: row.origin,
-            target_key: row.target_key,
-            ...(sent ? { platform_message_id: outcome.platformMessageId } : { error: outcome.error }),
-          },
-        })),
-    );
-  });
+       returning d.id, d.target_key, old.status as previous, r.user_id, r.account_id, r.origin
+     ), input as (
+       -- Only a target that was pending has news; the log's order is the ledger's.
+       select row_number() over (order by id) as ord, user_id, account_id, ?::text as type,
+              jsonb_strip_nulls(jsonb_build_object('send_run_id', ?::text, 'delivery_id', id, 'origin', origin, 'target_key', target_key,
+                                                   'platform_message_id', ?::text, 'error', ?::text)) as data,
+              target_key as chat_key, now() as created_at
+       from settled where previous = 'pending'
+     )`,
+    [runId, [...targetKeys], outcome.status, platformMessageId, sent ? outcome.sentAt : null, error, `message.${outcome.status}`, runId, platformMessageId, error],
+  );
 }
 
 /** Settles a target as sent, recording `message.sent` (see {@link settleDeliveries}). */

@@ -8,7 +8,7 @@
  * so a dispatcher that dies mid-attempt leaves it for another once that time has passed.
  */
 import type { Knex } from 'knex';
-import { Channels, notify } from '../notifications';
+import { Channels } from '../notifications';
 
 /** A workflow to start once the transaction that asked for it commits. */
 export interface WorkflowStart {
@@ -65,8 +65,12 @@ export async function enqueueWorkflowStart(trx: Knex, namespace: string, start: 
     await trx('temporal_outbox').insert({ ...row, next_attempt_at: trx.raw(`now() + ?::interval`, [`${options.delayMs} milliseconds`]) });
     return;
   }
-  await trx('temporal_outbox').insert(row);
-  await notify(trx, Channels.temporalOutbox, start.workflowId);
+  // Queued and announced in one round trip; the notification goes out when the caller commits.
+  await trx.raw(
+    `with queued as (insert into temporal_outbox (namespace, kind, subject, payload) values (?, ?, ?, ?) returning subject)
+     select pg_notify(?, subject) from queued`,
+    [row.namespace, row.kind, row.subject, row.payload, Channels.temporalOutbox],
+  );
 }
 
 /** Drops the start of workflow `workflowId` still waiting in `namespace` (its work was done without it); false when none waited. */
