@@ -55,6 +55,8 @@ const EnvSchema = z.object({
     .optional(),
   /** This worker's name among the namespace's workers (its shard leases' owner); unique per process. */
   WORKER_ID: z.string().regex(/^[\w.:@/-]{1,200}$/, 'letters, digits and . : @ / - _ only (at most 200)').optional(),
+  /** Send and session activities one worker runs at once on each session shard it serves. */
+  WORKER_SESSION_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Seconds a stopping worker lets in-flight activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Longest wait for a send's pacing slot spent inside an activity; longer ones are durable timers. */
@@ -131,6 +133,8 @@ export interface Config {
   workerShards: number[];
   /** The worker's name as its shard leases' owner; a fresh `host-pid-random` when unset. */
   workerId: string | undefined;
+  /** Activities a worker runs at once per session shard. @default 500 */
+  workerSessionActivities: number;
   /** Seconds a stopping worker drains in-flight activities. @default 30 */
   workerShutdownGraceSeconds: number;
   /** Longest wait for a pacing slot inside an activity, in ms. @default 10_000 */
@@ -252,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionShards: e.SESSION_SHARDS,
     workerShards: shards,
     workerId: e.WORKER_ID,
+    workerSessionActivities: e.WORKER_SESSION_ACTIVITIES,
     workerShutdownGraceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS,
     pacingInlineWaitMs: e.PACING_INLINE_WAIT_SECONDS * 1000,
     uploadDir: path.resolve(e.AUTOHUB_UPLOAD_DIR ?? path.join(home, 'uploads')),

@@ -246,6 +246,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       identity: `${owner}/${sessionTaskQueue(shard)}`,
       taskQueue: sessionTaskQueue(shard),
       shutdownGraceTime,
+      // Sends mostly wait on the database and the platform: every run of a burst starts sending at
+      // once instead of queueing behind the SDK's default hundred.
+      maxConcurrentActivityTaskExecutions: config.workerSessionActivities,
       activities: sessionActivities,
     });
     const running = worker.run().catch((err) => {
