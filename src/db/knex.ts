@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import path from 'node:path';
 import pg from 'pg';
+import { isConflictVictim } from './pg-errors';
 
 // Counts and bigserial ids arrive as strings by default; ours fit comfortably in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -29,4 +30,19 @@ export async function migrateLatest(db: Db): Promise<string[]> {
     loadExtensions: migrationExtensions,
   })) as [number, string[]];
   return applied;
+}
+
+/**
+ * Runs `work` in a transaction of `db`, again when PostgreSQL gave it up as a deadlock's victim
+ * (see isConflictVictim), at most `attempts` times in all: for writers that touch rows other
+ * transactions lock in another order (deleting a broadcast while its run settles sends).
+ */
+export async function transactionRetryingConflicts<T>(db: Db, work: (trx: Knex.Transaction) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work);
+    } catch (err) {
+      if (attempt >= attempts || !isConflictVictim(err)) throw err;
+    }
+  }
 }

@@ -12,6 +12,7 @@ import type { DryRunInput, DryRunResult } from '../workflows/shared';
 import type { Config } from '../config';
 import type { Account } from '../db/repos/accounts.repo';
 import * as broadcasts from '../db/repos/broadcasts.repo';
+import { transactionRetryingConflicts } from '../db/knex';
 import type { Scope } from '../db/repos/scope';
 import { findTemplate } from '../db/repos/templates.repo';
 import { enqueueWorkflowStart } from '../db/repos/temporal-outbox.repo';
@@ -252,7 +253,8 @@ export async function patchBroadcast(
  */
 export async function deleteBroadcast(deps: BroadcastDeps, scope: Scope, id: string): Promise<string> {
   const broadcast = await visibleBroadcast(deps.db, scope, id);
-  const sync = await deps.db.transaction(async (trx) => {
+  // Its runs' ledgers go with it, rows a running send may be settling at this moment.
+  const sync = await transactionRetryingConflicts(deps.db, async (trx) => {
     const removal = await requestBroadcastRemoval(trx, deps.outbox.namespace, broadcast.id);
     if (!(await broadcasts.deleteBroadcast(trx, scope, broadcast.id))) throw new NotFoundError();
     return removal;
