@@ -41,7 +41,7 @@ const PLANS: Record<string, Plan> = {
   'api-throughput': { limitSeconds: 120 },
   'broadcast-accept': { limitSeconds: 180 },
   'broadcast-crash': { sizes: { BENCH_CRASH_RUNS: { use: '3', full: '10' } }, limitSeconds: 180 },
-  'broadcast-fanout': { sizes: { BENCH_SCHEDULE_SECONDS: { use: '30', full: '150' } }, limitSeconds: 240 },
+  'broadcast-fanout': { sizes: { BENCH_SCHEDULE_SECONDS: { use: '30', full: '150' } }, limitSeconds: 300 },
   crm: { limitSeconds: 120 },
   'inbound-latency': { limitSeconds: 240 },
   pacing: { limitSeconds: 180 },
