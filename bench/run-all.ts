@@ -34,20 +34,25 @@ const CLOSE_GRACE_MS = 3_000;
 
 /**
  * Sizes and limits that fit the sequence, with room for the benches other branches add
- * (sessions about 90 s, sandbox-send 45 s, broadcast-accept 90 s).
+ * (sessions about 90 s, sandbox-send 45 s, broadcast-accept 90 s). The first full run, on a
+ * machine others were loading too, took: analytics 100 s (250,000 deliveries), api-throughput
+ * 47 s, broadcast-crash 101 s (3 runs), broadcast-fanout 176 s (200 broadcasts, 30 s of
+ * schedules), crm 64 s, inbound-latency 208 s (4 s per rate; the pipeline fell behind from
+ * 50 msg/s and every rate drained), pacing 79 s, webhooks over 180 s (10,000 events, delivered at
+ * a few hundred per second) — 966 s; hence the smaller fan-out, inbound and webhook sizes.
  */
 const PLANS: Record<string, Plan> = {
   analytics: { sizes: { BENCH_DELIVERIES: { use: '250000', full: '1000000' }, BENCH_REQUESTS: { use: '100', full: '200' } }, limitSeconds: 240 },
   'api-throughput': { limitSeconds: 120 },
   'broadcast-accept': { limitSeconds: 180 },
   'broadcast-crash': { sizes: { BENCH_CRASH_RUNS: { use: '3', full: '10' } }, limitSeconds: 180 },
-  'broadcast-fanout': { sizes: { BENCH_SCHEDULE_SECONDS: { use: '30', full: '150' } }, limitSeconds: 300 },
+  'broadcast-fanout': { sizes: { BENCH_BROADCASTS: { use: '100', full: '200' }, BENCH_SCHEDULE_SECONDS: { use: '30', full: '150' } }, limitSeconds: 240 },
   crm: { limitSeconds: 120 },
-  'inbound-latency': { limitSeconds: 240 },
+  'inbound-latency': { sizes: { BENCH_SECONDS: { use: '2', full: '4' } }, limitSeconds: 180 },
   pacing: { limitSeconds: 180 },
   'sandbox-send': { limitSeconds: 120 },
   sessions: { limitSeconds: 180 },
-  webhooks: { limitSeconds: 180 },
+  webhooks: { sizes: { BENCH_EVENTS: { use: '5000', full: '10000' } }, limitSeconds: 180 },
 };
 
 /** What one bench did. */
@@ -174,22 +179,23 @@ async function gone(procs: Proc[], ms: number): Promise<void> {
 
 /**
  * Drops the scratch databases (test/support/stack.ts names them `autohub_test_<pid>_<time>`) of a
- * killed bench's processes: a bench killed at its limit cannot drop its own, and the machine's
- * PostgreSQL is shared.
+ * failed bench's processes: one killed at its limit, or stopping within a bound after an error,
+ * may not have dropped its own, and the machine's PostgreSQL is shared.
  */
-async function dropScratchDatabases(pids: number[]): Promise<void> {
+async function dropScratchDatabases(pids: number[], since: number): Promise<void> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl || pids.length === 0) return;
   const client = new pg.Client({ connectionString: serverUrl });
   try {
     await client.connect();
     const { rows } = await client.query<{ datname: string }>(`select datname from pg_database where datname ~ $1`, [`^autohub_test_(${pids.join('|')})_[0-9]+$`]);
-    for (const { datname } of rows) {
+    // Only those created since the bench started: a pid may have served someone else's test before.
+    for (const { datname } of rows.filter((r) => Number(r.datname.split('_').at(-1)) >= since)) {
       await client.query(`drop database if exists "${datname}" with (force)`);
-      console.log(`[bench] dropped ${datname}, left by the killed bench`);
+      console.log(`[bench] dropped ${datname}, left by the bench`);
     }
   } catch (err) {
-    console.error(`[bench] could not drop the killed bench's scratch databases`, err);
+    console.error(`[bench] could not drop the failed bench's scratch databases`, err);
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -222,6 +228,7 @@ async function runOne(name: string, command: string, full: boolean): Promise<Out
   const sizes = sizesOf(name, command, full);
   console.log(`\n[bench] ── bench:${name} (${sizes.shown}; limit ${limitSeconds} s) ──`);
   const started = performance.now();
+  const startedAt = Date.now();
   const [file, ...args] = commandOf(name, command);
   const child = spawn(file!, args, {
     cwd: root,
@@ -293,7 +300,6 @@ async function runOne(name: string, command: string, full: boolean): Promise<Out
   }
   stopCurrent = undefined;
   killCurrent = undefined;
-  if (stopped || leftBehind) await dropScratchDatabases(killed.map((p) => p.pid));
 
   const empty = figures.filter((f) => Number.isNaN(f.value)).map((f) => f.name);
   let status = 'ok';
@@ -302,6 +308,8 @@ async function runOne(name: string, command: string, full: boolean): Promise<Out
   else if (figures.length === 0) status = 'FAILED: printed no figure';
   else if (empty.length > 0) status = `FAILED: no value for ${empty.join('; ')}`;
   if (leftBehind) status += ` (left ${leftBehind} running; killed)`;
+  // A bench that failed may not have got to drop its scratch database (run-bench.ts bounds its stop).
+  if (status !== 'ok') await dropScratchDatabases([...new Set([pgid, ...killed.map((p) => p.pid)])], startedAt);
   return { name, status, failed: !status.startsWith('ok'), seconds, figures, sizes: sizes.shown };
 }
 

@@ -1,11 +1,13 @@
 import { stopStack } from '../../test/support/stack';
 
-/** How long a failed or terminated bench may spend stopping its stack before it exits anyway. */
-const STOP_BOUND_MS = 8_000;
+/** How long a failed bench may spend stopping its stack (its worker drains) before it exits anyway. */
+const STOP_AFTER_FAILURE_MS = 30_000;
+/** The same for a terminated one: within the 10 s `npm run bench` leaves before SIGKILL. */
+const STOP_AFTER_SIGTERM_MS = 8_000;
 
-/** Stops the test stack, or gives up after `STOP_BOUND_MS`. */
-function stopWithinBound(): Promise<unknown> {
-  return Promise.race([stopStack().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, STOP_BOUND_MS).unref())]);
+/** Stops the test stack, or gives up after `ms`. */
+function stopWithin(ms: number): Promise<unknown> {
+  return Promise.race([stopStack().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 }
 
 /**
@@ -23,7 +25,7 @@ export function runBench(main: () => Promise<void>): void {
     if (terminated) return;
     terminated = true;
     console.error('terminated: stopping the stack');
-    void stopWithinBound().then(() => process.exit(143));
+    void stopWithin(STOP_AFTER_SIGTERM_MS).then(() => process.exit(143));
   });
   main().then(
     async () => {
@@ -32,7 +34,7 @@ export function runBench(main: () => Promise<void>): void {
     },
     async (err: unknown) => {
       console.error(err);
-      await stopWithinBound();
+      await stopWithin(STOP_AFTER_FAILURE_MS);
       process.exit(1);
     },
   );
