@@ -1,15 +1,27 @@
 /**
  * Authenticated `GET /api/v1/accounts` against a bare Koa hello-world, same connections and
- * duration, in one run. Targets: ratio >= 0.5 and p99 <= 15 ms at 50 connections.
+ * duration, in one run. Targets (issue 14): authenticated GET ÷ bare Koa >= 0.7, with the GET's
+ * p99 <= 15 ms, at 50 connections. A load run with any error or non-2xx answer fails the bench.
  */
 import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
 import { client, newSandboxAccount, newUser } from '../test/support/http';
-import { getStack, stopStack } from '../test/support/stack';
-import { load } from './support/load';
+import { getStack } from '../test/support/stack';
+import { load, type LoadResult } from './support/load';
+import { runBench } from './support/run-bench';
+import { figure } from './support/stats';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
+
+/** `load`, failing when any request errored, timed out or was answered other than 2xx. */
+async function cleanLoad(what: string, url: string, options: Parameters<typeof load>[1]): Promise<LoadResult> {
+  const result = await load(url, options);
+  if (result.errors > 0 || result.non2xx > 0 || !(result.requestsPerSecond > 0)) {
+    throw new Error(`${what}: ${result.errors} errors and ${result.non2xx} non-2xx answers at ${result.requestsPerSecond} req/s`);
+  }
+  return result;
+}
 
 async function main(): Promise<void> {
   const stack = await getStack();
@@ -26,30 +38,25 @@ async function main(): Promise<void> {
   const bareServer = bare.listen(0, '127.0.0.1');
   await new Promise((r) => bareServer.once('listening', r));
   const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/`;
+  const apiUrl = `${stack.baseUrl}/api/v1/accounts`;
+  const headers = { 'X-API-Key': user.key };
 
   const options = { connections: CONNECTIONS, durationSeconds: DURATION_SECONDS };
   // A short warm-up of each, so JIT and connection pools are hot before measuring.
-  await load(bareUrl, { ...options, durationSeconds: 2 });
-  await load(`${stack.baseUrl}/api/v1/accounts`, { ...options, durationSeconds: 2, headers: { 'X-API-Key': user.key } });
+  await cleanLoad('bare Koa warm-up', bareUrl, { ...options, durationSeconds: 2 });
+  await cleanLoad('authenticated GET warm-up', apiUrl, { ...options, durationSeconds: 2, headers });
 
-  const koa = await load(bareUrl, options);
-  const api = await load(`${stack.baseUrl}/api/v1/accounts`, { ...options, headers: { 'X-API-Key': user.key } });
+  const koa = await cleanLoad('bare Koa', bareUrl, options);
+  const api = await cleanLoad('authenticated GET', apiUrl, { ...options, headers });
   bareServer.close();
 
-  console.log(`connections: ${CONNECTIONS}, duration: ${DURATION_SECONDS}s each`);
-  console.log(`bare Koa hello-world req/s: ${koa.requestsPerSecond.toFixed(0)}`);
-  console.log(`bare Koa hello-world p99 ms: ${koa.p99Ms}`);
-  console.log(`GET /api/v1/accounts req/s: ${api.requestsPerSecond.toFixed(0)}`);
-  console.log(`GET /api/v1/accounts p99 ms: ${api.p99Ms}`);
-  console.log(`GET /api/v1/accounts errors / non-2xx: ${api.errors} / ${api.non2xx}`);
-  console.log(`ratio (api / bare): ${(api.requestsPerSecond / koa.requestsPerSecond).toFixed(2)}`);
-  await stopStack();
+  const at = `at ${CONNECTIONS} connections`;
+  console.log(`api throughput ${at}, ${DURATION_SECONDS} s each, no errors and only 2xx answers`);
+  figure(`bare Koa hello-world req/s ${at}`, koa.requestsPerSecond, 'req/s');
+  figure(`bare Koa hello-world p99 ${at}`, koa.p99Ms, 'ms');
+  figure(`authenticated GET /api/v1/accounts req/s ${at}`, api.requestsPerSecond, 'req/s');
+  figure(`authenticated GET /api/v1/accounts p99 ${at} (target <= 15 ms)`, api.p99Ms, 'ms');
+  figure(`ratio authenticated GET / bare Koa ${at} (target >= 0.7)`, api.requestsPerSecond / koa.requestsPerSecond);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);
