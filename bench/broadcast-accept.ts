@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { ensureSecretKey } from '../src/runtime/bootstrap';
 import { AutoHubStart } from '../test/support/autohub-start';
 import { newSandboxAccount, newUser } from '../test/support/http';
-import { getStack, stopStack, type Stack } from '../test/support/stack';
+import { getStack, type Stack } from '../test/support/stack';
 import { load, type LoadResult } from './support/load';
+import { runBench } from './support/run-bench';
 import { figure } from './support/stats';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
@@ -51,7 +52,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await worker.kill();
-    await stopStack();
   }
 }
 
@@ -104,10 +104,4 @@ function checked(name: string, result: LoadResult): LoadResult {
   return result;
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -17,7 +17,8 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { insertSendRun } from '../src/db/repos/send-runs.repo';
 import { newSandboxAccount, newUser, type Client } from '../test/support/http';
-import { getStack, stopStack, type Stack } from '../test/support/stack';
+import { getStack, type Stack } from '../test/support/stack';
+import { runBench } from './support/run-bench';
 import { figure, percentile } from './support/stats';
 import { ZeroCostDriver } from './support/zero-cost-driver';
 
@@ -61,7 +62,6 @@ async function main(): Promise<void> {
   figure('ratio sandbox / zero-cost', Math.round((sandbox.sendsPerSecond / zeroCost.sendsPerSecond) * 100) / 100);
 
   await scheduleLateness(api, sandbox.accountId, stack.db);
-  await stopStack();
 }
 
 /** `ACCOUNTS` new sandbox accounts of `api`'s user, each with `TARGETS` of its groups. */
@@ -181,10 +181,4 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

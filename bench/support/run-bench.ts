@@ -1,5 +1,8 @@
 import { stopStack } from '../../test/support/stack';
 
+// Benchmarks measure AutoHub as production runs it: without the suite's check of every answer against its schema.
+process.env.AUTOHUB_VALIDATE_RESPONSES ??= 'false';
+
 /** How long a failed bench may spend stopping its stack (its worker drains) before it exits anyway. */
 const STOP_AFTER_FAILURE_MS = 30_000;
 /** The same for a terminated one: within the 10 s `npm run bench` leaves before SIGKILL. */
