@@ -5,7 +5,7 @@ import { failRun, recordScheduleError } from '../db/repos/broadcasts.repo';
 import {
   claimDueOperations,
   claimOperation,
-  deleteOperation,
+  deleteOperations,
   postponeOperation,
   type ClaimedOperation,
   type WorkflowStart,
@@ -84,7 +84,10 @@ export class TemporalOutbox {
    */
   async carryOut(id: number): Promise<boolean> {
     const operation = await claimOperation(this.db, id, CLAIM_MS);
-    return operation ? this.attempt(operation) : true;
+    if (!operation) return true;
+    const done = await this.attempt(operation);
+    if (done) await deleteOperations(this.db, [operation.id]);
+    return done;
   }
 
   private async drain(): Promise<void> {
@@ -92,12 +95,18 @@ export class TemporalOutbox {
       this.again = false;
       for (;;) {
         const due = await claimDueOperations(this.db, this.namespace, BATCH, CLAIM_MS);
-        await Promise.all(due.map((operation) => this.attempt(operation)));
+        const done = await Promise.all(due.map((operation) => this.attempt(operation)));
+        // One statement (one commit) for the whole batch: a start repeated after a crash in between counts as done.
+        await deleteOperations(
+          this.db,
+          due.filter((_, i) => done[i]).map((operation) => operation.id),
+        );
         if (due.length < BATCH) break;
       }
     } while (this.again && this.timer);
   }
 
+  /** Performs `operation`, postponing or giving it up when it fails; true when it was done (its row is then the caller's to delete). */
   private async attempt(operation: ClaimedOperation): Promise<boolean> {
     try {
       await this.perform(operation);
@@ -112,7 +121,6 @@ export class TemporalOutbox {
       }
       return false;
     }
-    await deleteOperation(this.db, operation.id);
     return true;
   }
 
@@ -138,7 +146,7 @@ export class TemporalOutbox {
     const why = `gave up after ${operation.attempts} attempts: ${reason}`;
     this.logger.error({ operation: describe(operation), reason }, 'Temporal operation given up');
     await this.db.transaction(async (trx) => {
-      await deleteOperation(trx, operation.id);
+      await deleteOperations(trx, [operation.id]);
       if (operation.kind === 'sync_schedule') {
         await recordScheduleError(trx, operation.sync.broadcastId, `the schedule could not be updated (${why})`);
       } else {

@@ -130,9 +130,9 @@ export async function claimOperation(db: Knex, id: number, claimMs: number): Pro
   return row && mapRow(row);
 }
 
-/** Removes an operation that was carried out, or given up in `trx`. */
-export async function deleteOperation(db: Knex, id: number): Promise<void> {
-  await db('temporal_outbox').where({ id }).delete();
+/** Removes operations that were carried out, or one given up in `trx`. */
+export async function deleteOperations(db: Knex, ids: readonly number[]): Promise<void> {
+  if (ids.length > 0) await db('temporal_outbox').whereIn('id', ids).delete();
 }
 
 /** Records a failed attempt: the operation is due again after `delayMs`. */
