@@ -27,6 +27,10 @@ export interface ProbeReading {
    */
   delay: { p50: number; p99: number; max: number; samples: number };
   heapUsed: number;
+  /** What V8 has reserved for the heap (used or not). */
+  heapTotal: number;
+  /** Memory of C++ objects tied to JavaScript ones (buffers among them). */
+  external: number;
   rss: number;
 }
 
@@ -81,6 +85,8 @@ if (process.send) {
         samples: histogram.count,
       },
       heapUsed: memory.heapUsed,
+      heapTotal: memory.heapTotal,
+      external: memory.external,
       rss: memory.rss,
     };
     process.send!(reading);

@@ -72,11 +72,14 @@ export class WorkerChild {
   }
 
   /**
-   * CPU time it has used so far, in ms: `process` over all its threads (Temporal's core, the
-   * workflow threads, libuv's pool), `main` on the thread that runs the event loop.
+   * Its CPU accounts so far, in ms: `process`, CPU time over all its threads (Temporal's core, the
+   * workflow threads, libuv's pool); `main`, CPU time of the thread that runs the event loop; and
+   * `mainWaiting`, the time that thread was ready to run but waited for a CPU (the kernel's run
+   * queue: other processes had the cores).
    */
-  cpuTime(): { process: number; main: number } {
-    return { process: ticksToMs(`/proc/${this.pid}/stat`), main: ticksToMs(`/proc/${this.pid}/task/${this.pid}/stat`) };
+  cpuTime(): { process: number; main: number; mainWaiting: number } {
+    const [onCpu, waiting] = readFileSync(`/proc/${this.pid}/task/${this.pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { process: ticksToMs(`/proc/${this.pid}/stat`), main: onCpu! / 1e6, mainWaiting: waiting! / 1e6 };
   }
 
   /** Starts a new event-loop delay window. */
