@@ -30,7 +30,8 @@
  * and the share of the window its main thread spent ready to run but without a CPU (its
  * schedstat run-queue time): on a small shared machine that, not the worker's own work, is often
  * what delays its loop, and the figure says how much. The run fails unless every injected message
- * is answered and every broadcast completes.
+ * is answered and every broadcast completes. Last, the worker is stopped and a new one started on
+ * the same shards: it reopens every session at its start, and the bench prints how long that takes.
  *
  * Targets: RSS ≤ 1 MB per session; event-loop delay p99 ≤ 20 ms.
  * Knobs: BENCH_SESSIONS, BENCH_WINDOW_SECONDS, BENCH_LOAD_RATE, BENCH_LOAD_ACCOUNTS,
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
     const roles = await startRoles({ config, databaseUrl: services.databaseUrl, temporalAddress: services.temporalAddress, logger, api: true, worker: false });
     stops.unshift(['API role', () => runStops(roles.stops, logger)]);
 
-    const worker = new WorkerChild({
+    const workerEnv = {
       DATABASE_URL: services.databaseUrl,
       TEMPORAL_ADDRESS: services.temporalAddress,
       AUTOHUB_HOME: services.home,
@@ -99,7 +100,8 @@ async function main(): Promise<void> {
       WORKER_ID: 'bench-sessions-worker',
       // The production default; the bench reads its "session connected" lines.
       LOG_LEVEL: 'info',
-    });
+    };
+    const worker = new WorkerChild(workerEnv);
     stops.unshift(['worker process', () => worker.stop()]);
     await worker.ready();
 
@@ -164,6 +166,21 @@ async function main(): Promise<void> {
     });
     await awaitBroadcasts(api, broadcasts);
     console.log(`every injected message was answered and every broadcast completed; ${worker.connected.size} sessions connected in all`);
+
+    // A restarted (or replacement) worker opens every connected account's session of its shards itself.
+    await worker.stop();
+    const restartedAt = performance.now();
+    const successor = new WorkerChild(workerEnv);
+    stops.unshift(['restarted worker process', () => successor.stop()]);
+    await successor.ready();
+    const readySeconds = (performance.now() - restartedAt) / 1000;
+    const all = [warm, ...accounts];
+    await successor.until(() => all.every((a) => successor.connected.has(a.id)), 300_000, `the ${all.length} sessions to reopen`);
+    if (successor.failedConnects > 0) throw successor.failure(`reported ${successor.failedConnects} sessions that did not connect`);
+    console.log(`restart: the worker stopped (SIGTERM) and a new one started on the same shards`);
+    figure('sessions reopened by the new worker', successor.connected.size);
+    figure('new worker started (shards served) after', readySeconds, 's');
+    figure('all sessions open again after', (performance.now() - restartedAt) / 1000, 's');
   } finally {
     await runQuietly(stops);
   }
