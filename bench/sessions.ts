@@ -5,7 +5,8 @@
  * process of its own (bench/support/worker-child.ts), so the memory and the event loop measured
  * are the worker's alone. In the bench's own process the API role and the bench's bookkeeping
  * would share both, and a baseline subtracted from a process that also serves HTTP would mostly
- * measure the API's garbage. Here the API role runs in this process and
+ * measure the API's garbage. Here the API role runs in this process (the test stack without its
+ * worker) and
  * the load generator in a third (bench/support/paced-inject.ts), on the same PostgreSQL and
  * Temporal. RSS is the kernel's VmRSS of the worker's pid; heap and event-loop delay come from a
  * probe installed in its main thread (bench/support/loop-probe.ts), which adds one 10 ms timer.
@@ -44,12 +45,10 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Knex } from 'knex';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
-import { runStops, startRoles } from '../src/runtime/roles';
-import { installTemporalRuntime } from '../src/temporal/runtime';
+import { ensureSecretKey } from '../src/runtime/bootstrap';
 import { client, type Client } from '../test/support/http';
-import { prepareDatabase, runQuietly, startScratchServices } from './support/scratch-services';
+import { getStack } from '../test/support/stack';
+import { runBench } from './support/run-bench';
 import { figure } from './support/stats';
 import { WorkerChild } from './support/worker-child';
 import type { ProbeReading } from './support/loop-probe';
@@ -68,45 +67,30 @@ const BROADCAST_TARGETS = 10;
 const DRAIN_MS = 120_000;
 /** A directory to write CPU profiles of the worker's two windows to (idle.cpuprofile, load.cpuprofile); none when unset. */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
-const ADMIN_KEY = `ahk_bench_sessions_${randomBytes(12).toString('hex')}`;
 const MB = 1024 * 1024;
 
 async function main(): Promise<void> {
-  const services = await startScratchServices('sessions');
-  const stops = [...services.stops];
+  // The test stack's PostgreSQL and Temporal, and its API role in this process; the worker is the bench's own.
+  const stack = await getStack({ worker: false });
+  const stops: Array<() => Promise<void>> = [];
   try {
-    const secretKey = randomBytes(32).toString('hex');
-    const config = loadConfig({
-      AUTOHUB_HOME: services.home,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      AUTOHUB_ADMIN_KEY: ADMIN_KEY,
-      AUTOHUB_SECRET_KEY: secretKey,
-      AUTOHUB_SANDBOX: 'true',
-      LOG_LEVEL: 'warn',
-    });
-    await prepareDatabase(services, config);
-    const logger = createLogger('warn');
-    installTemporalRuntime(logger);
-    const roles = await startRoles({ config, databaseUrl: services.databaseUrl, temporalAddress: services.temporalAddress, logger, api: true, worker: false });
-    stops.unshift(['API role', () => runStops(roles.stops, logger)]);
-
     const workerEnv = {
-      DATABASE_URL: services.databaseUrl,
-      TEMPORAL_ADDRESS: services.temporalAddress,
-      AUTOHUB_HOME: services.home,
-      AUTOHUB_SECRET_KEY: secretKey,
+      DATABASE_URL: stack.databaseUrl,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      AUTOHUB_HOME: stack.config.home,
+      // The API's key: the two roles seal and open the same session secrets.
+      AUTOHUB_SECRET_KEY: ensureSecretKey(stack.config),
       AUTOHUB_SANDBOX: 'true',
       WORKER_ID: 'bench-sessions-worker',
       // The production default; the bench reads its "session connected" lines.
       LOG_LEVEL: 'info',
     };
     const worker = new WorkerChild(workerEnv);
-    stops.unshift(['worker process', () => worker.stop()]);
+    stops.unshift(() => worker.stop());
     await worker.ready();
 
-    const baseUrl = roles.apiUrl!;
-    const admin = client(ADMIN_KEY, baseUrl);
+    const baseUrl = stack.baseUrl;
+    const admin = client(stack.adminKey, baseUrl);
     const user = await admin.post('/api/admin/users', { name: 'sessions-bench', role: 'user' });
     expectStatus(user, 201, 'creating the user');
     const api = client(user.body.api_key as string, baseUrl);
@@ -117,7 +101,7 @@ async function main(): Promise<void> {
     const warm = await sandboxAccount(api);
     await readGroups(api, warm);
     await worker.until(() => worker.connected.has(warm.id), 30_000, 'the warm-up session');
-    await injectAndAwaitAnswers(roles.db, baseUrl, api.key, [warm], 1, 5, 'warm');
+    await injectAndAwaitAnswers(stack.db, baseUrl, api.key, [warm], 1, 5, 'warm');
     const before = await settledMemory(worker);
 
     console.log(`sessions: creating ${SESSIONS} sandbox accounts through the API, ${CREATE_CONCURRENCY} at a time; the worker (pid ${worker.pid}) opens their sessions`);
@@ -159,7 +143,7 @@ async function main(): Promise<void> {
     const loadStart = windowStart(worker);
     if (PROFILE_DIR) await worker.profile(path.join(PROFILE_DIR, 'load.cpuprofile'));
     const broadcasts = await startBroadcasts(api, sample.slice(0, BROADCASTS));
-    await injectAndAwaitAnswers(roles.db, baseUrl, api.key, sample, LOAD_RATE, messages, 'load', async () => {
+    await injectAndAwaitAnswers(stack.db, baseUrl, api.key, sample, LOAD_RATE, messages, 'load', async () => {
       printWindow('under load', await worker.read(), loadStart, worker);
       if (PROFILE_DIR) await worker.profile(path.join(PROFILE_DIR, 'load.cpuprofile'));
       figure('worker RSS at the end of the load window', worker.rss() / MB, 'MB');
@@ -171,7 +155,7 @@ async function main(): Promise<void> {
     await worker.stop();
     const restartedAt = performance.now();
     const successor = new WorkerChild(workerEnv);
-    stops.unshift(['restarted worker process', () => successor.stop()]);
+    stops.unshift(() => successor.stop());
     await successor.ready();
     const readySeconds = (performance.now() - restartedAt) / 1000;
     const all = [warm, ...accounts];
@@ -182,7 +166,7 @@ async function main(): Promise<void> {
     figure('new worker started (shards served) after', readySeconds, 's');
     figure('all sessions open again after', (performance.now() - restartedAt) / 1000, 's');
   } finally {
-    await runQuietly(stops);
+    for (const stop of stops) await stop().catch((err: unknown) => console.error('stopping a worker failed:', err));
   }
 }
 
@@ -362,10 +346,4 @@ function expectStatus(reply: { status: number; body: unknown }, status: number, 
   if (reply.status !== status) throw new Error(`${what}: expected ${status}, got ${reply.status} ${JSON.stringify(reply.body)}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);
