@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { PgSandboxStore } from '../../src/db/repos/sandbox.repo';
 import type { WorldChat } from '../../src/domain/sandbox-world';
 import { eventually, outboxItems, userWithAccount, type Client } from '../support/http';
-import { injectAndSettle, type InjectedPerson } from '../support/inbound';
+import { injectAndSettle, settled, type InjectedPerson } from '../support/inbound';
 import { getStack } from '../support/stack';
 
 /**
@@ -115,6 +115,13 @@ describe('anti-spam through the inbound pipeline', () => {
     await configure(s.api, { banned_words: ['airdrop'], action: 'ladder' });
     const spammer = { id: 'u-twin', name: 'Twin' };
     await Promise.all(['airdrop one', 'airdrop two', 'airdrop three'].map((text) => say(s, s.adminGroup, spammer, text)));
+    // Each `say` settles the sender's first new event, which may be another's: wait for all three.
+    const { db } = await getStack();
+    const events = await eventually(async () => {
+      const rows: Array<{ id: number }> = await db('inbound_events').where({ account_id: s.accountId, sender_id: spammer.id }).whereNotNull('processed_at').select('id');
+      return rows.length === 3 ? rows : undefined;
+    }, 30_000, 'the three messages to be processed');
+    for (const event of events) await settled(s.accountId, Number(event.id));
     const actions = (await antispamLog(s)).map((e) => e.action).sort();
     assert.deepEqual(actions, ['delete', 'delete', 'delete', 'mute', 'warn']);
   });
