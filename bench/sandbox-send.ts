@@ -1,0 +1,73 @@
+/**
+ * The sandbox driver's own cost per send, against its floor in one run: a SandboxDriver session
+ * (no worker, no workflow, no ledger) sends 2,000 messages one after another over the account's
+ * writable chats, then the floor inserts 2,000 comparable outbox rows, one autocommit statement
+ * each, through the same pool. Prints sends/s and ms per send of each and their ratio.
+ * Target: ≥ 1,000 sandbox sends/s (≤ 1 ms per send).
+ */
+import { randomUUID } from 'node:crypto';
+import { PgSandboxStore } from '../src/db/repos/sandbox.repo';
+import { SandboxDriver } from '../src/platforms/sandbox/sandbox-driver';
+import { newSandboxAccount, newUser } from '../test/support/http';
+import { getStack, stopStack } from '../test/support/stack';
+import { figure } from './support/stats';
+
+const SENDS = Number(process.env.BENCH_SENDS ?? 2_000);
+/** Sends before the measured loop, so neither loop pays for the pool's first connection or cold code. */
+const WARM_UP = 200;
+
+async function main(): Promise<void> {
+  const stack = await getStack({ worker: false });
+  const { api } = await newUser('sandbox-send');
+  const accountId = await newSandboxAccount(api);
+  const store = new PgSandboxStore(stack.db);
+  const session = await new SandboxDriver(store).connect({ id: accountId, platform: 'telegram', phone: null });
+  const targets = (await session.listChats()).map((c) => c.key);
+  if (targets.length === 0) throw new Error('the sandbox account has no chats');
+  const run = randomUUID();
+
+  const send = (i: number) => session.sendMessage({ targetKey: targets[i % targets.length]!, text: `bench ${i}`, clientMessageId: `${run}-${i}` });
+  for (let i = 0; i < WARM_UP; i++) await send(SENDS + i);
+  const sandboxMs = await timed(async () => {
+    for (let i = 0; i < SENDS; i++) {
+      const sent = await send(i);
+      if (sent.deduplicated) throw new Error(`send ${i} was taken for a repeat`);
+    }
+  });
+
+  // The floor: the one row a send must leave, written by a plain autocommit insert.
+  const insert = (i: number) =>
+    stack.db.raw(`insert into sandbox_outbox (account_id, type, chat_key, text, client_message_id) values (?, 'message', ?, ?, ?) returning id, at`, [
+      accountId,
+      targets[i % targets.length]!,
+      `floor ${i}`,
+      `floor-${run}-${i}`,
+    ]);
+  for (let i = 0; i < WARM_UP; i++) await insert(SENDS + i);
+  const floorMs = await timed(async () => {
+    for (let i = 0; i < SENDS; i++) await insert(i);
+  });
+
+  console.log(`sends: ${SENDS} in a sequential loop on one session over ${targets.length} chats (after ${WARM_UP} to warm up)`);
+  figure('sandbox sends per second (target >= 1000)', SENDS / (sandboxMs / 1000), 'sends/s');
+  figure('floor inserts per second (one autocommit outbox insert)', SENDS / (floorMs / 1000), 'inserts/s');
+  figure('ms per sandbox send (target <= 1)', sandboxMs / SENDS, 'ms');
+  figure('ms per floor insert', floorMs / SENDS, 'ms');
+  figure('ratio sandbox / floor', Math.round((floorMs / sandboxMs) * 100) / 100);
+  await session.disconnect();
+  await stopStack();
+}
+
+async function timed(work: () => Promise<void>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
