@@ -3,6 +3,7 @@ import type { Account } from './accounts.repo';
 import type { ChatType, MessageSearch, StoredMessage } from '../../domain/platform-port';
 import type {
   NewOutboxItem,
+  NewOutboxMessage,
   OutboxItem,
   OutboxType,
   SandboxMemberChange,
@@ -10,11 +11,13 @@ import type {
   SandboxProfile,
   SandboxProfileChange,
   SandboxStore,
+  SendAttempt,
   SendFault,
   StoredInbound,
   WorldSender,
 } from '../../domain/sandbox-store';
 import type { SandboxWorld, WorldChat } from '../../domain/sandbox-world';
+import { queryPrepared } from '../prepared';
 import { rankedMessageSearch } from './message-search';
 
 /** Stores a sandbox account's generated world, with no faults set. */
@@ -305,34 +308,93 @@ export async function updateFaults(db: Knex, account: Account, change: Partial<S
   return mapFaults(row!);
 }
 
+/** See attemptSandboxSend; $1 account, $2 client message id, $3 deliverable, then the message's fields. */
+const ATTEMPT_SEND = `
+  with earlier as (
+    select id, at from sandbox_outbox where account_id = $1 and client_message_id = $2
+  ),
+  old as (
+    select * from sandbox_faults
+    where account_id = $1 and (disconnect or peer_flood or flood_wait_sends > 0) and not exists (select from earlier)
+    for update
+  ),
+  taken as (
+    update sandbox_faults f set
+      disconnect = false,
+      peer_flood = old.peer_flood and old.disconnect,
+      flood_wait_sends = case when old.disconnect or old.peer_flood then old.flood_wait_sends else old.flood_wait_sends - 1 end
+    from old
+    where f.account_id = old.account_id
+  ),
+  faults as (select forbidden_keys from sandbox_faults where account_id = $1),
+  inserted as (
+    insert into sandbox_outbox (account_id, type, chat_key, text, reply_to, client_message_id, media_mime_type, media_size_bytes, media_sha256)
+    select $1, 'message', $4::text, $5::text, $6::text, $2, $7::text, $8::integer, $9::text
+    where $3::boolean and not exists (select from earlier) and not exists (select from old)
+      and coalesce((select forbidden_keys from faults), '[]'::jsonb) = '[]'::jsonb
+    on conflict (account_id, client_message_id) do nothing
+    returning id, at
+  )
+  select e.id as earlier_id, e.at as earlier_at, o.disconnect, o.peer_flood, o.flood_wait_seconds,
+         (select forbidden_keys from faults) as forbidden_keys, i.id, i.at
+  from (select set_config('synchronous_commit', 'off', true)) as async_commit
+  left join earlier e on true left join old o on true left join inserted i on true`;
+
 /**
- * Takes the fault the account's next send suffers (a disconnect first, then PEER_FLOOD, then one
- * FloodWait send), and the forbidden keys in force: one statement, so a send costs one round trip
- * here and concurrent sends never share a fault.
+ * Attempts a message send in one statement (see `SandboxStore.attemptSend`): the earlier item of a
+ * repeated client message id; else the fault the send suffers, taken (a disconnect first, then
+ * PEER_FLOOD, then one FloodWait send); else, when the send is `deliverable` and no forbidden keys
+ * are in force, the new outbox item. Otherwise it answers the forbidden keys, recording nothing.
+ *
+ * Only a fault to take locks the account's fault row, so concurrent sends share a fault's budget
+ * but sends without faults do not queue on one row. The statement commits asynchronously: the
+ * simulated platform's write need not wait for the disk, since whatever AutoHub records after the
+ * send (the ledger's commit, synchronous) flushes the log up to it first — a crash of the database
+ * can lose only a send nothing has recorded yet, as if it had never been made. It is prepared
+ * once per connection (see `queryPrepared`): planning its CTEs cost more than running them.
  */
-export async function takeSendFault(db: Knex, accountId: string): Promise<{ fault: SendFault; forbiddenKeys: string[] }> {
-  const result = await db.raw(
-    `with old as (select * from sandbox_faults where account_id = ? for update),
-     taken as (
-       update sandbox_faults f set
-         disconnect = false,
-         peer_flood = old.peer_flood and old.disconnect,
-         flood_wait_sends = case when old.disconnect or old.peer_flood then old.flood_wait_sends else old.flood_wait_sends - 1 end
-       from old
-       where f.account_id = old.account_id and (old.disconnect or old.peer_flood or old.flood_wait_sends > 0))
-     select * from old`,
-    [accountId],
-  );
-  const row = (result.rows as FaultsRow[])[0];
-  if (!row) return { fault: null, forbiddenKeys: [] };
-  const fault: SendFault = row.disconnect
-    ? { kind: 'disconnect' }
-    : row.peer_flood
-      ? { kind: 'peer_flood' }
-      : row.flood_wait_sends > 0
-        ? { kind: 'flood_wait', seconds: row.flood_wait_seconds }
-        : null;
-  return { fault, forbiddenKeys: row.forbidden_keys };
+export async function attemptSandboxSend(db: Knex, accountId: string, item: NewOutboxMessage, deliverable: boolean): Promise<SendAttempt> {
+  const [row] = await queryPrepared<AttemptRow>(db, 'sandbox-attempt-send', ATTEMPT_SEND, [
+    accountId,
+    item.clientMessageId,
+    deliverable,
+    item.chatKey,
+    item.text,
+    item.replyTo ?? null,
+    item.media?.mimeType ?? null,
+    item.media?.sizeBytes ?? null,
+    item.media?.sha256 ?? null,
+  ]);
+  if (!row) throw new Error('the sandbox send statement answered no row');
+  if (row.earlier_id !== null) return { outcome: 'repeat', item: { id: row.earlier_id, at: row.earlier_at! } };
+  if (row.disconnect !== null) {
+    const fault: NonNullable<SendFault> = row.disconnect
+      ? { kind: 'disconnect' }
+      : row.peer_flood
+        ? { kind: 'peer_flood' }
+        : { kind: 'flood_wait', seconds: row.flood_wait_seconds! };
+    return { outcome: 'fault', fault };
+  }
+  if (row.id !== null) return { outcome: 'sent', item: { id: row.id, at: row.at! } };
+  const forbiddenKeys = row.forbidden_keys ?? [];
+  if (deliverable && forbiddenKeys.length === 0) {
+    // A concurrent send of the same client message id was recorded first (the insert met its row).
+    const first = await findOutboxItemByClientId(db, accountId, item.clientMessageId);
+    if (!first) throw new Error(`sandbox send ${item.clientMessageId} was neither recorded nor found`);
+    return { outcome: 'repeat', item: { id: first.id, at: first.at } };
+  }
+  return { outcome: 'held', forbiddenKeys };
+}
+
+interface AttemptRow {
+  earlier_id: number | null;
+  earlier_at: Date | null;
+  disconnect: boolean | null;
+  peer_flood: boolean | null;
+  flood_wait_seconds: number | null;
+  forbidden_keys: string[] | null;
+  id: number | null;
+  at: Date | null;
 }
 
 /**
@@ -459,12 +521,10 @@ export class PgSandboxStore implements SandboxStore {
   updateProfile = (accountId: string, change: SandboxProfileChange) => updateSandboxProfile(this.db, accountId, change);
   isUsernameTaken = (accountId: string, username: string) => isSandboxUsernameTaken(this.db, accountId, username);
   listChats = (accountId: string) => listWorldChats(this.db, accountId);
-  findChat = (accountId: string, key: string) => findWorldChat(this.db, accountId, key);
   findSender = (accountId: string, key: string) => findWorldSender(this.db, accountId, key);
   searchMessages = (accountId: string, search: MessageSearch) => searchWorldMessages(this.db, accountId, search);
-  findOutboxItemByClientId = (accountId: string, clientMessageId: string) => findOutboxItemByClientId(this.db, accountId, clientMessageId);
   insertOutboxItem = (accountId: string, item: NewOutboxItem) => insertOutboxItem(this.db, accountId, item);
-  takeSendFault = (accountId: string) => takeSendFault(this.db, accountId);
+  attemptSend = (accountId: string, item: NewOutboxMessage, deliverable: boolean) => attemptSandboxSend(this.db, accountId, item, deliverable);
   listPendingInboundEvents = (accountId: string) => listPendingInboundEvents(this.db, accountId);
   markInboundEventsDelivered = (ids: number[]) => markInboundEventsDelivered(this.db, ids);
   deleteMessage = (accountId: string, chatKey: string, messageId: number) => deleteWorldMessage(this.db, accountId, chatKey, messageId);
