@@ -80,14 +80,15 @@ export interface SentItem {
 
 /**
  * What became of a send attempt (see `SandboxStore.attemptSend`): a repeat of an earlier send, a
- * fault taken, the message recorded, or held — nothing recorded, for the caller to decide with the
- * forbidden keys in force.
+ * fault taken, the message recorded, held — nothing recorded, for the caller to decide with the
+ * forbidden keys in force — or nothing recorded because the account is gone, its world with it.
  */
 export type SendAttempt =
   | { outcome: 'repeat'; item: SentItem }
   | { outcome: 'fault'; fault: NonNullable<SendFault> }
   | { outcome: 'sent'; item: SentItem }
-  | { outcome: 'held'; forbiddenKeys: string[] };
+  | { outcome: 'held'; forbiddenKeys: string[] }
+  | { outcome: 'gone' };
 
 /** An author of messages in the account's world. */
 export interface WorldSender {

@@ -188,6 +188,15 @@ describe('sandbox sendMessage', () => {
     assert.deepEqual((await outboxItems(api, accountId)).map((i) => i.text?.length ?? 0), [0, 4096]);
   });
 
+  it('refuses a send once the account is deleted, as a new session would be', async () => {
+    await session.sendMessage(message('@channel1'));
+    assert.equal((await api.delete(`/api/v1/accounts/${accountId}`)).status, 200);
+    await refusal(session.sendMessage(message('@channel1')), 'auth_revoked');
+    await assert.rejects(new SandboxDriver(new PgSandboxStore(stack.db)).connect({ id: accountId, platform: 'telegram', phone: null }), (err) =>
+      isPlatformError(err, 'auth_revoked'),
+    );
+  });
+
   it('writes privately to a sender seen in one of the chats after the session opened', async () => {
     await refusal(session.sendMessage(message('@fresh_face')), 'not_found');
     const injected = await api.post(`/api/v1/accounts/${accountId}/sandbox/inbound`, {

@@ -12,7 +12,6 @@ import type {
   SandboxProfileChange,
   SandboxStore,
   SendAttempt,
-  SendFault,
   StoredInbound,
   WorldSender,
 } from '../../domain/sandbox-store';
@@ -327,16 +326,25 @@ const ATTEMPT_SEND = `
     where f.account_id = old.account_id
   ),
   faults as (select forbidden_keys from sandbox_faults where account_id = $1),
+  account as (select exists (select from accounts where id = $1) as present),
   inserted as (
     insert into sandbox_outbox (account_id, type, chat_key, text, reply_to, client_message_id, media_mime_type, media_size_bytes, media_sha256)
     select $1, 'message', $4::text, $5::text, $6::text, $2, $7::text, $8::integer, $9::text
-    where $3::boolean and not exists (select from earlier) and not exists (select from old)
+    where $3::boolean and not exists (select from earlier) and not exists (select from old) and (select present from account)
       and coalesce((select forbidden_keys from faults), '[]'::jsonb) = '[]'::jsonb
     on conflict (account_id, client_message_id) do nothing
     returning id, at
   )
-  select e.id as earlier_id, e.at as earlier_at, o.disconnect, o.peer_flood, o.flood_wait_seconds,
-         (select forbidden_keys from faults) as forbidden_keys, i.id, i.at
+  select case
+           when e.id is not null then 'repeat'
+           when o.disconnect then 'disconnect'
+           when o.peer_flood then 'peer_flood'
+           when o.account_id is not null then 'flood_wait'
+           when i.id is not null then 'sent'
+           when not (select present from account) then 'gone'
+           else 'held'
+         end as outcome,
+         coalesce(e.id, i.id) as id, coalesce(e.at, i.at) as at, o.flood_wait_seconds, (select forbidden_keys from faults) as forbidden_keys
   from (select set_config('synchronous_commit', 'off', true)) as async_commit
   left join earlier e on true left join old o on true left join inserted i on true`;
 
@@ -344,7 +352,8 @@ const ATTEMPT_SEND = `
  * Attempts a message send in one statement (see `SandboxStore.attemptSend`): the earlier item of a
  * repeated client message id; else the fault the send suffers, taken (a disconnect first, then
  * PEER_FLOOD, then one FloodWait send); else, when the send is `deliverable` and no forbidden keys
- * are in force, the new outbox item. Otherwise it answers the forbidden keys, recording nothing.
+ * are in force, the new outbox item. Otherwise it answers the forbidden keys, recording nothing
+ * (or that the account is gone, its world with it).
  *
  * Only a fault to take locks the account's fault row, so concurrent sends share a fault's budget
  * but sends without faults do not queue on one row. The statement commits asynchronously: the
@@ -366,16 +375,18 @@ export async function attemptSandboxSend(db: Knex, accountId: string, item: NewO
     item.media?.sha256 ?? null,
   ]);
   if (!row) throw new Error('the sandbox send statement answered no row');
-  if (row.earlier_id !== null) return { outcome: 'repeat', item: { id: row.earlier_id, at: row.earlier_at! } };
-  if (row.disconnect !== null) {
-    const fault: NonNullable<SendFault> = row.disconnect
-      ? { kind: 'disconnect' }
-      : row.peer_flood
-        ? { kind: 'peer_flood' }
-        : { kind: 'flood_wait', seconds: row.flood_wait_seconds! };
-    return { outcome: 'fault', fault };
+  switch (row.outcome) {
+    case 'repeat':
+    case 'sent':
+      return { outcome: row.outcome, item: { id: row.id!, at: row.at! } };
+    case 'disconnect':
+    case 'peer_flood':
+      return { outcome: 'fault', fault: { kind: row.outcome } };
+    case 'flood_wait':
+      return { outcome: 'fault', fault: { kind: 'flood_wait', seconds: row.flood_wait_seconds! } };
+    case 'gone':
+      return { outcome: 'gone' };
   }
-  if (row.id !== null) return { outcome: 'sent', item: { id: row.id, at: row.at! } };
   const forbiddenKeys = row.forbidden_keys ?? [];
   if (deliverable && forbiddenKeys.length === 0) {
     // A concurrent send of the same client message id was recorded first (the insert met its row).
@@ -387,14 +398,11 @@ export async function attemptSandboxSend(db: Knex, accountId: string, item: NewO
 }
 
 interface AttemptRow {
-  earlier_id: number | null;
-  earlier_at: Date | null;
-  disconnect: boolean | null;
-  peer_flood: boolean | null;
-  flood_wait_seconds: number | null;
-  forbidden_keys: string[] | null;
+  outcome: 'repeat' | 'sent' | 'disconnect' | 'peer_flood' | 'flood_wait' | 'gone' | 'held';
   id: number | null;
   at: Date | null;
+  flood_wait_seconds: number | null;
+  forbidden_keys: string[] | null;
 }
 
 /**

@@ -146,7 +146,7 @@ class SandboxSession implements PlatformSession {
       (error: unknown) => ({ error }),
     );
     const target = 'target' in resolved ? resolved.target : undefined;
-    const tooLong = messageLengthError(message);
+    const badLength = messageLengthError(message);
     const outgoing = {
       chatKey: target?.key ?? message.targetKey,
       text: message.text,
@@ -154,16 +154,18 @@ class SandboxSession implements PlatformSession {
       clientMessageId: message.clientMessageId,
       media: message.media && { mimeType: message.media.mimeType, sizeBytes: message.media.data.length, sha256: message.media.sha256 },
     };
-    const attempt = await this.store.attemptSend(this.accountId, outgoing, target !== undefined && target.writable && !tooLong);
+    const attempt = await this.store.attemptSend(this.accountId, outgoing, target !== undefined && target.writable && !badLength);
     if (attempt.outcome === 'repeat') return { messageId: String(attempt.item.id), sentAt: attempt.item.at, deduplicated: true };
     if (attempt.outcome === 'fault') throw await this.suffer(attempt.fault);
     if (attempt.outcome === 'sent') return { messageId: String(attempt.item.id), sentAt: attempt.item.at, deduplicated: false };
+    // As when the session reconnects (see connect).
+    if (attempt.outcome === 'gone') throw new PlatformError('auth_revoked', `account ${this.accountId} has no sandbox world`);
 
     if ('error' in resolved) throw resolved.error;
     if (!resolved.target.writable || this.isForbidden(attempt.forbiddenKeys, message.targetKey, resolved.target)) {
       throw new PlatformError('forbidden', `CHAT_WRITE_FORBIDDEN: cannot write to ${message.targetKey}`);
     }
-    if (tooLong) throw tooLong;
+    if (badLength) throw badLength;
     // Forbidden keys are in force, and none names this target.
     const item = await this.store.insertOutboxItem(this.accountId, { type: 'message', ...outgoing });
     return { messageId: String(item.id), sentAt: item.at, deduplicated: item.deduplicated };
