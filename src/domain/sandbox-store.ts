@@ -151,7 +151,8 @@ export interface SandboxStore {
   /**
    * Attempts a message send at once: a repeated client message id answers the earlier item (and
    * takes no fault); else the fault the send suffers is taken; else the message is recorded when
-   * the caller found it `deliverable` and no forbidden keys are in force; else it is held.
+   * the caller found it `deliverable` and no forbidden keys are in force; else it is held (also
+   * when it met a send of the same client message id being recorded meanwhile).
    */
   attemptSend(accountId: string, message: NewOutboxMessage, deliverable: boolean): Promise<SendAttempt>;
   /** The account's injected events not yet taken over by a receiver, oldest first. */

@@ -12,6 +12,7 @@ import type {
   SandboxProfileChange,
   SandboxStore,
   SendAttempt,
+  SentItem,
   StoredInbound,
   WorldSender,
 } from '../../domain/sandbox-store';
@@ -232,17 +233,6 @@ export async function insertOutboxItem(
   return { ...mapOutbox(first), deduplicated: true };
 }
 
-export async function findOutboxItemByClientId(
-  db: Knex,
-  accountId: string,
-  clientMessageId: string,
-): Promise<OutboxItem | undefined> {
-  const row: OutboxRow | undefined = await db('sandbox_outbox')
-    .where({ account_id: accountId, client_message_id: clientMessageId })
-    .first();
-  return row && mapOutbox(row);
-}
-
 export async function listOutbox(
   db: Knex,
   accountId: string,
@@ -307,7 +297,25 @@ export async function updateFaults(db: Knex, account: Account, change: Partial<S
   return mapFaults(row!);
 }
 
-/** See attemptSandboxSend; $1 account, $2 client message id, $3 deliverable, then the message's fields. */
+/**
+ * The common send (see attemptSandboxSend): recorded when no fault and no forbidden key is set and
+ * the client message id is new, else nothing. Its repeat check is the insert's own unique index,
+ * which no plan can trade for another: a plan prepared while the outbox was small would look the
+ * id up through the `(account_id, id)` index, reading all the account's items at each send.
+ * Parameters as ATTEMPT_SEND's.
+ */
+const PLAIN_SEND = `
+  insert into sandbox_outbox (account_id, type, chat_key, text, reply_to, client_message_id, media_mime_type, media_size_bytes, media_sha256)
+  select $1, 'message', $4::text, $5::text, $6::text, $2, $7::text, $8::integer, $9::text
+  from (select set_config('synchronous_commit', 'off', true)) as async_commit
+  where $3::boolean and exists (
+    select from sandbox_faults
+    where account_id = $1 and not (disconnect or peer_flood or flood_wait_sends > 0) and forbidden_keys = '[]'::jsonb
+  )
+  on conflict (account_id, client_message_id) do nothing
+  returning id, at`;
+
+/** Any send (see attemptSandboxSend); $1 account, $2 client message id, $3 deliverable, then the message's fields. */
 const ATTEMPT_SEND = `
   with earlier as (
     select id, at from sandbox_outbox where account_id = $1 and client_message_id = $2
@@ -349,21 +357,23 @@ const ATTEMPT_SEND = `
   left join earlier e on true left join old o on true left join inserted i on true`;
 
 /**
- * Attempts a message send in one statement (see `SandboxStore.attemptSend`): the earlier item of a
- * repeated client message id; else the fault the send suffers, taken (a disconnect first, then
- * PEER_FLOOD, then one FloodWait send); else, when the send is `deliverable` and no forbidden keys
- * are in force, the new outbox item. Otherwise it answers the forbidden keys, recording nothing
- * (or that the account is gone, its world with it).
+ * Attempts a message send (see `SandboxStore.attemptSend`), in one statement for the common send
+ * (PLAIN_SEND) and one more for any other (ATTEMPT_SEND): the earlier item of a repeated client
+ * message id; else the fault the send suffers, taken (a disconnect first, then PEER_FLOOD, then
+ * one FloodWait send); else, when the send is `deliverable` and no forbidden keys are in force,
+ * the new outbox item. Otherwise it answers the forbidden keys, recording nothing (or that the
+ * account is gone, its world with it): the send may be refused, or have met a send of the same
+ * client message id recorded meanwhile.
  *
  * Only a fault to take locks the account's fault row, so concurrent sends share a fault's budget
- * but sends without faults do not queue on one row. The statement commits asynchronously: the
+ * but sends without faults do not queue on one row. The statements commit asynchronously: the
  * simulated platform's write need not wait for the disk, since whatever AutoHub records after the
  * send (the ledger's commit, synchronous) flushes the log up to it first — a crash of the database
- * can lose only a send nothing has recorded yet, as if it had never been made. It is prepared
- * once per connection (see `queryPrepared`): planning its CTEs cost more than running them.
+ * can lose only a send nothing has recorded yet, as if it had never been made. They are prepared
+ * once per connection (see `queryPrepared`): planning ATTEMPT_SEND's CTEs cost more than running them.
  */
 export async function attemptSandboxSend(db: Knex, accountId: string, item: NewOutboxMessage, deliverable: boolean): Promise<SendAttempt> {
-  const [row] = await queryPrepared<AttemptRow>(db, 'sandbox-attempt-send', ATTEMPT_SEND, [
+  const values = [
     accountId,
     item.clientMessageId,
     deliverable,
@@ -373,7 +383,12 @@ export async function attemptSandboxSend(db: Knex, accountId: string, item: NewO
     item.media?.mimeType ?? null,
     item.media?.sizeBytes ?? null,
     item.media?.sha256 ?? null,
-  ]);
+  ];
+  if (deliverable) {
+    const [sent] = await queryPrepared<SentItem>(db, 'sandbox-plain-send', PLAIN_SEND, values);
+    if (sent) return { outcome: 'sent', item: sent };
+  }
+  const [row] = await queryPrepared<AttemptRow>(db, 'sandbox-attempt-send', ATTEMPT_SEND, values);
   if (!row) throw new Error('the sandbox send statement answered no row');
   switch (row.outcome) {
     case 'repeat':
@@ -387,14 +402,7 @@ export async function attemptSandboxSend(db: Knex, accountId: string, item: NewO
     case 'gone':
       return { outcome: 'gone' };
   }
-  const forbiddenKeys = row.forbidden_keys ?? [];
-  if (deliverable && forbiddenKeys.length === 0) {
-    // A concurrent send of the same client message id was recorded first (the insert met its row).
-    const first = await findOutboxItemByClientId(db, accountId, item.clientMessageId);
-    if (!first) throw new Error(`sandbox send ${item.clientMessageId} was neither recorded nor found`);
-    return { outcome: 'repeat', item: { id: first.id, at: first.at } };
-  }
-  return { outcome: 'held', forbiddenKeys };
+  return { outcome: 'held', forbiddenKeys: row.forbidden_keys ?? [] };
 }
 
 interface AttemptRow {

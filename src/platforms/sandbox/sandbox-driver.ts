@@ -166,7 +166,8 @@ class SandboxSession implements PlatformSession {
       throw new PlatformError('forbidden', `CHAT_WRITE_FORBIDDEN: cannot write to ${message.targetKey}`);
     }
     if (badLength) throw badLength;
-    // Forbidden keys are in force, and none names this target.
+    // Forbidden keys are in force and none names this target, or a send of the same client
+    // message id was being recorded meanwhile: the insert answers that one, deduplicated.
     const item = await this.store.insertOutboxItem(this.accountId, { type: 'message', ...outgoing });
     return { messageId: String(item.id), sentAt: item.at, deduplicated: item.deduplicated };
   }
