@@ -1,12 +1,13 @@
 /**
  * The sandbox driver's own cost per send, against its floor in one run: a SandboxDriver session
  * (no worker, no workflow, no ledger) sends 2,000 messages one after another over the account's
- * chats, then the floor inserts 2,000 comparable outbox rows, one autocommit statement each,
- * through the same pool: once waiting for the disk at commit, as a plain insert does, and once
+ * chats, then the floor inserts 2,000 comparable outbox rows, one prepared autocommit statement
+ * each, through the same pool: once waiting for the disk at commit, as a plain insert does, and once
  * committing asynchronously, as the sandbox's send does. Prints sends/s and ms per send of each
  * and the ratios. Target: ≥ 1,000 sandbox sends/s (≤ 1 ms per send).
  */
 import { randomUUID } from 'node:crypto';
+import { queryPrepared } from '../src/db/prepared';
 import { PgSandboxStore } from '../src/db/repos/sandbox.repo';
 import { SandboxDriver } from '../src/platforms/sandbox/sandbox-driver';
 import { newSandboxAccount, newUser } from '../test/support/http';
@@ -36,11 +37,14 @@ async function main(): Promise<void> {
     }
   });
 
-  // The floors: the one row a send must leave, written by a plain autocommit insert.
+  // The floors: the one row a send must leave, written by a plain autocommit insert, prepared
+  // as the sandbox's statements are, so the floor pays for no planning either.
   const insert = (commit: 'sync' | 'async', i: number) =>
-    stack.db.raw(
+    queryPrepared(
+      stack.db,
+      `bench-floor-${commit}`,
       `insert into sandbox_outbox (account_id, type, chat_key, text, client_message_id)
-       select ?, 'message', ?, ?, ? ${commit === 'async' ? `from (select set_config('synchronous_commit', 'off', true)) as async_commit` : ''}
+       select $1, 'message', $2::text, $3::text, $4::text ${commit === 'async' ? `from (select set_config('synchronous_commit', 'off', true)) as async_commit` : ''}
        returning id, at`,
       [accountId, targets[i % targets.length]!, `floor ${i}`, `floor-${commit}-${run}-${i}`],
     );
