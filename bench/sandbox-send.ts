@@ -11,7 +11,8 @@ import { queryPrepared } from '../src/db/prepared';
 import { PgSandboxStore } from '../src/db/repos/sandbox.repo';
 import { SandboxDriver } from '../src/platforms/sandbox/sandbox-driver';
 import { newSandboxAccount, newUser } from '../test/support/http';
-import { getStack, stopStack } from '../test/support/stack';
+import { getStack } from '../test/support/stack';
+import { runBench } from './support/run-bench';
 import { figure } from './support/stats';
 
 const SENDS = Number(process.env.BENCH_SENDS ?? 2_000);
@@ -60,13 +61,12 @@ async function main(): Promise<void> {
   figure('sandbox sends per second (target >= 1000)', SENDS / (sandboxMs / 1000), 'sends/s');
   figure('floor: autocommit outbox inserts per second', SENDS / (floorMs.sync / 1000), 'inserts/s');
   figure('floor: autocommit outbox inserts per second, asynchronous commit', SENDS / (floorMs.async / 1000), 'inserts/s');
-  figure('ms per sandbox send (target <= 1)', sandboxMs / SENDS, 'ms');
+  figure('ms per sandbox send (target <= 1 ms)', sandboxMs / SENDS, 'ms');
   figure('ms per floor insert', floorMs.sync / SENDS, 'ms');
   figure('ms per floor insert, asynchronous commit', floorMs.async / SENDS, 'ms');
   figure('ratio sandbox / floor', Math.round((floorMs.sync / sandboxMs) * 100) / 100);
   figure('ratio sandbox / floor with asynchronous commit', Math.round((floorMs.async / sandboxMs) * 100) / 100);
   await session.disconnect();
-  await stopStack();
 }
 
 async function timed(work: () => Promise<void>): Promise<number> {
@@ -75,10 +75,4 @@ async function timed(work: () => Promise<void>): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);
