@@ -60,8 +60,35 @@ export interface NewOutboxItem {
   media?: OutboxMedia;
 }
 
+/** A message to send, as the outbox records it. */
+export interface NewOutboxMessage {
+  chatKey: string;
+  text: string;
+  replyTo?: string;
+  clientMessageId: string;
+  media?: OutboxMedia;
+}
+
 /** A fault the next send must suffer, consumed atomically so concurrent sends share the budget. */
 export type SendFault = { kind: 'flood_wait'; seconds: number } | { kind: 'disconnect' } | { kind: 'peer_flood' } | null;
+
+/** The outbox item a send made: its id and when. */
+export interface SentItem {
+  id: number;
+  at: Date;
+}
+
+/**
+ * What became of a send attempt (see `SandboxStore.attemptSend`): a repeat of an earlier send, a
+ * fault taken, the message recorded, held — nothing recorded, for the caller to decide with the
+ * forbidden keys in force — or nothing recorded because the account is gone, its world with it.
+ */
+export type SendAttempt =
+  | { outcome: 'repeat'; item: SentItem }
+  | { outcome: 'fault'; fault: NonNullable<SendFault> }
+  | { outcome: 'sent'; item: SentItem }
+  | { outcome: 'held'; forbiddenKeys: string[] }
+  | { outcome: 'gone' };
 
 /** An author of messages in the account's world. */
 export interface WorldSender {
@@ -105,23 +132,29 @@ export interface SandboxMemberChange {
   mute?: { until: Date | null } | null;
 }
 
-/** See the module comment. Target keys given to it are canonical (see `canonicalTargetKey`). */
+/**
+ * See the module comment. Target keys given to it are canonical (see `canonicalTargetKey`). An
+ * account's world chats are fixed when the account is made, so a session may keep them; what the
+ * API changes later (faults, injected messages and their senders) is read at each use.
+ */
 export interface SandboxStore {
   getProfile(accountId: string): Promise<SandboxProfile | undefined>;
   updateProfile(accountId: string, change: SandboxProfileChange): Promise<void>;
   /** True when another sandbox account already uses `username`. */
   isUsernameTaken(accountId: string, username: string): Promise<boolean>;
   listChats(accountId: string): Promise<WorldChat[]>;
-  /** The world chat whose identity is the canonical key `key`: its key, its platform id or its `@username`. */
-  findChat(accountId: string, key: string): Promise<WorldChat | undefined>;
   /** The newest author in the world whose id or `@username` is the canonical key `key`. */
   findSender(accountId: string, key: string): Promise<WorldSender | undefined>;
   searchMessages(accountId: string, search: MessageSearch): Promise<StoredMessage[]>;
-  findOutboxItemByClientId(accountId: string, clientMessageId: string): Promise<OutboxItem | undefined>;
   /** Records an operation; a repeated client message id answers the first item, `deduplicated`. */
   insertOutboxItem(accountId: string, item: NewOutboxItem): Promise<OutboxItem & { deduplicated: boolean }>;
-  /** Takes the fault the next send suffers, and the forbidden keys in force. */
-  takeSendFault(accountId: string): Promise<{ fault: SendFault; forbiddenKeys: string[] }>;
+  /**
+   * Attempts a message send at once: a repeated client message id answers the earlier item (and
+   * takes no fault); else the fault the send suffers is taken; else the message is recorded when
+   * the caller found it `deliverable` and no forbidden keys are in force; else it is held (also
+   * when it met a send of the same client message id being recorded meanwhile).
+   */
+  attemptSend(accountId: string, message: NewOutboxMessage, deliverable: boolean): Promise<SendAttempt>;
   /** The account's injected events not yet taken over by a receiver, oldest first. */
   listPendingInboundEvents(accountId: string): Promise<Array<{ id: number; event: StoredInbound }>>;
   /** Marks injected events delivered once their receiver has taken them over (stored them). */

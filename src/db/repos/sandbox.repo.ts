@@ -3,6 +3,7 @@ import type { Account } from './accounts.repo';
 import type { ChatType, MessageSearch, StoredMessage } from '../../domain/platform-port';
 import type {
   NewOutboxItem,
+  NewOutboxMessage,
   OutboxItem,
   OutboxType,
   SandboxMemberChange,
@@ -10,11 +11,13 @@ import type {
   SandboxProfile,
   SandboxProfileChange,
   SandboxStore,
-  SendFault,
+  SendAttempt,
+  SentItem,
   StoredInbound,
   WorldSender,
 } from '../../domain/sandbox-store';
 import type { SandboxWorld, WorldChat } from '../../domain/sandbox-world';
+import { queryPrepared } from '../prepared';
 import { rankedMessageSearch } from './message-search';
 
 /** Stores a sandbox account's generated world, with no faults set. */
@@ -230,17 +233,6 @@ export async function insertOutboxItem(
   return { ...mapOutbox(first), deduplicated: true };
 }
 
-export async function findOutboxItemByClientId(
-  db: Knex,
-  accountId: string,
-  clientMessageId: string,
-): Promise<OutboxItem | undefined> {
-  const row: OutboxRow | undefined = await db('sandbox_outbox')
-    .where({ account_id: accountId, client_message_id: clientMessageId })
-    .first();
-  return row && mapOutbox(row);
-}
-
 export async function listOutbox(
   db: Knex,
   accountId: string,
@@ -306,33 +298,119 @@ export async function updateFaults(db: Knex, account: Account, change: Partial<S
 }
 
 /**
- * Takes the fault the account's next send suffers (a disconnect first, then PEER_FLOOD, then one
- * FloodWait send), and the forbidden keys in force: one statement, so a send costs one round trip
- * here and concurrent sends never share a fault.
+ * The common send (see attemptSandboxSend): recorded when no fault and no forbidden key is set and
+ * the client message id is new, else nothing. Its repeat check is the insert's own unique index,
+ * which no plan can trade for another: a plan prepared while the outbox was small would look the
+ * id up through the `(account_id, id)` index, reading all the account's items at each send.
+ * Parameters as ATTEMPT_SEND's.
  */
-export async function takeSendFault(db: Knex, accountId: string): Promise<{ fault: SendFault; forbiddenKeys: string[] }> {
-  const result = await db.raw(
-    `with old as (select * from sandbox_faults where account_id = ? for update),
-     taken as (
-       update sandbox_faults f set
-         disconnect = false,
-         peer_flood = old.peer_flood and old.disconnect,
-         flood_wait_sends = case when old.disconnect or old.peer_flood then old.flood_wait_sends else old.flood_wait_sends - 1 end
-       from old
-       where f.account_id = old.account_id and (old.disconnect or old.peer_flood or old.flood_wait_sends > 0))
-     select * from old`,
-    [accountId],
-  );
-  const row = (result.rows as FaultsRow[])[0];
-  if (!row) return { fault: null, forbiddenKeys: [] };
-  const fault: SendFault = row.disconnect
-    ? { kind: 'disconnect' }
-    : row.peer_flood
-      ? { kind: 'peer_flood' }
-      : row.flood_wait_sends > 0
-        ? { kind: 'flood_wait', seconds: row.flood_wait_seconds }
-        : null;
-  return { fault, forbiddenKeys: row.forbidden_keys };
+const PLAIN_SEND = `
+  insert into sandbox_outbox (account_id, type, chat_key, text, reply_to, client_message_id, media_mime_type, media_size_bytes, media_sha256)
+  select $1, 'message', $4::text, $5::text, $6::text, $2, $7::text, $8::integer, $9::text
+  from (select set_config('synchronous_commit', 'off', true)) as async_commit
+  where $3::boolean and exists (
+    select from sandbox_faults
+    where account_id = $1 and not (disconnect or peer_flood or flood_wait_sends > 0) and forbidden_keys = '[]'::jsonb
+  )
+  on conflict (account_id, client_message_id) do nothing
+  returning id, at`;
+
+/** Any send (see attemptSandboxSend); $1 account, $2 client message id, $3 deliverable, then the message's fields. */
+const ATTEMPT_SEND = `
+  with earlier as (
+    select id, at from sandbox_outbox where account_id = $1 and client_message_id = $2
+  ),
+  old as (
+    select * from sandbox_faults
+    where account_id = $1 and (disconnect or peer_flood or flood_wait_sends > 0) and not exists (select from earlier)
+    for update
+  ),
+  taken as (
+    update sandbox_faults f set
+      disconnect = false,
+      peer_flood = old.peer_flood and old.disconnect,
+      flood_wait_sends = case when old.disconnect or old.peer_flood then old.flood_wait_sends else old.flood_wait_sends - 1 end
+    from old
+    where f.account_id = old.account_id
+  ),
+  faults as (select forbidden_keys from sandbox_faults where account_id = $1),
+  account as (select exists (select from accounts where id = $1) as present),
+  inserted as (
+    insert into sandbox_outbox (account_id, type, chat_key, text, reply_to, client_message_id, media_mime_type, media_size_bytes, media_sha256)
+    select $1, 'message', $4::text, $5::text, $6::text, $2, $7::text, $8::integer, $9::text
+    where $3::boolean and not exists (select from earlier) and not exists (select from old) and (select present from account)
+      and coalesce((select forbidden_keys from faults), '[]'::jsonb) = '[]'::jsonb
+    on conflict (account_id, client_message_id) do nothing
+    returning id, at
+  )
+  select case
+           when e.id is not null then 'repeat'
+           when o.disconnect then 'disconnect'
+           when o.peer_flood then 'peer_flood'
+           when o.account_id is not null then 'flood_wait'
+           when i.id is not null then 'sent'
+           when not (select present from account) then 'gone'
+           else 'held'
+         end as outcome,
+         coalesce(e.id, i.id) as id, coalesce(e.at, i.at) as at, o.flood_wait_seconds, (select forbidden_keys from faults) as forbidden_keys
+  from (select set_config('synchronous_commit', 'off', true)) as async_commit
+  left join earlier e on true left join old o on true left join inserted i on true`;
+
+/**
+ * Attempts a message send (see `SandboxStore.attemptSend`), in one statement for the common send
+ * (PLAIN_SEND) and one more for any other (ATTEMPT_SEND): the earlier item of a repeated client
+ * message id; else the fault the send suffers, taken (a disconnect first, then PEER_FLOOD, then
+ * one FloodWait send); else, when the send is `deliverable` and no forbidden keys are in force,
+ * the new outbox item. Otherwise it answers the forbidden keys, recording nothing (or that the
+ * account is gone, its world with it): the send may be refused, or have met a send of the same
+ * client message id recorded meanwhile.
+ *
+ * Only a fault to take locks the account's fault row, so concurrent sends share a fault's budget
+ * but sends without faults do not queue on one row. The statements commit asynchronously: the
+ * simulated platform's write need not wait for the disk, since whatever AutoHub records after the
+ * send (the ledger's commit, synchronous) flushes the log up to it first — a crash of the database
+ * can lose only a send nothing has recorded yet, as if it had never been made. They are prepared
+ * once per connection (see `queryPrepared`): planning ATTEMPT_SEND's CTEs cost more than running them.
+ */
+export async function attemptSandboxSend(db: Knex, accountId: string, item: NewOutboxMessage, deliverable: boolean): Promise<SendAttempt> {
+  const values = [
+    accountId,
+    item.clientMessageId,
+    deliverable,
+    item.chatKey,
+    item.text,
+    item.replyTo ?? null,
+    item.media?.mimeType ?? null,
+    item.media?.sizeBytes ?? null,
+    item.media?.sha256 ?? null,
+  ];
+  if (deliverable) {
+    const [sent] = await queryPrepared<SentItem>(db, 'sandbox-plain-send', PLAIN_SEND, values);
+    if (sent) return { outcome: 'sent', item: sent };
+  }
+  const [row] = await queryPrepared<AttemptRow>(db, 'sandbox-attempt-send', ATTEMPT_SEND, values);
+  if (!row) throw new Error('the sandbox send statement answered no row');
+  switch (row.outcome) {
+    case 'repeat':
+    case 'sent':
+      return { outcome: row.outcome, item: { id: row.id!, at: row.at! } };
+    case 'disconnect':
+    case 'peer_flood':
+      return { outcome: 'fault', fault: { kind: row.outcome } };
+    case 'flood_wait':
+      return { outcome: 'fault', fault: { kind: 'flood_wait', seconds: row.flood_wait_seconds! } };
+    case 'gone':
+      return { outcome: 'gone' };
+  }
+  return { outcome: 'held', forbiddenKeys: row.forbidden_keys ?? [] };
+}
+
+interface AttemptRow {
+  outcome: 'repeat' | 'sent' | 'disconnect' | 'peer_flood' | 'flood_wait' | 'gone' | 'held';
+  id: number | null;
+  at: Date | null;
+  flood_wait_seconds: number | null;
+  forbidden_keys: string[] | null;
 }
 
 /**
@@ -459,12 +537,10 @@ export class PgSandboxStore implements SandboxStore {
   updateProfile = (accountId: string, change: SandboxProfileChange) => updateSandboxProfile(this.db, accountId, change);
   isUsernameTaken = (accountId: string, username: string) => isSandboxUsernameTaken(this.db, accountId, username);
   listChats = (accountId: string) => listWorldChats(this.db, accountId);
-  findChat = (accountId: string, key: string) => findWorldChat(this.db, accountId, key);
   findSender = (accountId: string, key: string) => findWorldSender(this.db, accountId, key);
   searchMessages = (accountId: string, search: MessageSearch) => searchWorldMessages(this.db, accountId, search);
-  findOutboxItemByClientId = (accountId: string, clientMessageId: string) => findOutboxItemByClientId(this.db, accountId, clientMessageId);
   insertOutboxItem = (accountId: string, item: NewOutboxItem) => insertOutboxItem(this.db, accountId, item);
-  takeSendFault = (accountId: string) => takeSendFault(this.db, accountId);
+  attemptSend = (accountId: string, item: NewOutboxMessage, deliverable: boolean) => attemptSandboxSend(this.db, accountId, item, deliverable);
   listPendingInboundEvents = (accountId: string) => listPendingInboundEvents(this.db, accountId);
   markInboundEventsDelivered = (ids: number[]) => markInboundEventsDelivered(this.db, ids);
   deleteMessage = (accountId: string, chatKey: string, messageId: number) => deleteWorldMessage(this.db, accountId, chatKey, messageId);

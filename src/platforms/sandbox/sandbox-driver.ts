@@ -1,10 +1,11 @@
 import { MAX_CAPTION_LENGTH, MAX_MESSAGE_LENGTH } from '../../domain/limits';
 import { clampMuteUntil, TELEGRAM_MUTE_LIMITS } from '../../domain/mute-duration';
 import { SeededRandom } from '../../domain/random';
-import type { SandboxMemberState, SandboxStore, StoredInbound, StoredPerson } from '../../domain/sandbox-store';
+import type { SandboxMemberState, SandboxStore, SendFault, StoredInbound, StoredPerson } from '../../domain/sandbox-store';
 import type { WorldChat } from '../../domain/sandbox-world';
 import { privateChatKey } from '../../domain/search-reply';
 import { canonicalTargetKey, canonicalTargetKeyOrNull } from '../../domain/target-keys';
+import { indexWorldChats } from './world-chat-index';
 import {
   MODERATION_UNSUPPORTED,
   PlatformError,
@@ -72,6 +73,8 @@ class SandboxSession implements PlatformSession {
   private closed = false;
   /** The delivery under way: deliveries run one after another, so an event is handed over once per call. */
   private delivering: Promise<number> = Promise.resolve(0);
+  /** The account's world chats by every key naming one, read at first use (they never change, see SandboxStore). */
+  private chats?: Promise<ReadonlyMap<string, WorldChat>>;
 
   constructor(
     private readonly store: SandboxStore,
@@ -110,7 +113,7 @@ class SandboxSession implements PlatformSession {
     // As on the real platforms: every spelling of a chat (t.me links, any case, a phone number
     // with separators) names it, and a malformed key is invalid, not merely unknown.
     const key = canonicalTargetKey(this.account.platform, target);
-    const chat = await this.store.findChat(this.accountId, key);
+    const chat = (await this.worldChats()).get(key);
     if (chat) return { ...toChatInfo(chat), writable: chat.writable };
     // As on the real platforms, a user seen writing in one of the account's chats can be written
     // to privately, at the user's chat key, though not among the account's contacts.
@@ -130,36 +133,56 @@ class SandboxSession implements PlatformSession {
     };
   }
 
+  /**
+   * Sends in one round trip to the store when no forbidden keys are in force (see
+   * `SandboxStore.attemptSend`). The target is resolved first, from the session's chats, but a
+   * refusal of it is raised only after the attempt: a repeated client message id answers its
+   * earlier item and a fault strikes whatever the target, as before a platform looks at it.
+   */
   async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
     this.assertOpen();
-    const earlier = await this.store.findOutboxItemByClientId(this.accountId, message.clientMessageId);
-    if (earlier) return { messageId: String(earlier.id), sentAt: earlier.at, deduplicated: true };
-
-    const { fault, forbiddenKeys } = await this.store.takeSendFault(this.accountId);
-    if (fault?.kind === 'disconnect') {
-      await this.disconnect();
-      throw new PlatformError('transient', 'connection lost (sandbox disconnect fault)');
-    }
-    if (fault?.kind === 'peer_flood') {
-      throw new PlatformError('restricted', 'PEER_FLOOD: the account is limited for sending to new chats');
-    }
-    if (fault?.kind === 'flood_wait') {
-      throw PlatformError.rateLimited(fault.seconds, `FLOOD_WAIT_${fault.seconds}: a wait of ${fault.seconds} seconds is required`);
-    }
-    const target = await this.resolveTarget(message.targetKey);
-    if (!target.writable || this.isForbidden(forbiddenKeys, message.targetKey, target)) {
-      throw new PlatformError('forbidden', `CHAT_WRITE_FORBIDDEN: cannot write to ${message.targetKey}`);
-    }
-    checkMessageLength(message);
-    const item = await this.store.insertOutboxItem(this.accountId, {
-      type: 'message',
-      chatKey: target.key,
+    const resolved = await this.resolveTarget(message.targetKey).then(
+      (target) => ({ target }),
+      (error: unknown) => ({ error }),
+    );
+    const target = 'target' in resolved ? resolved.target : undefined;
+    const badLength = messageLengthError(message);
+    const outgoing = {
+      chatKey: target?.key ?? message.targetKey,
       text: message.text,
       replyTo: message.replyTo === undefined ? undefined : String(message.replyTo),
       clientMessageId: message.clientMessageId,
       media: message.media && { mimeType: message.media.mimeType, sizeBytes: message.media.data.length, sha256: message.media.sha256 },
-    });
+    };
+    const attempt = await this.store.attemptSend(this.accountId, outgoing, target !== undefined && target.writable && !badLength);
+    if (attempt.outcome === 'repeat') return { messageId: String(attempt.item.id), sentAt: attempt.item.at, deduplicated: true };
+    if (attempt.outcome === 'fault') throw await this.suffer(attempt.fault);
+    if (attempt.outcome === 'sent') return { messageId: String(attempt.item.id), sentAt: attempt.item.at, deduplicated: false };
+    // As when the session reconnects (see connect).
+    if (attempt.outcome === 'gone') throw new PlatformError('auth_revoked', `account ${this.accountId} has no sandbox world`);
+
+    if ('error' in resolved) throw resolved.error;
+    if (!resolved.target.writable || this.isForbidden(attempt.forbiddenKeys, message.targetKey, resolved.target)) {
+      throw new PlatformError('forbidden', `CHAT_WRITE_FORBIDDEN: cannot write to ${message.targetKey}`);
+    }
+    if (badLength) throw badLength;
+    // Forbidden keys are in force and none names this target, or a send of the same client
+    // message id was being recorded meanwhile: the insert answers that one, deduplicated.
+    const item = await this.store.insertOutboxItem(this.accountId, { type: 'message', ...outgoing });
     return { messageId: String(item.id), sentAt: item.at, deduplicated: item.deduplicated };
+  }
+
+  /** The error a send that suffers `fault` fails with; a disconnect closes the session first. */
+  private async suffer(fault: NonNullable<SendFault>): Promise<PlatformError> {
+    switch (fault.kind) {
+      case 'disconnect':
+        await this.disconnect();
+        return new PlatformError('transient', 'connection lost (sandbox disconnect fault)');
+      case 'peer_flood':
+        return new PlatformError('restricted', 'PEER_FLOOD: the account is limited for sending to new chats');
+      case 'flood_wait':
+        return PlatformError.rateLimited(fault.seconds, `FLOOD_WAIT_${fault.seconds}: a wait of ${fault.seconds} seconds is required`);
+    }
   }
 
   async getProfile(): Promise<Profile> {
@@ -325,7 +348,7 @@ class SandboxSession implements PlatformSession {
 
   /** The world chat a key names. @throws PlatformError `not_found` for none. */
   private async worldChat(key: string): Promise<WorldChat> {
-    const chat = await this.store.findChat(this.accountId, canonicalTargetKey(this.account.platform, key));
+    const chat = (await this.worldChats()).get(canonicalTargetKey(this.account.platform, key));
     if (!chat) throw new PlatformError('not_found', `chat ${key} not found`);
     return chat;
   }
@@ -336,6 +359,18 @@ class SandboxSession implements PlatformSession {
     if (chat.type === 'contact') throw new PlatformError('invalid', `${MODERATION_UNSUPPORTED} in private chats: ${chat.key} is not a group or channel`);
     requireAdmin(chat);
     return chat;
+  }
+
+  /** The account's world chats by key (see `indexWorldChats`); a failed read is tried again at the next use. */
+  private worldChats(): Promise<ReadonlyMap<string, WorldChat>> {
+    if (!this.chats) {
+      const reading = this.store.listChats(this.accountId).then(indexWorldChats);
+      reading.catch(() => {
+        if (this.chats === reading) this.chats = undefined;
+      });
+      this.chats = reading;
+    }
+    return this.chats;
   }
 
   private assertOpen(): void {
@@ -441,13 +476,15 @@ function madeUpPublicChats(words: string[], keywords: string): DiscoveredChat[] 
 /**
  * The simulated platforms' text limits, as Telegram's: a message has 1-4096 characters; with a
  * file it is the caption, which may be empty and holds at most {@link MAX_CAPTION_LENGTH}.
+ * Answers the error a message out of them fails with, or undefined.
  */
-function checkMessageLength(message: OutgoingMessage): void {
+function messageLengthError(message: OutgoingMessage): PlatformError | undefined {
   const { length } = message.text;
   if (message.media && length > MAX_CAPTION_LENGTH) {
-    throw new PlatformError('invalid', `MEDIA_CAPTION_TOO_LONG: a caption has at most ${MAX_CAPTION_LENGTH} characters`);
+    return new PlatformError('invalid', `MEDIA_CAPTION_TOO_LONG: a caption has at most ${MAX_CAPTION_LENGTH} characters`);
   }
   if (!message.media && (length === 0 || length > MAX_TEXT)) {
-    throw new PlatformError('invalid', `message must be 1-${MAX_TEXT} characters`);
+    return new PlatformError('invalid', `message must be 1-${MAX_TEXT} characters`);
   }
+  return undefined;
 }
