@@ -41,13 +41,18 @@ interface Burst {
 }
 
 async function main(): Promise<void> {
-  const stack = await getStack({ driverFactories: { sandboxSessions: (sandbox) => new ZeroCostDriver(sandbox, zeroCostAccounts) } });
+  let zeroCostDriver: ZeroCostDriver | undefined;
+  const stack = await getStack({ driverFactories: { sandboxSessions: (sandbox) => (zeroCostDriver = new ZeroCostDriver(sandbox, zeroCostAccounts)) } });
   const { api, id: userId } = await newUser('fanout');
 
   const sandbox = await burst(stack, api, await accountsWithTargets(api));
   const zeroCostAccountList = await accountsWithTargets(api);
   for (const account of zeroCostAccountList) zeroCostAccounts.add(account.id);
   const zeroCost = await burst(stack, api, zeroCostAccountList);
+  // The ledger counts what was settled; the driver's counter proves the zero-cost sessions made those sends.
+  if (zeroCostDriver?.sends !== BROADCASTS * TARGETS) {
+    throw new Error(`the zero-cost driver made ${zeroCostDriver?.sends ?? 0} of the burst's ${BROADCASTS * TARGETS} sends`);
+  }
   const floor = await floorLoop(stack, userId, zeroCostAccountList[0]!.id);
 
   console.log(`broadcasts: ${BROADCASTS} × ${TARGETS} targets over ${ACCOUNTS} accounts, pacing off`);

@@ -20,15 +20,17 @@ export class ZeroCostDriver implements PlatformDriver {
 
   async connect(account: SessionAccount): Promise<PlatformSession> {
     const session = await this.sandbox.connect(account);
-    if (!this.zeroCostAccounts.has(account.id)) return session;
     const send = async (): Promise<SentMessage> => {
       this.sends++;
       this.lastSendAt = Date.now();
       return { messageId: String(this.sends), sentAt: new Date(), deduplicated: false };
     };
+    // Decided at each send, not at connect: the session pool connects an account as soon as it
+    // is created, before the bench has named it a zero-cost one.
+    const zeroCost = () => this.zeroCostAccounts.has(account.id);
     return new Proxy(session, {
       get(target, property) {
-        if (property === 'sendMessage') return send;
+        if (property === 'sendMessage' && zeroCost()) return send;
         const value: unknown = Reflect.get(target, property, target);
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
