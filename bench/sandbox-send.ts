@@ -43,7 +43,6 @@ async function main(): Promise<void> {
   const insert = (commit: 'sync' | 'async', i: number) =>
     queryPrepared(
       stack.db,
-      `bench-floor-${commit}`,
       `insert into sandbox_outbox (account_id, type, chat_key, text, client_message_id)
        select $1, 'message', $2::text, $3::text, $4::text ${commit === 'async' ? `from (select set_config('synchronous_commit', 'off', true)) as async_commit` : ''}
        returning id, at`,

@@ -10,6 +10,7 @@
 import type { Knex } from 'knex';
 import { PayloadTooLargeError } from '../../errors';
 import { Channels } from '../notifications';
+import { numberedPlaceholders, queryPrepared } from '../prepared';
 
 /** The largest event payload (its `data` as JSON) the log takes: what a webhook may carry. */
 export const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;
@@ -89,6 +90,9 @@ select (select coalesce(json_agg(event_id order by id), '[]'::json) from ev) as 
 
 const EMIT_SQL = emitStatement(JSON_INPUT);
 
+/** Each emit statement's text with numbered placeholders, for {@link queryPrepared}. */
+const preparedTexts = new Map<string, string>();
+
 /** How {@link emitEvents} fans events out to webhooks. */
 export interface EmitOptions {
   /**
@@ -122,15 +126,22 @@ export async function emitEvents(db: Knex, events: readonly NewEvent[], options:
  * produces: `ctes` are CTE definitions (a data-modifying one may come first) ending with `input`
  * of columns `ord, user_id, account_id, type, data, chat_key, created_at`; `bindings` are theirs.
  * For bulk writes (a contact import), whose rows need not travel to AutoHub and back as events.
- * The writer keeps each payload within {@link MAX_EVENT_PAYLOAD_BYTES}. Answers the events' ids.
+ * The writer keeps each payload within {@link MAX_EVENT_PAYLOAD_BYTES}; `ctes` is a constant text
+ * (the statement is prepared on every connection, once per text). Answers the events' ids.
  */
 export async function emitEventsFrom(db: Knex, ctes: string, bindings: readonly Knex.RawBinding[]): Promise<string[]> {
   return runEmit(db, emitStatement(ctes), bindings, {});
 }
 
+/**
+ * Runs an emit statement prepared (see {@link queryPrepared}): planning its CTEs costs several
+ * times more than running them, and every send and inbound event runs one.
+ */
 async function runEmit(db: Knex, sql: string, bindings: readonly Knex.RawBinding[], options: EmitOptions): Promise<string[]> {
-  const { rows } = await db.raw<{ rows: Array<{ event_ids: string[] }> }>(sql, [...bindings, options.webhookId ?? null, options.webhookId ?? null]);
-  return rows[0]!.event_ids;
+  let text = preparedTexts.get(sql);
+  if (!text) preparedTexts.set(sql, (text = numberedPlaceholders(sql)));
+  const [row] = await queryPrepared<{ event_ids: string[] }>(db, text, [...bindings, options.webhookId ?? null, options.webhookId ?? null]);
+  return row!.event_ids;
 }
 
 /** Records one event (see {@link emitEvents}); answers its public id, or undefined when its account is gone. */

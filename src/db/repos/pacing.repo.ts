@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { defaultPacingLimits, reserveSend, type PacingLimits, type PacingState } from '../../domain/pacing';
 import type { Platform } from '../../domain/platform-port';
 import { ownedBy, type Scope } from './scope';
+import { queryPrepared } from '../prepared';
 
 interface PacingRow {
   min_gap_ms: number;
@@ -89,6 +90,23 @@ export interface SendSlot {
 }
 
 /**
+ * The reservation of an account with no budget and no pause: it only counts the send. It commits
+ * asynchronously, as the sandbox's own writes do: the ledger's synchronous commit that settles the
+ * send flushes the log up to it, so a crash of the database can lose only the count of a send that
+ * nothing recorded, which its retry counts again.
+ */
+const FAST_RESERVATION = `
+  update account_pacing p set
+    sent_today = case when p.day = (now() at time zone 'utc')::date then p.sent_today + 1 else 1 end,
+    day = (now() at time zone 'utc')::date
+  from accounts a, (select set_config('synchronous_commit', 'off', true)) as async_commit
+  where p.account_id = $1 and a.id = p.account_id and a.status = 'connected'
+    and p.min_gap_ms = 0 and p.jitter_ms = 0 and p.per_minute = 0 and p.per_day = 0
+    and (p.paused_until is null or p.paused_until <= now())
+    and (p.next_send_at is null or p.next_send_at <= now())
+  returning now() as at, a.status`;
+
+/**
  * Reserves the account's next send under its budget (see `reserveSend`) and returns when it may
  * go out. Concurrent reservations of one account queue on its row, so every run shares one budget.
  * An account that is not connected gets no reservation: the caller stops on its status.
@@ -98,20 +116,11 @@ export interface SendSlot {
  * set since covers it, in which case it gets a new one after the pause.
  */
 export async function reserveSlot(db: Knex, accountId: string, clientMessageId?: string): Promise<SendSlot> {
-  // Fast path, one statement: an account with no budget and no pause only counts its sends.
-  const fast = await db.raw(
-    `update account_pacing p set
-       sent_today = case when p.day = (now() at time zone 'utc')::date then p.sent_today + 1 else 1 end,
-       day = (now() at time zone 'utc')::date
-     from accounts a
-     where p.account_id = ? and a.id = p.account_id and a.status = 'connected'
-       and p.min_gap_ms = 0 and p.jitter_ms = 0 and p.per_minute = 0 and p.per_day = 0
-       and (p.paused_until is null or p.paused_until <= now())
-       and (p.next_send_at is null or p.next_send_at <= now())
-     returning now() as at, a.status`,
-    [accountId],
-  );
-  const reserved = (fast.rows as Array<{ at: Date; status: string }>)[0];
+  // The fast path's asynchronous commit would extend to a caller's whole transaction.
+  if (db.isTransaction) throw new Error('reserveSlot runs outside transactions');
+  // Fast path, one statement, prepared since every send runs it: an account with no budget and
+  // no pause only counts its sends.
+  const [reserved] = await queryPrepared<{ at: Date; status: string }>(db, FAST_RESERVATION, [accountId]);
   if (reserved) return { at: reserved.at, accountStatus: reserved.status };
 
   const slot = await db.transaction(async (trx) => {

@@ -385,10 +385,10 @@ export async function attemptSandboxSend(db: Knex, accountId: string, item: NewO
     item.media?.sha256 ?? null,
   ];
   if (deliverable) {
-    const [sent] = await queryPrepared<SentItem>(db, 'sandbox-plain-send', PLAIN_SEND, values);
+    const [sent] = await queryPrepared<SentItem>(db, PLAIN_SEND, values);
     if (sent) return { outcome: 'sent', item: sent };
   }
-  const [row] = await queryPrepared<AttemptRow>(db, 'sandbox-attempt-send', ATTEMPT_SEND, values);
+  const [row] = await queryPrepared<AttemptRow>(db, ATTEMPT_SEND, values);
   if (!row) throw new Error('the sandbox send statement answered no row');
   switch (row.outcome) {
     case 'repeat':
