@@ -272,7 +272,8 @@ async function visibleBroadcast(db: Knex, scope: Scope, id: string): Promise<bro
 /**
  * Opens a run of `broadcast`, numbered after its previous runs, in `trx`: its text, image and
  * targets are fixed now, and its workflow starts once the transaction commits (see
- * TemporalOutbox), so the caller never waits on Temporal.
+ * TemporalOutbox), so the caller never waits on Temporal. Every caller kicks its outbox once the
+ * transaction has committed, so the start is not announced to other processes.
  */
 async function enqueueRun(trx: Knex, namespace: string, broadcast: broadcasts.Broadcast) {
   const { runNumber, workflowId } = await broadcasts.openNextRun(trx, broadcast.id, (n) => broadcastRunWorkflowId(broadcast.id, n));
@@ -284,7 +285,7 @@ async function enqueueRun(trx: Knex, namespace: string, broadcast: broadcasts.Br
     args: [input],
     memo: { userId: broadcast.userId, accountId: broadcast.accountId, broadcastId: broadcast.id },
     searchAttributes: storedSearchAttributes('broadcast', broadcast),
-  });
+  }, { announce: false });
   return { workflowId, runNumber };
 }
 

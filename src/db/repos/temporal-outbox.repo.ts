@@ -53,16 +53,32 @@ const mapRow = (r: OutboxRow): ClaimedOperation =>
     ? { kind: 'start_workflow', start: r.payload as WorkflowStart, id: r.id, attempts: r.attempts, lastError: r.last_error }
     : { kind: 'sync_schedule', sync: r.payload as ScheduleSync, id: r.id, attempts: r.attempts, lastError: r.last_error };
 
-/**
- * Asks for a workflow start in `namespace` inside `trx`; every dispatcher is told when it commits.
- * With `delayMs`, the start is held back that long: the caller means to do the work itself first,
- * and then cancels the start (`cancelPendingStart`) or hastens it (`hastenPendingStart`); should
- * the caller die, the workflow starts when the delay is over.
- */
-export async function enqueueWorkflowStart(trx: Knex, namespace: string, start: WorkflowStart, options: { delayMs?: number } = {}): Promise<void> {
+/** How {@link enqueueWorkflowStart} queues a start. */
+export interface EnqueueOptions {
+  /**
+   * Hold the start back this long: the caller means to do the work itself first, and then
+   * cancels the start (`cancelPendingStart`) or hastens it (`hastenPendingStart`); should the
+   * caller die, the workflow starts when the delay is over.
+   */
+  delayMs?: number;
+  /**
+   * Tell every dispatcher when `trx` commits (the default). A caller that kicks its own process's
+   * outbox right after the commit passes false: a NOTIFY serializes the commits of every
+   * transaction that sends one (PostgreSQL takes one lock for them all until the commit is
+   * flushed), which caps such transactions at a few hundred a second.
+   */
+  announce?: boolean;
+}
+
+/** Asks for a workflow start in `namespace` inside `trx`; see {@link EnqueueOptions}. */
+export async function enqueueWorkflowStart(trx: Knex, namespace: string, start: WorkflowStart, options: EnqueueOptions = {}): Promise<void> {
   const row = { namespace, kind: 'start_workflow', subject: start.workflowId, payload: JSON.stringify(start) };
   if (options.delayMs) {
     await trx('temporal_outbox').insert({ ...row, next_attempt_at: trx.raw(`now() + ?::interval`, [`${options.delayMs} milliseconds`]) });
+    return;
+  }
+  if (options.announce === false) {
+    await trx('temporal_outbox').insert(row);
     return;
   }
   // Queued and announced in one round trip; the notification goes out when the caller commits.
