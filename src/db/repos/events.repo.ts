@@ -57,7 +57,8 @@ const JSON_INPUT = `input as (
 /**
  * The statement that records the events of `source` — CTEs ending with `input (ord, user_id,
  * account_id, type, data, chat_key, created_at)` — with their rollups and webhook deliveries;
- * its last two parameters are the hook fan-out is restricted to (see {@link EmitOptions}), twice.
+ * its last three parameters are the hook the fan-out is restricted to (see {@link EmitOptions}),
+ * twice, and whether to notify the dispatchers in the statement.
  */
 const emitStatement = (source: string) => `
 with ${source}, ev as (
@@ -85,8 +86,16 @@ with ${source}, ev as (
   returning id
 )
 select (select coalesce(json_agg(event_id order by id), '[]'::json) from ev) as event_ids,
-       -- Dispatchers are told in the same round trip; like any notification, it goes out at commit.
-       (select pg_notify('${Channels.webhookDeliveries}', '') where exists (select 1 from hook_deliveries)) as notified`;
+       exists (select 1 from hook_deliveries) as queued,
+       -- Inside a caller's transaction, dispatchers are told in the same round trip (the
+       -- notification goes out at commit); an emit that is its own transaction tells them after it.
+       (select pg_notify('${Channels.webhookDeliveries}', '') where exists (select 1 from hook_deliveries) and ?::boolean) as notified`;
+
+/**
+ * Wakes the webhook dispatchers, as a transaction of its own: one that also writes would hold
+ * PostgreSQL's single NOTIFY lock until its commit is flushed, serializing every such commit.
+ */
+const NOTIFY_DISPATCHERS = `select pg_notify('${Channels.webhookDeliveries}', '')`;
 
 const EMIT_SQL = emitStatement(JSON_INPUT);
 
@@ -140,7 +149,10 @@ export async function emitEventsFrom(db: Knex, ctes: string, bindings: readonly 
 async function runEmit(db: Knex, sql: string, bindings: readonly Knex.RawBinding[], options: EmitOptions): Promise<string[]> {
   let text = preparedTexts.get(sql);
   if (!text) preparedTexts.set(sql, (text = numberedPlaceholders(sql)));
-  const [row] = await queryPrepared<{ event_ids: string[] }>(db, text, [...bindings, options.webhookId ?? null, options.webhookId ?? null]);
+  const inTransaction = db.isTransaction === true;
+  const webhookId = options.webhookId ?? null;
+  const [row] = await queryPrepared<{ event_ids: string[]; queued: boolean }>(db, text, [...bindings, webhookId, webhookId, inTransaction]);
+  if (row!.queued && !inTransaction) await queryPrepared(db, NOTIFY_DISPATCHERS, []);
   return row!.event_ids;
 }
 
