@@ -7,6 +7,7 @@ import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
 import { client, newSandboxAccount, newUser } from '../test/support/http';
 import { getStack } from '../test/support/stack';
+import { measureCpu } from './support/cpu';
 import { load, type LoadResult } from './support/load';
 import { runBench } from './support/run-bench';
 import { figure } from './support/stats';
@@ -46,17 +47,21 @@ async function main(): Promise<void> {
   await cleanLoad('bare Koa warm-up', bareUrl, { ...options, durationSeconds: 2 });
   await cleanLoad('authenticated GET warm-up', apiUrl, { ...options, durationSeconds: 2, headers });
 
-  const koa = await cleanLoad('bare Koa', bareUrl, options);
-  const api = await cleanLoad('authenticated GET', apiUrl, { ...options, headers });
+  const koa = await measureCpu(() => cleanLoad('bare Koa', bareUrl, options));
+  const api = await measureCpu(() => cleanLoad('authenticated GET', apiUrl, { ...options, headers }));
+  // Server CPU per request: the load generator shares the cores, so req/s alone understates the gap.
+  const cpuPerRequest = ({ result, cpu }: typeof koa) => (cpu.processMs * 1000) / (result.requestsPerSecond * DURATION_SECONDS);
   bareServer.close();
 
   const at = `at ${CONNECTIONS} connections`;
   console.log(`api throughput ${at}, ${DURATION_SECONDS} s each, no errors and only 2xx answers`);
-  figure(`bare Koa hello-world req/s ${at}`, koa.requestsPerSecond, 'req/s');
-  figure(`bare Koa hello-world p99 ${at}`, koa.p99Ms, 'ms');
-  figure(`authenticated GET /api/v1/accounts req/s ${at}`, api.requestsPerSecond, 'req/s');
-  figure(`authenticated GET /api/v1/accounts p99 ${at} (target <= 15 ms)`, api.p99Ms, 'ms');
-  figure(`ratio authenticated GET / bare Koa ${at} (target >= 0.7)`, api.requestsPerSecond / koa.requestsPerSecond);
+  figure(`bare Koa hello-world req/s ${at}`, koa.result.requestsPerSecond, 'req/s');
+  figure(`bare Koa hello-world p99 ${at}`, koa.result.p99Ms, 'ms');
+  figure(`bare Koa hello-world server CPU per request ${at}`, cpuPerRequest(koa), 'µs');
+  figure(`authenticated GET /api/v1/accounts req/s ${at}`, api.result.requestsPerSecond, 'req/s');
+  figure(`authenticated GET /api/v1/accounts p99 ${at} (target <= 15 ms)`, api.result.p99Ms, 'ms');
+  figure(`authenticated GET /api/v1/accounts server CPU per request ${at}`, cpuPerRequest(api), 'µs');
+  figure(`ratio authenticated GET / bare Koa ${at} (target >= 0.7)`, api.result.requestsPerSecond / koa.result.requestsPerSecond);
 }
 
 runBench(main);

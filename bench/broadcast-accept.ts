@@ -3,7 +3,8 @@
  * for 10 s each, against this process's API role alone — the worker runs in a process of its
  * own, sending what is accepted — beside its floor: a bare Koa route that inserts one row in a
  * transaction through the API's own database pool. Prints req/s, p50/p99 of each and their
- * ratio. Targets at 10 connections: ≥ 500 req/s, p99 ≤ 50 ms, ratio ≥ 0.3.
+ * ratio, with the API process's CPU per accepted broadcast and how busy the machine's cores were
+ * meanwhile. Targets at 10 connections: ≥ 500 req/s, p99 ≤ 50 ms, ratio ≥ 0.3.
  */
 import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,7 @@ import { ensureSecretKey } from '../src/runtime/bootstrap';
 import { AutoHubStart } from '../test/support/autohub-start';
 import { newSandboxAccount, newUser } from '../test/support/http';
 import { getStack, type Stack } from '../test/support/stack';
+import { measureCpu } from './support/cpu';
 import { load, type LoadResult } from './support/load';
 import { runBench } from './support/run-bench';
 import { figure } from './support/stats';
@@ -39,12 +41,16 @@ async function main(): Promise<void> {
     for (const connections of CONNECTIONS) {
       const options = { connections, durationSeconds: DURATION_SECONDS, ...post };
       const floor = checked('bare insert route', await load(floorUrl, options));
-      const accept = checked('POST /api/v1/broadcast', await load(broadcastUrl, { ...options, headers: { 'X-API-Key': key } }));
+      const { result: accept, cpu } = await measureCpu(async () =>
+        checked('POST /api/v1/broadcast', await load(broadcastUrl, { ...options, headers: { 'X-API-Key': key } })),
+      );
       const targets = connections === 10 ? { rate: ' (target >= 500)', p99: ' (target <= 50)', ratio: ' (target >= 0.3)' } : { rate: '', p99: '', ratio: '' };
       console.log(`connections: ${connections}, ${DURATION_SECONDS} s each`);
       figure(`POST /api/v1/broadcast req/s at ${connections}${targets.rate}`, accept.requestsPerSecond, 'req/s');
       figure(`POST /api/v1/broadcast p50 at ${connections}`, accept.p50Ms, 'ms');
       figure(`POST /api/v1/broadcast p99 at ${connections}${targets.p99}`, accept.p99Ms, 'ms');
+      figure(`API process CPU per accepted broadcast at ${connections}`, cpu.processMs / (accept.requestsPerSecond * DURATION_SECONDS), 'ms');
+      figure(`machine CPU busy while accepting at ${connections} (API, worker, PostgreSQL, Temporal, load)`, Math.round(cpu.machineBusy * 100), '%');
       figure(`bare insert route req/s at ${connections}`, floor.requestsPerSecond, 'req/s');
       figure(`bare insert route p50 at ${connections}`, floor.p50Ms, 'ms');
       figure(`bare insert route p99 at ${connections}`, floor.p99Ms, 'ms');

@@ -18,6 +18,7 @@ import pg from 'pg';
 import { insertSendRun } from '../src/db/repos/send-runs.repo';
 import { newSandboxAccount, newUser, type Client } from '../test/support/http';
 import { getStack, type Stack } from '../test/support/stack';
+import { measureCpu } from './support/cpu';
 import { runBench } from './support/run-bench';
 import { figure, percentile } from './support/stats';
 import { ZeroCostDriver } from './support/zero-cost-driver';
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const sandbox = await burst(stack, api, await accountsWithTargets(api));
   const zeroCostAccountList = await accountsWithTargets(api);
   for (const account of zeroCostAccountList) zeroCostAccounts.add(account.id);
-  const zeroCost = await burst(stack, api, zeroCostAccountList);
+  const { result: zeroCost, cpu } = await measureCpu(() => burst(stack, api, zeroCostAccountList));
   // The ledger counts what was settled; the driver's counter proves the zero-cost sessions made those sends.
   if (zeroCostDriver?.sends !== BROADCASTS * TARGETS) {
     throw new Error(`the zero-cost driver made ${zeroCostDriver?.sends ?? 0} of the burst's ${BROADCASTS * TARGETS} sends`);
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
   figure('accept to first send p99 (sandbox burst, target <= 1000)', percentile(sandbox.firstSendDelays, 99), 'ms');
   figure('sends per second, AutoHub on the sandbox (target >= 600)', sandbox.sendsPerSecond, 'sends/s');
   figure('sends per second, AutoHub on the zero-cost driver (target >= 1500)', zeroCost.sendsPerSecond, 'sends/s');
+  figure('AutoHub process CPU per send, zero-cost burst (API and worker, accepting included)', cpu.processMs / (BROADCASTS * TARGETS), 'ms');
+  figure('machine CPU busy during the zero-cost burst (AutoHub, PostgreSQL, Temporal)', Math.round(cpu.machineBusy * 100), '%');
   figure('sends per second, floor (reservation + ledger update, one connection)', floor, 'sends/s');
   figure('ratio zero-cost / floor (target >= 0.5)', Math.round((zeroCost.sendsPerSecond / floor) * 100) / 100);
   figure('ratio sandbox / zero-cost', Math.round((sandbox.sendsPerSecond / zeroCost.sendsPerSecond) * 100) / 100);

@@ -1,5 +1,5 @@
 /**
- * Webhook throughput: 10,000 events emitted into the event log (BENCH_RATE per second, in small
+ * Webhook throughput: 10,000 events emitted into the event log (BENCH_RATE, 2,000 per second, in small
  * transactions as the features emit them) for one hook of one user, delivered by the worker to a
  * local receiver on 127.0.0.1. Prints deliveries/s (received over the time from the first emit to
  * the last receipt) and p50/p99 from emit to receipt. Targets: >= 1,000 deliveries/s (issue 14),
@@ -14,7 +14,8 @@ import { runBench } from './support/run-bench';
 import { figure, percentile } from './support/stats';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
-const RATE = Number(process.env.BENCH_RATE ?? 1_000);
+/** Above the 1,000/s target, so the emitter is never what holds the figure below it. */
+const RATE = Number(process.env.BENCH_RATE ?? 2_000);
 /** Events per emitting transaction. */
 const BATCH = Number(process.env.BENCH_BATCH ?? 50);
 const DRAIN_MS = 120_000;
