@@ -35,15 +35,6 @@ const mapPacing = (r: PacingRow): Pacing => ({
   },
 });
 
-const stateColumns = (s: PacingState) => ({
-  next_send_at: s.nextSendAt,
-  paused_until: s.pausedUntil,
-  day: s.day,
-  sent_today: s.sentToday,
-  minute_started_at: s.minuteStartedAt,
-  sent_this_minute: s.sentThisMinute,
-});
-
 /** Creates the account's pacing row with its platform's defaults, unless it exists. */
 async function ensurePacing(db: Knex, accountId: string): Promise<void> {
   const account = await db('accounts')
@@ -106,6 +97,25 @@ const FAST_RESERVATION = `
     and (p.next_send_at is null or p.next_send_at <= now())
   returning now() as at, a.status`;
 
+/** The paced reservation's read: the account's pacing row, locked, its status, and the slot `$2` already holds. */
+const LOCK_PACING = `
+  select p.*, a.status, s.at as kept_at
+  from account_pacing p
+  join accounts a on a.id = p.account_id
+  left join send_slots s on s.client_message_id = $2::text
+  where p.account_id = $1
+  for update of p`;
+
+/** The paced reservation's write: the account's new pacing state, and the send's slot when it is named (`$8`). */
+const SAVE_RESERVATION = `
+  with pacing as (
+    update account_pacing set next_send_at = $2, paused_until = $3, day = $4, sent_today = $5, minute_started_at = $6, sent_this_minute = $7
+    where account_id = $1
+  )
+  insert into send_slots (client_message_id, account_id, at)
+  select $8::text, $1::uuid, $9::timestamptz where $8::text is not null
+  on conflict (client_message_id) do update set at = excluded.at, reserved_at = now()`;
+
 /**
  * Reserves the account's next send under its budget (see `reserveSend`) and returns when it may
  * go out. Concurrent reservations of one account queue on its row, so every run shares one budget.
@@ -123,27 +133,27 @@ export async function reserveSlot(db: Knex, accountId: string, clientMessageId?:
   const [reserved] = await queryPrepared<{ at: Date; status: string }>(db, FAST_RESERVATION, [accountId]);
   if (reserved) return { at: reserved.at, accountStatus: reserved.status };
 
+  // The paced path: the account's row locked with the slot the send may already hold, in one
+  // round trip, then the new state and the slot saved in one more.
   const slot = await db.transaction(async (trx) => {
-    const row: (PacingRow & { status: string }) | undefined = await trx('account_pacing as p')
-      .join('accounts as a', 'a.id', 'p.account_id')
-      .where('p.account_id', accountId)
-      .forUpdate('p')
-      .first('p.*', 'a.status');
+    const [row] = await queryPrepared<PacingRow & { status: string; kept_at: Date | null }>(trx, LOCK_PACING, [accountId, clientMessageId ?? null]);
     if (!row) return undefined;
     if (row.status !== 'connected') return { at: new Date(), accountStatus: row.status };
-    if (clientMessageId) {
-      const kept = await trx('send_slots').where({ client_message_id: clientMessageId }).first<{ at: Date } | undefined>('at');
-      if (kept && (row.paused_until === null || kept.at >= row.paused_until)) return { at: kept.at, accountStatus: row.status };
-    }
+    if (row.kept_at && (row.paused_until === null || row.kept_at >= row.paused_until)) return { at: row.kept_at, accountStatus: row.status };
     const pacing = mapPacing(row);
     const next = reserveSend(pacing.limits, pacing.state, new Date(), Math.random());
-    await trx('account_pacing').where({ account_id: accountId }).update(stateColumns(next.state));
-    if (clientMessageId) {
-      await trx('send_slots')
-        .insert({ client_message_id: clientMessageId, account_id: accountId, at: next.at })
-        .onConflict('client_message_id')
-        .merge({ at: next.at, reserved_at: trx.fn.now() });
-    }
+    const state = next.state;
+    await queryPrepared(trx, SAVE_RESERVATION, [
+      accountId,
+      state.nextSendAt,
+      state.pausedUntil,
+      state.day,
+      state.sentToday,
+      state.minuteStartedAt,
+      state.sentThisMinute,
+      clientMessageId ?? null,
+      next.at,
+    ]);
     return { at: next.at, accountStatus: row.status };
   });
   if (slot) return slot;
