@@ -185,7 +185,7 @@ function earliest(a: Date | undefined, b: Date | undefined): Date | undefined {
 /** Logs and enqueues what a stage decided, in the pipeline's transaction. */
 async function applyOutcome(trx: Knex, stored: StoredInboundEvent, context: EventContext, outcome: StageOutcome): Promise<StageOutcome> {
   for (const action of outcome.actions ?? []) await logAction(trx, stored, action);
-  for (const send of outcome.sends) await enqueueSend(trx, stored, context.userId, send);
+  for (const send of outcome.sends) await enqueueSend(trx, stored, context, send);
   return outcome;
 }
 
@@ -210,12 +210,13 @@ async function logAction(trx: Knex, stored: StoredInboundEvent, action: Pipeline
   });
 }
 
-async function enqueueSend(trx: Knex, stored: StoredInboundEvent, userId: string, send: PipelineSend): Promise<void> {
+async function enqueueSend(trx: Knex, stored: StoredInboundEvent, context: EventContext, send: PipelineSend): Promise<void> {
   const run = send.dryRun
     ? null
     : await enqueueSendRun(trx, {
-        userId,
+        userId: context.userId,
         accountId: stored.accountId,
+        platform: context.platform,
         origin: send.feature,
         businessKey: `${inboundBusinessKeyPrefix(stored.id)}${send.feature}:${send.key}`,
         messages: [{ targetKey: send.targetKey, text: send.text, replyTo: send.replyTo ?? null }],
