@@ -117,6 +117,13 @@ const SAVE_RESERVATION = `
   on conflict (client_message_id) do update set at = excluded.at, reserved_at = now()`;
 
 /**
+ * Accounts with a budget, as their latest reservation found: the next one goes straight to the
+ * paced path, sparing the fast path's round trip. Only which path is tried first depends on it,
+ * since the paced path serves every account; an account found with no budget is dropped from it.
+ */
+const pacedAccounts = new Set<string>();
+
+/**
  * Reserves the account's next send under its budget (see `reserveSend`) and returns when it may
  * go out. Concurrent reservations of one account queue on its row, so every run shares one budget.
  * An account that is not connected gets no reservation: the caller stops on its status.
@@ -130,8 +137,10 @@ export async function reserveSlot(db: Knex, accountId: string, clientMessageId?:
   if (db.isTransaction) throw new Error('reserveSlot runs outside transactions');
   // Fast path, one statement, prepared since every send runs it: an account with no budget and
   // no pause only counts its sends.
-  const [reserved] = await queryPrepared<{ at: Date; status: string }>(db, FAST_RESERVATION, [accountId]);
-  if (reserved) return { at: reserved.at, accountStatus: reserved.status };
+  if (!pacedAccounts.has(accountId)) {
+    const [reserved] = await queryPrepared<{ at: Date; status: string }>(db, FAST_RESERVATION, [accountId]);
+    if (reserved) return { at: reserved.at, accountStatus: reserved.status };
+  }
 
   // The paced path: the account's row locked with the slot the send may already hold, in one
   // round trip, then the new state and the slot saved in one more.
@@ -141,6 +150,9 @@ export async function reserveSlot(db: Knex, accountId: string, clientMessageId?:
     if (row.status !== 'connected') return { at: new Date(), accountStatus: row.status };
     if (row.kept_at && (row.paused_until === null || row.kept_at >= row.paused_until)) return { at: row.kept_at, accountStatus: row.status };
     const pacing = mapPacing(row);
+    const { minGapMs, jitterMs, perMinute, perDay } = pacing.limits;
+    if (minGapMs === 0 && jitterMs === 0 && perMinute === 0 && perDay === 0) pacedAccounts.delete(accountId);
+    else pacedAccounts.add(accountId);
     const next = reserveSend(pacing.limits, pacing.state, new Date(), Math.random());
     const state = next.state;
     await queryPrepared(trx, SAVE_RESERVATION, [
