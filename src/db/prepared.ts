@@ -18,7 +18,7 @@ function nameOf(text: string): string {
  * Runs `text` (parameters `$1`, `$2` …) as a statement PostgreSQL prepares once per pooled
  * connection and then runs without planning it again, for statements run at every send or event
  * whose planning costs more than their execution (several CTEs: planning the event log's emit
- * statement takes about 8 ms, running it under 1 ms), as knex plans every statement anew. `text`
+ * statement took 8 ms here, several times its execution), as knex plans every statement anew. `text`
  * must be one of a bounded set of constant texts, since each is kept prepared on every
  * connection. Inside a transaction it runs on the transaction's connection.
  */

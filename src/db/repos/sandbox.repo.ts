@@ -373,6 +373,8 @@ const ATTEMPT_SEND = `
  * once per connection (see `queryPrepared`): planning ATTEMPT_SEND's CTEs cost more than running them.
  */
 export async function attemptSandboxSend(db: Knex, accountId: string, item: NewOutboxMessage, deliverable: boolean): Promise<SendAttempt> {
+  // Their asynchronous commit would extend to a caller's whole transaction.
+  if (db.isTransaction) throw new Error('sandbox sends run outside transactions');
   const values = [
     accountId,
     item.clientMessageId,
