@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { queryPrepared } from '../prepared';
 import type { Platform } from '../../domain/platform-port';
 import { canonicalTargetKeyOrNull } from '../../domain/target-keys';
 import { emitEventsFrom } from './events.repo';
@@ -264,19 +265,32 @@ export async function finishSendRun(
   status: SendRunStatus,
   error?: string,
 ): Promise<{ sent: number; failed: number } | undefined> {
-  const run = await trx('send_runs').where({ id: runId, status: 'running' }).forUpdate().first<{ id: string } | undefined>('id');
-  if (!run) return undefined;
   if (status !== 'completed') {
+    // What is still pending fails with the run, once the run is known to be running.
+    const run = await trx('send_runs').where({ id: runId, status: 'running' }).forUpdate().first<{ id: string } | undefined>('id');
+    if (!run) return undefined;
     const pending: Array<{ target_key: string }> = await trx('deliveries').where({ run_id: runId, status: 'pending' }).select('target_key');
     if (pending.length > 0) await settleDeliveries(trx, runId, pending.map((p) => p.target_key), { status: 'failed', error: error ?? `run ${status}` });
   }
-  const counts = await trx('deliveries')
-    .where({ run_id: runId })
-    .select(trx.raw("count(*) filter (where status = 'sent')::int as sent"), trx.raw("count(*) filter (where status = 'failed')::int as failed"))
-    .first<{ sent: number; failed: number }>();
-  await trx('send_runs').where({ id: runId }).update({ status, sent: counts.sent, failed: counts.failed, error: error ?? null, finished_at: trx.fn.now() });
-  return counts;
+  const [closed] = await queryPrepared<{ sent: number; failed: number }>(trx, CLOSE_RUN, [runId, status, error ?? null]);
+  return closed;
 }
+
+/**
+ * Closes run `$1` as `$2` (error `$3`) with its counts from the ledger, in one statement, if it is
+ * still running: a finisher that waited for another's lock finds it closed and changes nothing.
+ */
+const CLOSE_RUN = `
+  with run as (
+    select id from send_runs where id = $1 and status = 'running' for update
+  ), counts as (
+    select count(*) filter (where status = 'sent')::int as sent, count(*) filter (where status = 'failed')::int as failed
+    from deliveries where run_id = $1
+  )
+  update send_runs s set status = $2, sent = counts.sent, failed = counts.failed, error = $3, finished_at = now()
+  from run, counts
+  where s.id = run.id
+  returning s.sent, s.failed`;
 
 /**
  * The account's send runs whose business key starts with `prefix` (the sends of one inbound
