@@ -12,6 +12,7 @@ import { accountRoutes } from './routes/accounts.routes';
 import { adminRoutes } from './routes/admin.routes';
 import { broadcastRoutes } from './routes/broadcasts.routes';
 import { groupRoutes } from './routes/groups.routes';
+import { healthRoutes } from './routes/health.routes';
 import { limitsRoutes } from './routes/limits.routes';
 import { profileRoutes } from './routes/profile.routes';
 import { sandboxRoutes } from './routes/sandbox.routes';
@@ -39,6 +40,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
 
   const routes: RouteDefinition[] = [];
   routes.push(
+    ...healthRoutes(deps),
     ...systemRoutes(deps, () => routes),
     ...adminRoutes(deps),
     ...accountRoutes(deps),

@@ -32,6 +32,12 @@ export async function migrateLatest(db: Db): Promise<string[]> {
   return applied;
 }
 
+/** The migrations not applied yet, by name, in order: none once `autohub migrate` has run this version's. */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const [, pending] = (await db.migrate.list({ directory: migrationsDirectory, loadExtensions: migrationExtensions })) as [unknown[], Array<{ file: string }>];
+  return pending.map((m) => m.file);
+}
+
 /**
  * Runs `work` in a transaction of `db`, again when PostgreSQL gave it up as a deadlock's victim
  * (see isConflictVictim), at most `attempts` times in all: for writers that touch rows other

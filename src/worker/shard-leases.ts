@@ -73,6 +73,11 @@ export class ShardLeases {
     return this.served.has(shard) && this.fresh();
   }
 
+  /** True while its renewals come in time for its leases to hold: it serves its shards, or stands by for others'. */
+  get current(): boolean {
+    return this.fresh();
+  }
+
   /** The shards served now. */
   get shards(): number[] {
     return this.fresh() ? [...this.served].sort((a, b) => a - b) : [];

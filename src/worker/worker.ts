@@ -27,6 +27,8 @@ import { sessionTaskQueue, shardOf } from '../domain/sharding';
 import type { SecretBox } from '../db/secret-box';
 import { SessionPool } from '../platforms/session-pool';
 import { TemporalOutbox } from '../services/temporal-outbox';
+import { databaseCheck, temporalCheck } from '../services/health';
+import { startHealthServer } from './health-server';
 import { ShardLeases } from './shard-leases';
 import { temporalConnectionOptions } from '../temporal/client';
 import { MAIN_TASK_QUEUE } from '../workflows/shared';
@@ -75,6 +77,8 @@ export interface RunningWorker {
   leases: ShardLeases;
   /** The workflow code this worker runs; the replay tests check histories against it. */
   workflowBundle: WorkflowBundleWithSourceMap;
+  /** Where its probes answer (WORKER_HTTP_PORT), e.g. http://127.0.0.1:3001; undefined without that port. */
+  healthUrl?: string;
   shutdown(): Promise<void>;
 }
 
@@ -279,13 +283,25 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
   const pruner = setInterval(prune, 60 * 60_000).unref();
   prune();
+  const health =
+    config.workerHttpPort === undefined
+      ? undefined
+      : await startHealthServer(config.workerHttpPort, config.host, {
+          database: databaseCheck(db),
+          temporal: temporalCheck(connection),
+          shard_leases: async () => {
+            if (!leases.current) throw new Error('its shard leases are not being renewed in time');
+          },
+        });
   log.info({ owner, candidates: config.workerShards, serving: leases.shards, sessionShards: config.sessionShards }, 'worker started');
 
   return {
     pool,
     leases,
     workflowBundle: options.workflowBundle,
+    healthUrl: health?.url,
     async shutdown() {
+      await health?.close();
       // Drain while the leases are still held (they keep being renewed), then hand them over.
       draining.abort();
       await inboundActor?.stop();

@@ -83,6 +83,8 @@ async function startStack(options: StackOptions): Promise<Stack> {
     HOST: '127.0.0.1',
     AUTOHUB_ADMIN_KEY: ADMIN_KEY,
     AUTOHUB_SANDBOX: 'true',
+    // The worker's probes, on a free port (stack.roles.worker.healthUrl).
+    WORKER_HTTP_PORT: '0',
     // Every answer of the suite is checked against its route's declared schema (benchmarks measure without, as production runs).
     AUTOHUB_VALIDATE_RESPONSES: process.env.AUTOHUB_VALIDATE_RESPONSES ?? 'true',
     // The tests serve their image URLs from 127.0.0.1.
