@@ -14,14 +14,34 @@ export interface LoggerOptions {
 }
 
 /**
+ * Fields no line may show, wherever a logged object carries them (top level or one level down):
+ * keys, secrets, passwords and the request headers that hold keys or sessions. (A login code's
+ * field is `code`, which errors use too; no line logs a request body, and the request log shows
+ * only a path, method, status and ids.)
+ */
+export const REDACTED = [
+  'api_key',
+  '*.api_key',
+  'apiKey',
+  '*.apiKey',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+];
+
+/**
  * The one root logger; areas take `logger.child({ module })`. On a terminal it writes one
  * readable line per event; anywhere else (Docker, CI, a pipe, the tests) JSON lines for machines.
  */
 export function createLogger(level: string, options: LoggerOptions = {}): Logger {
   const terminal = process.stdout.isTTY === true;
-  const base = { service: 'autohub' };
+  const settings = { level, base: { service: 'autohub' }, redact: { paths: REDACTED, censor: '[redacted]' } };
   if (!(options.pretty ?? terminal)) {
-    return options.destination ? pino({ level, base }, options.destination) : pino({ level, base });
+    return options.destination ? pino(settings, options.destination) : pino(settings);
   }
   // Synchronous, in this thread: a worker-thread transport loses the last lines before an exit.
   const stream = pretty({
@@ -37,7 +57,7 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
       return `${module}${oneLine(String(log[messageKey] ?? ''))}${fields ? ` ${colors.gray(fields)}` : ''}`;
     },
   });
-  return pino({ level, base }, stream);
+  return pino(settings, stream);
 }
 
 /** Keys every line shows in its own place, or that only matter to machines. */

@@ -6,6 +6,7 @@ import { mountDocs } from './docs';
 import { errorMiddleware } from './middleware/errors';
 import { refuseUnknownMethods } from './middleware/methods';
 import { requestId } from './middleware/request-id';
+import { requestLog } from './middleware/request-log';
 import { mountRoutes, type RouteDefinition } from './route';
 import { accountLoginRoutes } from './routes/account-login.routes';
 import { accountRoutes } from './routes/accounts.routes';
@@ -70,6 +71,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
   mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });
 
   app.use(requestId());
+  app.use(requestLog(deps.logger));
   app.use(errorMiddleware(deps.logger.child({ module: 'api' })));
   app.use(refuseUnknownMethods());
   app.use(router.routes());
