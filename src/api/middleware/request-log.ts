@@ -19,9 +19,12 @@ function pathOf(url: string | undefined): string {
  * `X-Request-Id` answered), method, path, route template, status, duration and the caller's user
  * id. Only those: no headers, no query string and no body, so a key, a login code, a password or
  * a secret cannot reach the log this way (and the root logger redacts such fields anywhere).
- * Answers of 500 and above log as errors, the rest as info.
+ * Answers of 500 and above log as errors, the rest as info. Above `info` (LOG_LEVEL warn, error…)
+ * there is no request log at all, not even its per-request child loggers: the error middleware
+ * still logs every 500 with its request id.
  */
 export function requestLog(logger: Logger): Middleware<ApiState> {
+  if (!logger.isLevelEnabled('info')) return (_ctx, next) => next();
   const log = pinoHttp<IncomingMessage, LoggedResponse>({
     logger: logger.child({ module: 'http' }),
     genReqId: (_req, res) => String(res.getHeader('x-request-id') ?? ''),

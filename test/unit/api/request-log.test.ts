@@ -96,3 +96,28 @@ describe('request log', () => {
     assert.deepEqual(line.req.headers, { authorization: '[redacted]', 'x-api-key': '[redacted]' });
   });
 });
+
+describe('request log above info', () => {
+  it('writes no line per request when LOG_LEVEL is above info, not even for an answer of 500', async () => {
+    const destination = new PassThrough();
+    let written = '';
+    destination.on('data', (chunk: Buffer) => (written += chunk.toString('utf8')));
+    const app = new Koa<ApiState>();
+    app.use(requestId());
+    app.use(requestLog(createLogger('warn', { pretty: false, destination })));
+    app.use((ctx) => {
+      ctx.status = 500;
+      ctx.body = { error: 'internal error' };
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const reply = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      assert.equal(reply.status, 500);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(written, '');
+    } finally {
+      server.close();
+    }
+  });
+});
