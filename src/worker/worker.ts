@@ -301,7 +301,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     workflowBundle: options.workflowBundle,
     healthUrl: health?.url,
     async shutdown() {
-      await health?.close();
       // Drain while the leases are still held (they keep being renewed), then hand them over.
       draining.abort();
       await inboundActor?.stop();
@@ -318,6 +317,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       await pool.closeAll();
       await leases.stop();
       await drivers.close();
+      // Liveness answers through the drain (an orchestrator must not restart a worker for draining).
+      await health?.close();
       await connection.close();
     },
   };
