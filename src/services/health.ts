@@ -52,13 +52,19 @@ export const databaseCheck =
     await db.raw('select 1');
   };
 
-/** Every migration this version ships has been applied (`autohub migrate`). */
-export const migrationsCheck =
-  (db: Knex): ReadinessCheck =>
-  async () => {
+/**
+ * Every migration this version ships has been applied (`autohub migrate`). Once they all have,
+ * the check stops reading the migrations directory and the table: migrations are only ever added.
+ */
+export const migrationsCheck = (db: Knex): ReadinessCheck => {
+  let applied = false;
+  return async () => {
+    if (applied) return;
     const pending = await pendingMigrations(db);
     if (pending.length > 0) throw new Error(`${pending.length} migrations pending, the first ${pending[0]}; run autohub migrate`);
+    applied = true;
   };
+};
 
 /** The Temporal frontend answers on the API's connection. */
 export const temporalCheck =
