@@ -18,7 +18,7 @@ const workflowRestrictions = {
 
 /** Source folders (DESIGN.md §2 layers) and the top-level modules of src. */
 const LAYERS = ['api', 'services', 'domain', 'db', 'temporal', 'workflows', 'activities', 'worker', 'platforms', 'runtime'];
-const ROOT_MODULES = ['cli', 'config', 'errors', 'logger', 'service-process'];
+const ROOT_MODULES = ['cli', 'config', 'errors', 'logger', 'metrics', 'service-process'];
 
 /**
  * A pattern matching relative imports of a src folder from anywhere in src (`../db/knex`,

@@ -82,7 +82,7 @@ async function runStart(config: Config, logger: Logger): Promise<void> {
   // The one directory `photo_path` may name: made here so users know where to put files.
   mkdirSync(config.uploadDir, { recursive: true });
   ensureSecretKey(config);
-  installTemporalRuntime(logger);
+  await installTemporalRuntime(logger);
   // Installed before anything starts: the embedded services are in their own process groups, so
   // a Ctrl-C must reach them through us, also while we are still starting.
   const stops: Array<[string, () => Promise<void>]> = [];

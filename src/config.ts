@@ -59,6 +59,8 @@ const EnvSchema = z.object({
   WORKER_SESSION_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Port of the worker role's probes (/healthz, /readyz) on HOST; none when unset. */
   WORKER_HTTP_PORT: port.optional(),
+  /** Bearer token `/metrics` requires (API and worker ports); open without it. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   /** Seconds a stopping worker lets in-flight activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Longest wait for a send's pacing slot spent inside an activity; longer ones are durable timers. */
@@ -141,6 +143,8 @@ export interface Config {
   workerShutdownGraceSeconds: number;
   /** Port of the worker's probes; undefined runs none (0 picks a free port). */
   workerHttpPort: number | undefined;
+  /** The bearer token `/metrics` requires; undefined leaves it open. */
+  metricsToken: string | undefined;
   /** Longest wait for a pacing slot inside an activity, in ms. @default 10_000 */
   pacingInlineWaitMs: number;
   uploadDir: string;
@@ -263,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerSessionActivities: e.WORKER_SESSION_ACTIVITIES,
     workerShutdownGraceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS,
     workerHttpPort: e.WORKER_HTTP_PORT,
+    metricsToken: e.METRICS_TOKEN,
     pacingInlineWaitMs: e.PACING_INLINE_WAIT_SECONDS * 1000,
     uploadDir: path.resolve(e.AUTOHUB_UPLOAD_DIR ?? path.join(home, 'uploads')),
     imageFetch: { timeoutSeconds: e.IMAGE_FETCH_TIMEOUT_SECONDS, allowPrivate: e.IMAGE_URL_ALLOW_PRIVATE },

@@ -29,6 +29,15 @@ export class WebhookSignatureError extends HttpError {
   readonly status = 401;
 }
 
+/** A `/metrics` request without the bearer token `METRICS_TOKEN` sets (401). */
+export class MetricsTokenError extends HttpError {
+  override readonly name = 'MetricsTokenError';
+  readonly status = 401;
+  constructor() {
+    super('metrics need the bearer token METRICS_TOKEN sets: Authorization: Bearer <token>');
+  }
+}
+
 /** An authenticated caller who may not do this. */
 export class ForbiddenError extends HttpError {
   override readonly name = 'ForbiddenError';

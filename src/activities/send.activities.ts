@@ -14,6 +14,7 @@ import { isPlatformError, type OutgoingMedia, type ResolvedTarget } from '../dom
 import { FailureTypes } from '../workflows/shared';
 import { assertAccountMaySend, failsTargetOnly, rethrowPlatformFailure } from './send-failures';
 import { waitForSlot, type PacedSendDeps, type SendControl } from './send-pacing';
+import { sendPauses, sends } from '../metrics';
 
 export interface SendActivityDeps extends PacedSendDeps {
   db: Knex;
@@ -89,8 +90,10 @@ export async function deliverRun(
       outcomes.push({ targetKey, status: delivery.status, error: delivery.error ?? undefined });
       continue;
     }
+    const counted = { platform: delivery.platform, origin: delivery.origin };
     if (optedOut.has(targetKey)) {
       await ledger.markDeliveryFailed(db, input.runId, targetKey, OPTED_OUT);
+      sends.inc({ ...counted, result: 'failed' });
       outcomes.push({ targetKey, status: 'failed', error: OPTED_OUT });
       continue;
     }
@@ -98,7 +101,10 @@ export async function deliverRun(
     const slot = await reserveSlot(db, delivery.accountId, delivery.clientMessageId);
     assertAccountMaySend(slot.accountStatus);
     const deferUntil = await waitForSlot(ctx, slot.at, { maxInlineWaitMs, draining, heartbeatDetails: { settled: outcomes.length } });
-    if (deferUntil) return { outcomes, remaining: input.targetKeys.slice(i), deferUntil: deferUntil.toISOString() };
+    if (deferUntil) {
+      sendPauses.inc({ platform: delivery.platform, reason: 'budget' });
+      return { outcomes, remaining: input.targetKeys.slice(i), deferUntil: deferUntil.toISOString() };
+    }
 
     try {
       await pool.use(delivery.accountId, async (session) => {
@@ -115,9 +121,11 @@ export async function deliverRun(
         });
         await ledger.markDeliverySent(db, input.runId, targetKey, { platformMessageId: sent.messageId, sentAt: sent.sentAt });
       });
+      sends.inc({ ...counted, result: 'sent' });
       outcomes.push({ targetKey, status: 'sent' });
     } catch (err) {
       if (isPlatformError(err, 'rate_limited')) {
+        sendPauses.inc({ platform: delivery.platform, reason: 'flood_wait' });
         const seconds = err.retryAfterSeconds ?? 1;
         const until = new Date(Date.now() + seconds * 1000);
         await pauseSends(db, delivery.accountId, until);
@@ -127,6 +135,7 @@ export async function deliverRun(
       }
       if (!failsTargetOnly(err)) return rethrowPlatformFailure(err, { db, accountId: delivery.accountId, retryRateLimits: true });
       await ledger.markDeliveryFailed(db, input.runId, targetKey, err.message);
+      sends.inc({ ...counted, result: 'failed' });
       outcomes.push({ targetKey, status: 'failed', error: err.message });
     }
   }

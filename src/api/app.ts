@@ -7,6 +7,7 @@ import { errorMiddleware } from './middleware/errors';
 import { refuseUnknownMethods } from './middleware/methods';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
+import { httpMetrics } from './middleware/http-metrics';
 import { mountRoutes, type RouteDefinition } from './route';
 import { accountLoginRoutes } from './routes/account-login.routes';
 import { accountRoutes } from './routes/accounts.routes';
@@ -14,6 +15,7 @@ import { adminRoutes } from './routes/admin.routes';
 import { broadcastRoutes } from './routes/broadcasts.routes';
 import { groupRoutes } from './routes/groups.routes';
 import { healthRoutes } from './routes/health.routes';
+import { metricsRoutes } from './routes/metrics.routes';
 import { limitsRoutes } from './routes/limits.routes';
 import { profileRoutes } from './routes/profile.routes';
 import { sandboxRoutes } from './routes/sandbox.routes';
@@ -42,6 +44,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
   const routes: RouteDefinition[] = [];
   routes.push(
     ...healthRoutes(deps),
+    ...metricsRoutes(deps),
     ...systemRoutes(deps, () => routes),
     ...adminRoutes(deps),
     ...accountRoutes(deps),
@@ -72,6 +75,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
 
   app.use(requestId());
   app.use(requestLog(deps.logger));
+  app.use(httpMetrics());
   app.use(errorMiddleware(deps.logger.child({ module: 'api' })));
   app.use(refuseUnknownMethods());
   app.use(router.routes());

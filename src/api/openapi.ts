@@ -6,6 +6,8 @@ import type { ErrorStatus, RouteDefinition } from './route';
 export const BinaryContent = z.string().meta({ format: 'binary', description: 'The bytes, with their own content type' });
 /** A response of CSV text (an export), streamed, documented as `text/csv`. */
 export const CsvContent = z.string().meta({ description: 'CSV with a header row, UTF-8' });
+/** A response in the Prometheus text exposition format (`/metrics`), documented as `text/plain`. */
+export const PrometheusText = z.string().meta({ description: 'Metrics in the Prometheus text exposition format, version 0.0.4' });
 
 const CSV_ALTERNATIVES = new WeakSet<z.ZodType>();
 
@@ -107,7 +109,7 @@ export function errorStatuses(def: RouteDefinition): ErrorStatus[] {
 export function documentRoute(registry: OpenAPIRegistry, def: RouteDefinition): void {
   const responses: RouteConfig['responses'] = {};
   for (const [status, schema] of Object.entries(def.responses)) {
-    const mediaType = schema === BinaryContent ? '*/*' : schema === CsvContent ? 'text/csv' : 'application/json';
+    const mediaType = schema === BinaryContent ? '*/*' : schema === CsvContent ? 'text/csv' : schema === PrometheusText ? 'text/plain' : 'application/json';
     const content = { [mediaType]: { schema: schema! }, ...(hasCsvAlternative(schema!) && { 'text/csv': { schema: CsvContent } }) };
     responses[status] = { description: SUCCESS_DESCRIPTIONS[Number(status)] ?? 'Success', content };
   }

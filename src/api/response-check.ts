@@ -1,6 +1,6 @@
 import type { RouteDefinition } from './route';
 import { Readable } from 'node:stream';
-import { BinaryContent, CsvContent, hasCsvAlternative } from './openapi';
+import { BinaryContent, CsvContent, hasCsvAlternative, PrometheusText } from './openapi';
 import { formatZodError } from './middleware/errors';
 
 /** Thrown when a handler's answer is not what its route declares; the API answers it as a 500. */
@@ -19,6 +19,10 @@ export function checkResponse(def: RouteDefinition, status: number, body: unknow
   if (!schema) throw new ResponseContractError(`${where} answered ${status}, which it does not declare`);
   if (schema === BinaryContent) {
     if (!Buffer.isBuffer(body)) throw new ResponseContractError(`${where} declares bytes but answered ${typeof body}`);
+    return;
+  }
+  if (schema === PrometheusText) {
+    if (typeof body !== 'string') throw new ResponseContractError(`${where} declares Prometheus text but answered ${typeof body}`);
     return;
   }
   if (schema === CsvContent || (hasCsvAlternative(schema) && body instanceof Readable)) {

@@ -68,6 +68,11 @@ export class SessionPool {
     }
   }
 
+  /** Sessions live or opening. */
+  get size(): number {
+    return this.sessions.size;
+  }
+
   has(accountId: string): boolean {
     return this.sessions.has(accountId);
   }

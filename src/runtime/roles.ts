@@ -19,6 +19,7 @@ import { bundleWorkflows, startWorker, type RunningWorker } from '../worker/work
 import { SecretBox } from '../db/secret-box';
 import { ensureSecretKey } from './bootstrap';
 import { version } from './version';
+import { readSharedGaugesFrom } from '../metrics';
 
 export interface RoleOptions {
   config: Config;
@@ -45,7 +46,7 @@ export interface RunningRoles {
 /** Starts the API and/or the worker against already running PostgreSQL and Temporal. */
 export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
   const { config, logger } = options;
-  installTemporalRuntime(logger);
+  await installTemporalRuntime(logger);
   // Each role has its own pool, so a busy worker never leaves the API waiting for a connection.
   const db = createDb(options.databaseUrl, { max: 20 });
   const workerDb = options.worker && options.api ? createDb(options.databaseUrl, { max: 20 }) : db;
@@ -107,6 +108,8 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
     running.stops.push(['Temporal outbox', () => outbox.stop()]);
     running.stops.push(['Temporal client', temporal.close]);
     running.stops.push(['change listener', changes.close]);
+    const stopSharedGauges = readSharedGaugesFrom(db, config.temporal.namespace, logger.child({ module: 'metrics' }));
+    running.stops.push(['shared gauges', async () => stopSharedGauges()]);
   }
   if (running.worker) running.stops.push(['worker', running.worker.shutdown]);
   if (workerDb !== db) running.stops.push(['worker database pool', () => workerDb.destroy()]);

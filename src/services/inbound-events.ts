@@ -6,6 +6,7 @@
  * is therefore acted on after it, and an event delivered twice is acted on once. The worker acts
  * on a new event at once itself, holding the workflow back meanwhile (see worker/inbound-actor).
  */
+import { inboundEvents } from '../metrics';
 import type { Knex } from 'knex';
 import { emitEvent } from '../db/repos/events.repo';
 import { insertInboundEvent } from '../db/repos/inbound-events.repo';
@@ -35,7 +36,7 @@ export interface ReceiveOptions {
  * account is gone), in which case nothing else is done.
  */
 export async function receiveInboundEvent(db: Knex, options: ReceiveOptions, event: InboundEvent): Promise<number | undefined> {
-  return db.transaction(async (trx) => {
+  const stored = await db.transaction(async (trx) => {
     const account = await trx('accounts').where({ id: event.accountId }).first<{ user_id: string } | undefined>('user_id');
     if (!account) return undefined;
     const eventId = await insertInboundEvent(trx, event);
@@ -56,6 +57,8 @@ export async function receiveInboundEvent(db: Knex, options: ReceiveOptions, eve
     await emitEvent(trx, { accountId: event.accountId, type: EVENT_TYPES[event.type], chatKey: event.chatKey, data: inboundEventData(event, eventId) });
     return eventId;
   });
+  if (stored !== undefined) inboundEvents.inc({ type: event.type });
+  return stored;
 }
 
 /** The documented payload of an inbound event's domain event (`inbound.message`, `member.joined`, `member.left`). */

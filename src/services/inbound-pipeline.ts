@@ -27,6 +27,7 @@ import { finishSendRun, listPendingTargets, type SendRunStatus } from '../db/rep
 import { chatTypeOf, type AutoReplyChatType } from '../domain/auto-replies';
 import type { Platform } from '../domain/platform-port';
 import { enqueueSendRun } from './send-runs';
+import { inboundActions } from '../metrics';
 
 /** One message a stage decided to send for an event. */
 export interface PipelineSend {
@@ -131,7 +132,8 @@ export async function processInboundEvent(
   stages: readonly PipelineStage[],
   revisit?: PipelineRevisit,
 ): Promise<InboundPlan> {
-  return db.transaction(async (trx) => {
+  const decided: StageOutcome[] = [];
+  const plan = await db.transaction(async (trx) => {
     const found = await eventWithContext(trx, eventId);
     if (!found) return NOTHING_TO_DO;
     const { stored, context } = found;
@@ -139,14 +141,26 @@ export async function processInboundEvent(
     if (await claimInboundEvent(trx, eventId)) {
       for (const stage of stages) {
         const outcome = await applyOutcome(trx, stored, context, await stage(trx, stored, context));
+        decided.push(outcome);
         wakeAt = earliest(wakeAt, outcome.wakeAt);
         if (outcome.stop) break;
       }
     } else if (revisit) {
-      wakeAt = (await applyOutcome(trx, stored, context, await revisit(trx, stored, context))).wakeAt;
+      const outcome = await applyOutcome(trx, stored, context, await revisit(trx, stored, context));
+      decided.push(outcome);
+      wakeAt = outcome.wakeAt;
     }
     return planOf(trx, stored, wakeAt);
   });
+  // Counted once committed: a rolled-back decision was never made.
+  for (const outcome of decided) countDecisions(outcome);
+  return plan;
+}
+
+function countDecisions(outcome: StageOutcome): void {
+  const mode = (dryRun: boolean | undefined) => (dryRun ? 'dry_run' : 'live');
+  for (const send of outcome.sends) inboundActions.inc({ feature: send.feature, action: send.action ?? 'send', mode: mode(send.dryRun) });
+  for (const action of outcome.actions ?? []) inboundActions.inc({ feature: action.feature, action: action.action, mode: mode(action.dryRun) });
 }
 
 /** Runs `revisit` over processed event `eventId` (its workflow woke up) and answers what is left to do. */

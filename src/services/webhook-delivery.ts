@@ -7,6 +7,7 @@
  * a `webhook.disabled` event. The worker's first attempt and the delivery workflow's activity
  * share it.
  */
+import { webhookAttempts, webhookDeliveryLag } from '../metrics';
 import type { Knex } from 'knex';
 import { emitEvent } from '../db/repos/events.repo';
 import {
@@ -146,7 +147,16 @@ export async function settleOutcomes(
       if (reason) await disableHook(trx, change.webhookId, reason);
     }
   });
+  countAttempts(settled);
   return settled;
+}
+
+function countAttempts(settled: readonly SettledOutcome[]): void {
+  const now = Date.now();
+  for (const o of settled) {
+    webhookAttempts.inc({ result: o.verdict === 'gone' ? 'gone' : o.settle === 'pending' ? 'retry' : o.settle });
+    if (o.settle === 'delivered') webhookDeliveryLag.observe((now - o.work.event.createdAt.getTime()) / 1000);
+  }
 }
 
 /** Disables hook `id` (unless it is already) and records `webhook.disabled`. */

@@ -1,4 +1,5 @@
 import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -20,14 +21,56 @@ export function temporalLogLevel(entry: Pick<LogEntry, 'level' | 'message'>): (t
   return EXPECTED.has(entry.message) ? 'debug' : LEVELS[entry.level];
 }
 
-let installed = false;
+let installed: Promise<void> | undefined;
+let metricsUrl: string | undefined;
 
-/** Routes the Temporal SDK's own logs into our logger. Once per process, before any connection. */
-export function installTemporalRuntime(logger: Logger): void {
-  if (installed) return;
-  installed = true;
-  const log = logger.child({ module: 'temporal' });
-  Runtime.install({
-    logger: new DefaultLogger('WARN', (entry) => log[temporalLogLevel(entry)]({ ...entry.meta }, entry.message)),
+/**
+ * Installs the Temporal SDK's runtime once per process, before any connection: its logs go to our
+ * logger, and its own metrics (workflow and activity task latencies, pollers, slots, sticky cache)
+ * to a Prometheus exporter on a free loopback port, which `/metrics` appends to AutoHub's (see
+ * {@link temporalMetricsText}): operators scrape one endpoint per process.
+ */
+export function installTemporalRuntime(logger: Logger): Promise<void> {
+  installed ??= freeLoopbackPort().then((port) => {
+    const log = logger.child({ module: 'temporal' });
+    Runtime.install({
+      logger: new DefaultLogger('WARN', (entry) => log[temporalLogLevel(entry)]({ ...entry.meta }, entry.message)),
+      telemetryOptions: {
+        metrics: {
+          prometheus: { bindAddress: `127.0.0.1:${port}`, countersTotalSuffix: true, useSecondsForDurations: true, unitSuffix: true },
+        },
+      },
+    });
+    metricsUrl = `http://127.0.0.1:${port}/metrics`;
+  });
+  return installed;
+}
+
+/**
+ * The SDK's metrics in Prometheus text, empty when the runtime is not installed; a comment line
+ * when its exporter does not answer within `timeoutMs`, so a scrape never fails for it.
+ */
+export async function temporalMetricsText(timeoutMs = 2_000): Promise<string> {
+  if (!metricsUrl) return '';
+  try {
+    const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return await response.text();
+  } catch (err) {
+    return `# the Temporal SDK's metrics did not answer: ${(err as Error).message.replace(/\s+/g, ' ')}\n`;
+  }
+}
+
+/**
+ * A loopback port free now. The SDK binds its exporter itself and cannot report a port it chose,
+ * so one is picked here; another process taking it in between would fail the install loudly.
+ */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
   });
 }

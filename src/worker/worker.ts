@@ -37,6 +37,7 @@ import { createInboundRouter } from './inbound-router';
 import { InboundActor } from './inbound-actor';
 import { actOnInboundEvent } from '../activities/inbound-inline';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { addWorkerGauges, readSharedGaugesFrom } from '../metrics';
 import type { WebhookDeliveryDeps } from '../services/webhook-delivery';
 
 /** Longest pacing wait the worker's first attempt at an inbound event spends (see inbound-actor). */
@@ -292,7 +293,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           shard_leases: async () => {
             if (!leases.current) throw new Error('its shard leases are not being renewed in time');
           },
-        });
+        }, config.metricsToken);
+  const stopGauges = addWorkerGauges({ sessions: () => pool.size, shardsHeld: () => leases.shards.length });
+  const stopSharedGauges = readSharedGaugesFrom(db, namespace, log);
   log.info({ owner, candidates: config.workerShards, serving: leases.shards, sessionShards: config.sessionShards }, 'worker started');
 
   return {
@@ -317,6 +320,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       await pool.closeAll();
       await leases.stop();
       await drivers.close();
+      stopGauges();
+      stopSharedGauges();
       // Liveness answers through the drain (an orchestrator must not restart a worker for draining).
       await health?.close();
       await connection.close();

@@ -48,7 +48,7 @@ describe('health probes', () => {
       shard_leases: async () => {
         throw new Error('its shard leases are not being renewed in time');
       },
-    });
+    }, undefined);
     try {
       const ready = await fetch(`${server.url}/readyz`);
       assert.equal(ready.status, 503);

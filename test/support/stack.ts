@@ -59,7 +59,7 @@ export async function stopStack(): Promise<void> {
 }
 
 async function startStack(options: StackOptions): Promise<Stack> {
-  installTemporalRuntime(logger);
+  await installTemporalRuntime(logger);
   const home = mkdtempSync(path.join(tmpdir(), 'autohub-test-'));
   // Run as root, the embedded PostgreSQL runs as `postgres`, which must be able to enter the home.
   chmodSync(home, 0o755);

@@ -144,6 +144,9 @@ export interface Delivery {
   accountId: string;
   accountName: string;
   accountStatus: string;
+  /** The account's platform and the run's origin: what the send metrics count it by. */
+  platform: string;
+  origin: string;
 }
 
 /** The ledger rows of `targetKeys` in a send run, by target key, with what sending them needs. */
@@ -160,6 +163,8 @@ export async function findDeliveries(db: Knex, runId: string, targetKeys: string
     account_id: string;
     account_name: string;
     account_status: string;
+    platform: string;
+    origin: string;
   }> = await db('deliveries as d')
     .join('send_runs as r', 'r.id', 'd.run_id')
     .join('accounts as a', 'a.id', 'r.account_id')
@@ -177,6 +182,8 @@ export async function findDeliveries(db: Knex, runId: string, targetKeys: string
       'r.account_id',
       'a.name as account_name',
       'a.status as account_status',
+      'a.platform',
+      'r.origin',
     );
   return new Map(
     rows.map((row) => [
@@ -194,6 +201,8 @@ export async function findDeliveries(db: Knex, runId: string, targetKeys: string
         accountId: row.account_id,
         accountName: row.account_name,
         accountStatus: row.account_status,
+        platform: row.platform,
+        origin: row.origin,
       },
     ]),
   );
