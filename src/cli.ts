@@ -125,6 +125,7 @@ function printBanner(config: Config, admin: AdminKey): void {
       `  AutoHub ${version} is running`,
       `  API          ${config.publicUrl}`,
       `  API docs     ${config.publicUrl}/docs`,
+      `  Metrics      ${config.publicUrl}/metrics${config.metricsToken ? '   (Authorization: Bearer $METRICS_TOKEN)' : ''}`,
       `  Temporal UI  ${config.temporal.uiUrl}`,
       `  Admin key    ${key}`,
       `  Sandbox      ${config.sandbox ? 'on' : 'off'}`,
