@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createDb } from '../../src/db/knex';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createDb, migrateLatest } from '../../src/db/knex';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded-postgres';
+import { createLogger } from '../../src/logger';
+import { runStops, startRoles, type RunningRoles } from '../../src/runtime/roles';
 import { checkReadiness, databaseCheck, migrationsCheck } from '../../src/services/health';
 import { startHealthServer } from '../../src/worker/health-server';
-import { request } from '../support/http';
-import { getStack } from '../support/stack';
+import { eventually, request } from '../support/http';
+import { freePort, getStack } from '../support/stack';
 
 describe('health probes', () => {
   before(async function () {
@@ -78,6 +84,46 @@ describe('health probes', () => {
       await unmigrated.destroy();
       await unreachable.destroy();
       await stack.db.raw(`drop database if exists ${name} with (force)`);
+    }
+  });
+
+  it('an API whose PostgreSQL stops answers /readyz 503 naming the database, keeps /healthz 200, and is ready again once PostgreSQL is back', async function () {
+    this.timeout(180_000);
+    const stack = await getStack();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'autohub-readiness-'));
+    // Run as root, the embedded PostgreSQL runs as `postgres`, which must be able to enter the directory.
+    chmodSync(dataDir, 0o755);
+    const port = await freePort();
+    const startPostgres = () => startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pgdata'), port });
+    let pg: EmbeddedDatabase | undefined = await startPostgres();
+    let roles: RunningRoles | undefined;
+    const logger = createLogger('silent');
+    const readyz = async () => {
+      const reply = await fetch(`${roles!.apiUrl}/readyz`);
+      return { status: reply.status, body: (await reply.json()) as { error?: string } };
+    };
+    try {
+      const migrator = createDb(pg.url, { max: 1 });
+      await migrateLatest(migrator);
+      await migrator.destroy();
+      roles = await startRoles({ config: { ...stack.config, port: 0 }, databaseUrl: pg.url, temporalAddress: stack.temporalAddress, logger, api: true, worker: false });
+      assert.equal((await readyz()).status, 200);
+
+      await pg.stop();
+      pg = undefined;
+      const down = await eventually(async () => {
+        const reply = await readyz();
+        return reply.status === 503 ? reply : undefined;
+      }, 30_000, '/readyz to answer 503');
+      assert.match(down.body.error ?? '', /^not ready: database: /);
+      assert.equal((await fetch(`${roles.apiUrl}/healthz`)).status, 200);
+
+      pg = await startPostgres();
+      await eventually(async () => ((await readyz()).status === 200 ? true : undefined), 30_000, '/readyz to answer 200 again');
+    } finally {
+      if (roles) await runStops(roles.stops, logger);
+      await pg?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
