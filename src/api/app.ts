@@ -8,6 +8,7 @@ import { refuseUnknownMethods } from './middleware/methods';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { httpMetrics } from './middleware/http-metrics';
+import { discardUnreadBody } from './middleware/unread-body';
 import { mountRoutes, type RouteDefinition } from './route';
 import { accountLoginRoutes } from './routes/account-login.routes';
 import { accountRoutes } from './routes/accounts.routes';
@@ -76,6 +77,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(httpMetrics());
+  app.use(discardUnreadBody());
   app.use(errorMiddleware(deps.logger.child({ module: 'api' })));
   app.use(refuseUnknownMethods());
   app.use(router.routes());
