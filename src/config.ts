@@ -61,6 +61,23 @@ const EnvSchema = z.object({
   WORKER_HTTP_PORT: port.optional(),
   /** Bearer token `/metrics` requires (API and worker ports); open without it. */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** Requests per minute one API key may make (admins may set a key's own); 0 turns the limit off. */
+  AUTOHUB_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(1200),
+  /** Requests per minute one client address may make to the routes that take no key (inbound webhooks); 0: off. */
+  AUTOHUB_RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(600),
+  /**
+   * Whether X-Forwarded-For/-Proto/-Host are believed: `false` (default) for a server clients reach
+   * directly, `true` behind a proxy that sets them, or the number of proxies in front.
+   */
+  AUTOHUB_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[1-9]\d{0,1})$/, 'must be true, false or the number of proxies in front (1-99)')
+    .default('false'),
+  /** Origins browsers may call the API from (comma-separated, or `*`); unset: no CORS headers at all. */
+  AUTOHUB_CORS_ORIGINS: z
+    .string()
+    .regex(/^(\*|https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*)$/, 'must be * or comma-separated origins such as https://app.example.com')
+    .optional(),
   /** Seconds a stopping worker lets in-flight activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Longest wait for a send's pacing slot spent inside an activity; longer ones are durable timers. */
@@ -145,6 +162,8 @@ export interface Config {
   workerHttpPort: number | undefined;
   /** The bearer token `/metrics` requires; undefined leaves it open. */
   metricsToken: string | undefined;
+  /** How the API meets clients: proxies, browsers, rate limits. */
+  http: HttpConfig;
   /** Longest wait for a pacing slot inside an activity, in ms. @default 10_000 */
   pacingInlineWaitMs: number;
   uploadDir: string;
@@ -168,6 +187,18 @@ export interface Config {
   };
   scan: ScanConfig;
   webhooks: WebhookConfig;
+}
+
+/** How the API meets its clients. */
+export interface HttpConfig {
+  /** Proxies in front whose X-Forwarded-* headers are believed; 0 believes none. @default 0 */
+  trustedProxies: number;
+  /** Origins allowed by CORS, `*` for any; undefined sends no CORS headers. */
+  corsOrigins: string[] | '*' | undefined;
+  /** Requests per minute per API key; 0: unlimited. @default 1200 */
+  rateLimitPerKey: number;
+  /** Requests per minute per client address on routes without a key; 0: unlimited. @default 600 */
+  rateLimitPerIp: number;
 }
 
 /** How outbound webhooks are delivered. */
@@ -268,6 +299,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerShutdownGraceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS,
     workerHttpPort: e.WORKER_HTTP_PORT,
     metricsToken: e.METRICS_TOKEN,
+    http: {
+      // `true` believes the nearest proxy's headers, as Koa's `proxy` alone does.
+      trustedProxies: e.AUTOHUB_TRUST_PROXY === 'false' ? 0 : e.AUTOHUB_TRUST_PROXY === 'true' ? 1 : Number(e.AUTOHUB_TRUST_PROXY),
+      corsOrigins: e.AUTOHUB_CORS_ORIGINS === undefined ? undefined : e.AUTOHUB_CORS_ORIGINS === '*' ? '*' : e.AUTOHUB_CORS_ORIGINS.split(','),
+      rateLimitPerKey: e.AUTOHUB_RATE_LIMIT_PER_MINUTE,
+      rateLimitPerIp: e.AUTOHUB_RATE_LIMIT_IP_PER_MINUTE,
+    },
     pacingInlineWaitMs: e.PACING_INLINE_WAIT_SECONDS * 1000,
     uploadDir: path.resolve(e.AUTOHUB_UPLOAD_DIR ?? path.join(home, 'uploads')),
     imageFetch: { timeoutSeconds: e.IMAGE_FETCH_TIMEOUT_SECONDS, allowPrivate: e.IMAGE_URL_ALLOW_PRIVATE },

@@ -9,6 +9,7 @@ import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { httpMetrics } from './middleware/http-metrics';
 import { discardUnreadBody } from './middleware/unread-body';
+import { RateLimits } from './rate-limits';
 import { mountRoutes, type RouteDefinition } from './route';
 import { accountLoginRoutes } from './routes/account-login.routes';
 import { accountRoutes } from './routes/accounts.routes';
@@ -38,7 +39,9 @@ import { reportRoutes } from './routes/reports.routes';
 
 /** Builds the Koa application with every route mounted. */
 export function createApp(deps: ApiDeps): Koa<ApiState> {
-  const app = new Koa<ApiState>({ proxy: true });
+  // X-Forwarded-* are believed only from as many proxies as AUTOHUB_TRUST_PROXY says are in front.
+  const proxies = deps.config.http.trustedProxies;
+  const app = new Koa<ApiState>({ proxy: proxies > 0, maxIpsCount: proxies });
   const router = new Router<ApiState>();
   const registry = new OpenAPIRegistry();
 
@@ -71,7 +74,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...analyticsRoutes(deps),
     ...reportRoutes(deps),
   );
-  mountRoutes(router, registry, deps, routes);
+  mountRoutes(router, registry, deps, new RateLimits(deps.db, deps.config.http, deps.logger.child({ module: 'rate-limits' })), routes);
   mountDocs(router, registry, { version: deps.version, publicUrl: deps.config.publicUrl });
 
   app.use(requestId());

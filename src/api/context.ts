@@ -30,6 +30,8 @@ export interface ApiDeps {
 export interface Caller {
   user: User;
   keyId: string;
+  /** The key's own requests per minute; null: the server's default. */
+  rateLimitPerMinute: number | null;
   scope: Scope;
 }
 

@@ -90,7 +90,7 @@ const SECURITY_SCHEMES = {
  * The error statuses `def` can answer: those of its own handler plus those its kind of route
  * always can (401 for any route behind a key, 400 for one that validates input, 413/415 for one
  * that reads a body, 403 for admin routes, 404 for one that names a resource in its path, 409
- * for one that honours an Idempotency-Key, 500).
+ * for one that honours an Idempotency-Key, 429 for one under a rate limit, 500).
  */
 export function errorStatuses(def: RouteDefinition): ErrorStatus[] {
   const statuses = new Set<ErrorStatus>([...(def.access === 'public' ? [] : [401 as const]), 500, ...(def.errors ?? [])]);
@@ -101,6 +101,7 @@ export function errorStatuses(def: RouteDefinition): ErrorStatus[] {
     statuses.add(415);
   }
   if (def.access === 'admin') statuses.add(403);
+  if (!def.unlimited) statuses.add(429);
   if (pathParamNames(def.path).length > 0) statuses.add(404);
   return [...statuses].sort((a, b) => a - b);
 }

@@ -15,6 +15,7 @@ export const present = {
     created_at: k.createdAt.toISOString(),
     last_used_at: k.lastUsedAt?.toISOString() ?? null,
     revoked_at: k.revokedAt?.toISOString() ?? null,
+    rate_limit_per_minute: k.rateLimitPerMinute,
   }),
 
   image: (i: StoredImage) => ({

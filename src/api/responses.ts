@@ -19,7 +19,14 @@ export function success<S extends z.ZodRawShape>(shape: S) {
 export const UserView = z.object({ id: z.uuid(), name: z.string(), role: z.enum(['admin', 'user']), created_at: Timestamp }).strict().meta({ id: 'User' });
 
 export const ApiKeyView = z
-  .object({ id: z.uuid(), prefix: z.string(), created_at: Timestamp, last_used_at: NullableTimestamp, revoked_at: NullableTimestamp })
+  .object({
+    id: z.uuid(),
+    prefix: z.string(),
+    created_at: Timestamp,
+    last_used_at: NullableTimestamp,
+    revoked_at: NullableTimestamp,
+    rate_limit_per_minute: z.number().int().nullable().meta({ description: "The key's own requests per minute; null: the server's default; 0: unlimited" }),
+  })
   .strict()
   .meta({ id: 'ApiKey' });
 

@@ -13,6 +13,7 @@ import { assertSafeInput } from './middleware/input-safety';
 import { multipartBodyParser } from './middleware/multipart';
 import { isId } from '../domain/ids';
 import { documentRoute } from './openapi';
+import type { RateLimits } from './rate-limits';
 import { checkResponse } from './response-check';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -86,6 +87,11 @@ export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.Zo
    * with {@link parseRawJson}. Instead of `body`.
    */
   rawBody?: boolean;
+  /**
+   * Answered whatever the rate: health probes and the metrics scrape, which an orchestrator or
+   * Prometheus calls on its own schedule and must never find refused.
+   */
+  unlimited?: boolean;
   /** Honours an `Idempotency-Key` header: the same key and body within 24 hours replays the first answer. */
   idempotent?: boolean;
   /** The operation's name in the OpenAPI document: unique, camelCase, verbNoun (`createBroadcast`). */
@@ -115,23 +121,32 @@ export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = 
 
 /**
  * Mounts `routes` on `router` and records them in `registry`. Each request goes through, in
- * order: authentication (and the admin check), so a request without a valid key is answered
- * 401 before a byte of its body is read; the body parser, only where the route takes a body;
+ * order: authentication, its key's rate limit (its address's on a public route) and the admin
+ * check, so a request without a valid key, or over its limit, is answered before a byte of its
+ * body is read; the body parser, only where the route takes a body;
  * the input safety check over body, query and path parameters; the route's schemas; its handler.
  */
-export function mountRoutes(router: Router<ApiState>, registry: OpenAPIRegistry, deps: ApiDeps, routes: RouteDefinition[]): void {
+export function mountRoutes(
+  router: Router<ApiState>,
+  registry: OpenAPIRegistry,
+  deps: ApiDeps,
+  limits: RateLimits,
+  routes: RouteDefinition[],
+): void {
   const jsonBody = jsonBodyParser();
   for (const def of routes) {
-    const authenticate: RouterMiddleware<ApiState>[] =
+    const admit: RouterMiddleware<ApiState> =
       def.access === 'public'
-        ? []
-        : [
-            async (ctx, next) => {
-              const caller = await deps.auth.authenticate(ctx);
-              if (def.access === 'admin') requireAdmin(caller);
-              await next();
-            },
-          ];
+        ? async (ctx, next) => {
+            if (!def.unlimited) await limits.consume(ctx, limits.forAddress(ctx.ip));
+            await next();
+          }
+        : async (ctx, next) => {
+            const caller = await deps.auth.authenticate(ctx);
+            if (!def.unlimited) await limits.consume(ctx, limits.forKey(caller.keyId, caller.rateLimitPerMinute));
+            if (def.access === 'admin') requireAdmin(caller);
+            await next();
+          };
     // Only routes that take a body read one; multipart only where a route declares it, with its file limits.
     const json = def.maxJsonBytes === undefined ? jsonBody : jsonBodyParser(def.maxJsonBytes);
     const parse: RouterMiddleware<ApiState>[] = def.multipart
@@ -160,7 +175,7 @@ export function mountRoutes(router: Router<ApiState>, registry: OpenAPIRegistry,
       ctx.status = result.status;
       ctx.body = result.body;
     };
-    router[def.method](def.path, ...authenticate, ...parse, async (ctx) => {
+    router[def.method](def.path, admit, ...parse, async (ctx) => {
       const files = uploadedFiles(ctx, def.multipart);
       try {
         await handle(ctx, ctx.state.caller!, files);

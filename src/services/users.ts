@@ -4,7 +4,7 @@
  * here; only its hash is stored.
  */
 import type { Knex } from 'knex';
-import { findUser, insertApiKey, insertUserWithKey, revokeApiKey, type Role, type User } from '../db/repos/users.repo';
+import { findUser, insertApiKey, insertUserWithKey, revokeApiKey, setApiKeyRateLimit, type ApiKey, type Role, type User } from '../db/repos/users.repo';
 import { generateApiKey } from '../domain/api-keys';
 import { isId } from '../domain/ids';
 import { NotFoundError } from '../errors';
@@ -35,4 +35,15 @@ export async function issueApiKey(db: Knex, userId: string): Promise<{ user: Use
  */
 export async function revokeKey(db: Knex, keyId: string): Promise<void> {
   if (!(isId(keyId) && (await revokeApiKey(db, keyId.toLowerCase())))) throw new NotFoundError();
+}
+
+/**
+ * Sets API key `keyId`'s own requests per minute (null: the server's AUTOHUB_RATE_LIMIT_PER_MINUTE;
+ * 0: unlimited), in force in every API process from its next request on.
+ * @throws NotFoundError when there is no such key.
+ */
+export async function setKeyRateLimit(db: Knex, keyId: string, perMinute: number | null): Promise<ApiKey> {
+  const key = isId(keyId) ? await setApiKeyRateLimit(db, keyId.toLowerCase(), perMinute) : undefined;
+  if (!key) throw new NotFoundError();
+  return key;
 }

@@ -10,12 +10,27 @@ export interface RawReply {
 /**
  * Sends one request with node:http, which (unlike fetch) sends any method (TRACE too), a body on
  * GET, and exactly the headers and bytes given. `path` must already be percent-encoded.
+ * `localAddress` sends it from that address (any of 127.0.0.0/8 reaches a server on 127.0.0.1),
+ * so a test can be a client of an address of its own.
  */
-export function rawRequest(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<RawReply> {
+export function rawRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+  localAddress?: string,
+): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       // The path goes as given: a URL object would resolve `..` and friends before the server saw them.
-      { ...endpoint(baseUrl, path), method, headers: body ? { ...headers, 'content-length': String(body.length) } : headers, agent: false },
+      {
+        ...endpoint(baseUrl, path),
+        method,
+        headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
+        agent: false,
+        localAddress,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -99,6 +99,10 @@ async function startStack(options: StackOptions): Promise<Stack> {
     // Pacing waits over a second become durable timers, so the suite's short gaps take that path too
     // (benchmarks measuring real pacing set the production default).
     PACING_INLINE_WAIT_SECONDS: process.env.PACING_INLINE_WAIT_SECONDS ?? '1',
+    // Every request of the suite is counted, as in production, under limits the suite's own
+    // pace never reaches (tests of the limits start API processes with low ones).
+    AUTOHUB_RATE_LIMIT_PER_MINUTE: process.env.AUTOHUB_RATE_LIMIT_PER_MINUTE ?? '1000000',
+    AUTOHUB_RATE_LIMIT_IP_PER_MINUTE: process.env.AUTOHUB_RATE_LIMIT_IP_PER_MINUTE ?? '1000000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
   });
   const migrator = createDb(databaseUrl, { max: 1 });

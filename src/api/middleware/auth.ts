@@ -60,8 +60,8 @@ export class Authenticator {
       entry.touchedAt = now;
       touchApiKey(this.db, entry.owner.keyId).catch((err) => this.logger.warn({ err }, 'last_used_at not recorded'));
     }
-    const { user, keyId } = entry.owner;
-    const caller: Caller = { user, keyId, scope: { userId: user.id, admin: user.role === 'admin' } };
+    const { user, keyId, rateLimitPerMinute } = entry.owner;
+    const caller: Caller = { user, keyId, rateLimitPerMinute, scope: { userId: user.id, admin: user.role === 'admin' } };
     ctx.state.caller = caller;
     return caller;
   }

@@ -1,10 +1,22 @@
 import { z } from 'zod';
 import { listApiKeys, listUsers } from '../../db/repos/users.repo';
-import { createUser, issueApiKey, revokeKey } from '../../services/users';
+import { createUser, issueApiKey, revokeKey, setKeyRateLimit } from '../../services/users';
 import type { ApiDeps } from '../context';
 import { present } from '../presenters';
 import { idParam, ok, route } from '../route';
 import { AdminResponses } from './resources.responses';
+
+const ChangeKeyBody = z
+  .object({
+    rate_limit_per_minute: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000_000)
+      .nullable()
+      .meta({ description: "Requests per minute this key may make; null: back to the server's AUTOHUB_RATE_LIMIT_PER_MINUTE; 0: unlimited" }),
+  })
+  .strict();
 
 const CreateUserBody = z.object({
   name: z.string().trim().min(1).max(100),
@@ -55,6 +67,21 @@ export function adminRoutes({ db, auth }: ApiDeps) {
       handler: async ({ params }) => {
         const { keyId, token } = await issueApiKey(db, idParam(params));
         return ok({ key_id: keyId, api_key: token }, 201);
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/api/admin/keys/:id',
+      summary: "Set an API key's own rate limit, in force in every API process from its next request on",
+      tag: 'Admin',
+      operationId: 'changeApiKey',
+      responses: { 200: AdminResponses.keyChanged },
+      access: 'admin',
+      body: ChangeKeyBody,
+      handler: async ({ params, body }) => {
+        const key = await setKeyRateLimit(db, idParam(params), body.rate_limit_per_minute);
+        auth.forget();
+        return ok({ key: present.apiKey(key) });
       },
     }),
     route({

@@ -13,6 +13,7 @@ export function metricsRoutes({ config }: ApiDeps) {
       summary:
         "This process's metrics in the Prometheus text format: requests, sends, accounts, inbound events, webhooks, the outbox, sessions and shard leases, Node's own, and the Temporal SDK's; needs `Authorization: Bearer <METRICS_TOKEN>` when that is set",
       tag: 'System',
+      unlimited: true,
       operationId: 'getMetrics',
       responses: { 200: PrometheusText },
       errors: [401],

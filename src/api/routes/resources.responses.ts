@@ -22,6 +22,7 @@ export const AdminResponses = {
   users: success({ users: z.array(UserView.extend({ keys: z.array(ApiKeyView) }).strict()), count: z.number().int() }),
   keyIssued: success({ key_id: z.uuid(), api_key: z.string() }),
   keyRevoked: success({ key_id: z.uuid(), revoked: z.literal(true) }),
+  keyChanged: success({ key: ApiKeyView }),
 };
 
 /** Response bodies of the groups and system routes. */

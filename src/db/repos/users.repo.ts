@@ -46,6 +46,8 @@ export interface ApiKey {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** Requests per minute this key may make; null: the server's default. */
+  rateLimitPerMinute: number | null;
 }
 
 interface ApiKeyRow {
@@ -56,6 +58,7 @@ interface ApiKeyRow {
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  rate_limit_per_minute: number | null;
 }
 
 const mapKey = (r: ApiKeyRow): ApiKey => ({
@@ -65,6 +68,7 @@ const mapKey = (r: ApiKeyRow): ApiKey => ({
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,
   revokedAt: r.revoked_at,
+  rateLimitPerMinute: r.rate_limit_per_minute,
 });
 
 export async function insertApiKey(
@@ -86,6 +90,8 @@ export async function listApiKeys(db: Knex, userId: string): Promise<ApiKey[]> {
 export interface KeyOwner {
   keyId: string;
   lastUsedAt: Date | null;
+  /** The key's own requests per minute; null: the server's default. */
+  rateLimitPerMinute: number | null;
   user: User;
 }
 
@@ -95,15 +101,28 @@ export async function findActiveKeyOwner(db: Knex, hash: string): Promise<KeyOwn
     .where('k.key_hash', hash)
     .whereNull('k.revoked_at')
     .first<
-      | { key_id: string; last_used_at: Date | null; id: string; name: string; role: Role; created_at: Date }
+      | { key_id: string; last_used_at: Date | null; rate_limit_per_minute: number | null; id: string; name: string; role: Role; created_at: Date }
       | undefined
-    >('k.id as key_id', 'k.last_used_at', 'u.id', 'u.name', 'u.role', 'u.created_at');
+    >('k.id as key_id', 'k.last_used_at', 'k.rate_limit_per_minute', 'u.id', 'u.name', 'u.role', 'u.created_at');
   if (!row) return undefined;
-  return { keyId: row.key_id, lastUsedAt: row.last_used_at, user: mapUser(row) };
+  return { keyId: row.key_id, lastUsedAt: row.last_used_at, rateLimitPerMinute: row.rate_limit_per_minute, user: mapUser(row) };
 }
 
 export async function touchApiKey(db: Knex, keyId: string): Promise<void> {
   await db('api_keys').where({ id: keyId }).update({ last_used_at: db.fn.now() });
+}
+
+/**
+ * Sets a key's own rate limit (null: back to the server's default) and tells every API process
+ * to forget what it remembers of the key; undefined when no such key exists.
+ */
+export async function setApiKeyRateLimit(db: Knex, keyId: string, perMinute: number | null): Promise<ApiKey | undefined> {
+  return db.transaction(async (trx) => {
+    const [row] = await trx<ApiKeyRow>('api_keys').where({ id: keyId }).update({ rate_limit_per_minute: perMinute }).returning('*');
+    if (!row) return undefined;
+    await notify(trx, Channels.apiKeys, keyId);
+    return mapKey(row);
+  });
 }
 
 /**

@@ -8,9 +8,11 @@ import { z } from 'zod';
 import type { ApiDeps, ApiState } from '../../../src/api/context';
 import { errorMiddleware } from '../../../src/api/middleware/errors';
 import { BinaryContent } from '../../../src/api/openapi';
+import { RateLimits } from '../../../src/api/rate-limits';
 import { checkResponse, ResponseContractError } from '../../../src/api/response-check';
 import { mountRoutes, ok, route, type RouteDefinition } from '../../../src/api/route';
 import { success } from '../../../src/api/responses';
+import type { HttpConfig } from '../../../src/config';
 
 const Greeting = success({ greeting: z.string() });
 
@@ -31,12 +33,14 @@ function greetingRoute(status: number, body: unknown): RouteDefinition {
 async function answer(def: RouteDefinition, validateResponses: boolean): Promise<{ status: number; body: unknown }> {
   const app = new Koa<ApiState>();
   const router = new Router<ApiState>();
-  const caller = { user: { id: 'u', role: 'user' }, keyId: 'k', scope: { userId: 'u', admin: false } };
+  const caller = { user: { id: 'u', role: 'user' }, keyId: 'k', rateLimitPerMinute: null, scope: { userId: 'u', admin: false } };
   const deps = {
     config: { validateResponses },
     auth: { authenticate: async (ctx: { state: ApiState }) => (ctx.state.caller = caller as never) },
   } as unknown as ApiDeps;
-  mountRoutes(router, new OpenAPIRegistry(), deps, [def]);
+  // Limits of 0 never reach the database: the check under test is the response schema's.
+  const limits = new RateLimits(undefined as never, { rateLimitPerKey: 0, rateLimitPerIp: 0 } as HttpConfig, pino({ level: 'silent' }));
+  mountRoutes(router, new OpenAPIRegistry(), deps, limits, [def]);
   app.use(errorMiddleware(pino({ level: 'silent' })));
   app.use(router.routes());
   const server = app.listen(0, '127.0.0.1');
