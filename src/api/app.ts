@@ -9,6 +9,8 @@ import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { httpMetrics } from './middleware/http-metrics';
 import { discardUnreadBody } from './middleware/unread-body';
+import { corsPolicy } from './middleware/cors';
+import { securityHeaders } from './middleware/security-headers';
 import { RateLimits } from './rate-limits';
 import { mountRoutes, type RouteDefinition } from './route';
 import { accountLoginRoutes } from './routes/account-login.routes';
@@ -80,6 +82,8 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
   app.use(requestId());
   app.use(requestLog(deps.logger));
   app.use(httpMetrics());
+  app.use(corsPolicy(deps.config.http));
+  app.use(securityHeaders());
   app.use(discardUnreadBody());
   app.use(errorMiddleware(deps.logger.child({ module: 'api' })));
   app.use(refuseUnknownMethods());

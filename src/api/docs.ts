@@ -24,11 +24,12 @@ const PAGE = `<!doctype html>
 <body>
   <div id="ui"></div>
   <script src="/docs/swagger-ui-bundle.js"></script>
-  <script>
-    window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#ui', persistAuthorization: true });
-  </script>
+  <script src="/docs/init.js"></script>
 </body>
 </html>`;
+
+// A file rather than an inline script, so the page's content security policy can allow scripts from AutoHub only.
+const INIT_SCRIPT = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#ui', persistAuthorization: true });\n`;
 
 /** Serves the OpenAPI document built from the routes' zod schemas, and a docs page for it. */
 export function mountDocs(router: Router<ApiState>, registry: OpenAPIRegistry, options: { version: string; publicUrl: string }): void {
@@ -40,6 +41,10 @@ export function mountDocs(router: Router<ApiState>, registry: OpenAPIRegistry, o
   router.get('/docs', (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = PAGE;
+  });
+  router.get('/docs/init.js', (ctx) => {
+    ctx.type = 'application/javascript; charset=utf-8';
+    ctx.body = INIT_SCRIPT;
   });
   const assetDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
   router.get('/docs/:asset', (ctx) => {

@@ -24,6 +24,25 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ IMAGE_FETCH_TIMEOUT_SECONDS: '0' }), ConfigError);
   });
 
+  it('reads how the API meets its clients: proxies believed, CORS origins, rate limits', () => {
+    assert.deepEqual(loadConfig({}).http, { trustedProxies: 0, corsOrigins: undefined, rateLimitPerKey: 1200, rateLimitPerIp: 600 });
+    assert.equal(loadConfig({ AUTOHUB_TRUST_PROXY: 'true' }).http.trustedProxies, 1);
+    assert.equal(loadConfig({ AUTOHUB_TRUST_PROXY: '2' }).http.trustedProxies, 2);
+    assert.equal(loadConfig({ AUTOHUB_CORS_ORIGINS: '*' }).http.corsOrigins, '*');
+    assert.deepEqual(loadConfig({ AUTOHUB_CORS_ORIGINS: 'https://a.example,http://localhost:5173' }).http.corsOrigins, ['https://a.example', 'http://localhost:5173']);
+    assert.equal(loadConfig({ AUTOHUB_RATE_LIMIT_PER_MINUTE: '0' }).http.rateLimitPerKey, 0);
+    for (const env of [
+      { AUTOHUB_TRUST_PROXY: 'yes' },
+      { AUTOHUB_TRUST_PROXY: '0' },
+      { AUTOHUB_CORS_ORIGINS: 'a.example' },
+      { AUTOHUB_CORS_ORIGINS: 'https://a.example, https://b.example' },
+      { AUTOHUB_RATE_LIMIT_PER_MINUTE: '-1' },
+      { AUTOHUB_RATE_LIMIT_IP_PER_MINUTE: '1.5' },
+    ]) {
+      assert.throws(() => loadConfig(env), (err: ConfigError) => err.problems.some((p) => p.startsWith(Object.keys(env)[0]!)), JSON.stringify(env));
+    }
+  });
+
   it('serves every shard by default and only the listed ones when WORKER_SHARDS is set', () => {
     assert.deepEqual(loadConfig({ SESSION_SHARDS: '3' }).workerShards, [0, 1, 2]);
     assert.deepEqual(loadConfig({ SESSION_SHARDS: '3', WORKER_SHARDS: '2,0' }).workerShards, [2, 0]);
