@@ -2,6 +2,8 @@
  * Authenticated `GET /api/v1/accounts` against a bare Koa hello-world, same connections and
  * duration, in one run. Targets (issue 14): authenticated GET ÷ bare Koa >= 0.7, with the GET's
  * p99 <= 15 ms, at 50 connections. A load run with any error or non-2xx answer fails the bench.
+ * The GET runs twice: with the key under a rate limit it never reaches (each request counted in
+ * PostgreSQL, as every key is in production), and with the key unlimited (no count at all).
  */
 import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +43,12 @@ async function main(): Promise<void> {
   const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/`;
   const apiUrl = `${stack.baseUrl}/api/v1/accounts`;
   const headers = { 'X-API-Key': user.key };
+  const admin = client(stack.adminKey);
+  const keyId = (await admin.get('/api/admin/users')).body.users.find((u: { id: string }) => u.id === user.id).keys[0].id as string;
+  const limitKey = async (perMinute: number) => {
+    const reply = await admin.patch(`/api/admin/keys/${keyId}`, { rate_limit_per_minute: perMinute });
+    if (reply.status !== 200) throw new Error(`setting the key's limit: ${JSON.stringify(reply.body)}`);
+  };
 
   const options = { connections: CONNECTIONS, durationSeconds: DURATION_SECONDS };
   // A short warm-up of each, so JIT and connection pools are hot before measuring.
@@ -48,7 +56,11 @@ async function main(): Promise<void> {
   await cleanLoad('authenticated GET warm-up', apiUrl, { ...options, durationSeconds: 2, headers });
 
   const koa = await measureCpu(() => cleanLoad('bare Koa', bareUrl, options));
+  await limitKey(10_000_000);
   const api = await measureCpu(() => cleanLoad('authenticated GET', apiUrl, { ...options, headers }));
+  await limitKey(0);
+  await cleanLoad('unlimited GET warm-up', apiUrl, { ...options, durationSeconds: 2, headers });
+  const unlimited = await measureCpu(() => cleanLoad('authenticated GET, key unlimited', apiUrl, { ...options, headers }));
   // Server CPU per request: the load generator shares the cores, so req/s alone understates the gap.
   const cpuPerRequest = ({ result, cpu }: typeof koa) => (cpu.processMs * 1000) / (result.requestsPerSecond * DURATION_SECONDS);
   bareServer.close();
@@ -62,6 +74,10 @@ async function main(): Promise<void> {
   figure(`authenticated GET /api/v1/accounts p99 ${at} (target <= 15 ms)`, api.result.p99Ms, 'ms');
   figure(`authenticated GET /api/v1/accounts server CPU per request ${at}`, cpuPerRequest(api), 'µs');
   figure(`ratio authenticated GET / bare Koa ${at} (target >= 0.7)`, api.result.requestsPerSecond / koa.result.requestsPerSecond);
+  figure(`authenticated GET, key unlimited (no rate-limit count) req/s ${at}`, unlimited.result.requestsPerSecond, 'req/s');
+  figure(`authenticated GET, key unlimited p99 ${at}`, unlimited.result.p99Ms, 'ms');
+  figure(`authenticated GET, key unlimited server CPU per request ${at}`, cpuPerRequest(unlimited), 'µs');
+  figure(`ratio authenticated GET, key unlimited / bare Koa ${at}`, unlimited.result.requestsPerSecond / koa.result.requestsPerSecond);
 }
 
 runBench(main);
