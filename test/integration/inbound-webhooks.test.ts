@@ -183,7 +183,7 @@ describe('inbound webhooks', () => {
       const doc = (await request('GET', '/api/openapi.json')).body;
       const op = doc.paths['/api/webhooks/inbound/{hook_id}'].post;
       assert.deepEqual(op.security, []);
-      assert.deepEqual(Object.keys(op.responses).sort(), ['202', '400', '401', '404', '413', '415', '500']);
+      assert.deepEqual(Object.keys(op.responses).sort(), ['202', '400', '401', '404', '413', '415', '429', '500']);
       assert.ok(doc.paths['/api/inbound-webhooks'].post.security.length > 0, 'management needs a key');
     });
 
