@@ -23,6 +23,7 @@ import {
   validateObject,
   type KubeObject,
 } from '../../support/kubernetes-manifests';
+import { fieldNameProblems } from '../../support/kubernetes-field-names';
 
 const manifests = loadManifests();
 const objects = manifests.map((m) => m.object);
@@ -116,6 +117,24 @@ describe('deploy/kubernetes manifests', () => {
       const noName = structuredClone(worker);
       delete (onlyContainer(noName) as { name?: string }).name;
       await assert.rejects(validateObject(noName), /containers\/0.*name/);
+    });
+  });
+
+  describe('field names', () => {
+    it('names only fields the Kubernetes API knows', () => {
+      assert.deepEqual(fieldNameProblems(manifests), []);
+    });
+
+    it('reports a misspelt field, which the schemas let through', async () => {
+      const broken = structuredClone(manifests);
+      const deployment = broken.find((m) => m.object.kind === 'Deployment')!.object;
+      const container = onlyContainer(deployment) as IContainer & { readinesProbe?: unknown };
+      container.readinesProbe = container.readinessProbe;
+      delete container.readinessProbe;
+      await validateObject(deployment);
+      const problems = fieldNameProblems(broken);
+      assert.equal(problems.length, 1, problems.join('\n'));
+      assert.match(problems[0]!, /^api-deployment\.yaml document 0 \(Deployment\/autohub-api\): .*'"readinesProbe"' does not exist/);
     });
   });
 
