@@ -126,6 +126,12 @@ const EnvSchema = z.object({
   TGSTAT_TOKEN: z.string().optional(),
 });
 
+/**
+ * The name of every environment variable AutoHub reads, so that what sets them (the Kubernetes
+ * manifests under deploy/) can be checked against it.
+ */
+export const SETTING_NAMES: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape));
+
 /** AutoHub's settings, parsed and validated once. */
 export interface Config {
   port: number;
