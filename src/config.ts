@@ -126,11 +126,41 @@ const EnvSchema = z.object({
   TGSTAT_TOKEN: z.string().optional(),
 });
 
+/** The name of an environment setting AutoHub reads. */
+export type SettingName = keyof z.input<typeof EnvSchema>;
+
 /**
  * The name of every environment variable AutoHub reads, so that what sets them (the Kubernetes
  * manifests under deploy/) can be checked against it.
  */
-export const SETTING_NAMES: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape));
+export const SETTING_NAMES: readonly SettingName[] = Object.freeze(Object.keys(EnvSchema.shape) as SettingName[]);
+
+/**
+ * The settings every API and worker process of a deployment on its own PostgreSQL and Temporal
+ * is given, and given alike: without DATABASE_URL or TEMPORAL_ADDRESS a role looks for the
+ * embedded services on localhost; AUTOHUB_SECRET_KEY is required with DATABASE_URL and another
+ * key could not open the other processes' sessions; a different TEMPORAL_NAMESPACE or
+ * SESSION_SHARDS would put accounts on task queues nobody serves.
+ */
+export const SHARED_ROLE_SETTINGS = [
+  'DATABASE_URL',
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'AUTOHUB_SECRET_KEY',
+  'SESSION_SHARDS',
+] as const satisfies readonly SettingName[];
+
+/**
+ * What the API is given besides, in such a deployment: the first admin's key (otherwise one is
+ * generated into the AUTOHUB_HOME of whichever process creates the database first).
+ */
+export const API_ROLE_SETTINGS = ['AUTOHUB_ADMIN_KEY'] as const satisfies readonly SettingName[];
+
+/**
+ * What each worker is given besides: the shards it serves (all of them when unset, which leaves
+ * the others standing by) and the port of its /healthz and /readyz, which nothing else exposes.
+ */
+export const WORKER_ROLE_SETTINGS = ['WORKER_SHARDS', 'WORKER_HTTP_PORT'] as const satisfies readonly SettingName[];
 
 /** AutoHub's settings, parsed and validated once. */
 export interface Config {
