@@ -8,10 +8,9 @@
  */
 import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
-import { ensureSecretKey } from '../src/runtime/bootstrap';
 import { AutoHubStart } from '../test/support/autohub-start';
 import { newSandboxAccount, newUser } from '../test/support/http';
-import { getStack, type Stack } from '../test/support/stack';
+import { getStack, stackProcessEnv, type Stack } from '../test/support/stack';
 import { measureCpu } from './support/cpu';
 import { load, type LoadResult } from './support/load';
 import { runBench } from './support/run-bench';
@@ -63,22 +62,7 @@ async function main(): Promise<void> {
 
 /** `autohub worker` on the stack's database and Temporal, in its own process; ready once it serves its shard. */
 async function startWorkerProcess(stack: Stack): Promise<AutoHubStart> {
-  const worker = new AutoHubStart(
-    {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      AUTOHUB_HOME: stack.config.home,
-      // The API's key: the two roles seal and open the same session secrets.
-      AUTOHUB_SECRET_KEY: ensureSecretKey(stack.config),
-      AUTOHUB_SANDBOX: 'true',
-      LOG_LEVEL: 'warn',
-    },
-    '',
-    '',
-    ['src/cli.ts', 'worker'],
-  );
+  const worker = new AutoHubStart(stackProcessEnv(stack, { AUTOHUB_SANDBOX: 'true' }), '', '', ['src/cli.ts', 'worker']);
   await worker.start(120_000, async () => (await stack.db('session_shard_leases').where('expires_at', '>', stack.db.fn.now()).first()) !== undefined);
   return worker;
 }

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { ensureSecretKey } from '../../src/runtime/bootstrap';
 import { AutoHubStart } from '../support/autohub-start';
 import { client, eventually } from '../support/http';
 import { rawRequest, type RawReply } from '../support/raw-http';
-import { freePort, getStack } from '../support/stack';
+import { freePort, getStack, stackProcessEnv } from '../support/stack';
 
 const PER_KEY = 6;
 const PER_IP = 4;
@@ -28,21 +27,14 @@ describe('rate limits across two API processes', () => {
     const stack = await getStack();
     adminKey = stack.adminKey;
     suiteApi = stack.baseUrl;
-    const env = (trustProxy: string, port: number): NodeJS.ProcessEnv => ({
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      AUTOHUB_HOME: stack.config.home,
-      // The key the suite's own processes seal secrets with.
-      AUTOHUB_SECRET_KEY: ensureSecretKey(stack.config),
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      AUTOHUB_RATE_LIMIT_PER_MINUTE: String(PER_KEY),
-      AUTOHUB_RATE_LIMIT_IP_PER_MINUTE: String(PER_IP),
-      AUTOHUB_TRUST_PROXY: trustProxy,
-      LOG_LEVEL: 'warn',
-    });
+    const env = (trustProxy: string, port: number) =>
+      stackProcessEnv(stack, {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        AUTOHUB_RATE_LIMIT_PER_MINUTE: String(PER_KEY),
+        AUTOHUB_RATE_LIMIT_IP_PER_MINUTE: String(PER_IP),
+        AUTOHUB_TRUST_PROXY: trustProxy,
+      });
     const [trustingPort, directPort] = [await freePort(), await freePort()];
     trusting = new AutoHubStart(env('true', trustingPort), `http://127.0.0.1:${trustingPort}`, adminKey, ['src/cli.ts', 'api']);
     direct = new AutoHubStart(env('false', directPort), `http://127.0.0.1:${directPort}`, adminKey, ['src/cli.ts', 'api']);

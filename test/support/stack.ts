@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { createDb, migrateLatest, type Db } from '../../src/db/knex';
 import { createLogger } from '../../src/logger';
-import { bootstrapAdmin } from '../../src/runtime/bootstrap';
+import { bootstrapAdmin, ensureSecretKey } from '../../src/runtime/bootstrap';
 import { runStops, startRoles, type RunningRoles } from '../../src/runtime/roles';
 import { locateTemporalCli, startDevServer } from '../../src/temporal/dev-server';
 import type { DriverFactories } from '../../src/worker/drivers';
@@ -138,6 +138,24 @@ async function createScratchDatabase(serverUrl: string): Promise<string> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * The environment of an `autohub api` or `autohub worker` process of its own on the stack's
+ * database and Temporal, beside the stack's own roles: the same home and the same secret key, so
+ * they seal and open the same session secrets. `extra` adds or overrides settings.
+ */
+export function stackProcessEnv(stack: Stack, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATABASE_URL: stack.databaseUrl,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    AUTOHUB_HOME: stack.config.home,
+    AUTOHUB_SECRET_KEY: ensureSecretKey(stack.config),
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
 }
 
 /** A TCP port free on loopback right now. */
