@@ -1,6 +1,5 @@
 import { clampMuteSeconds, settingsForChat, type AntispamConfig, type AntispamSettings } from './antispam-config';
 import {
-  countWithin,
   EMPTY_SENDER_RECORD,
   runChecks,
   type MessageFacts,
@@ -79,10 +78,13 @@ export function exemptionOf(sender: AntispamFacts['sender'], settings: AntispamS
 /**
  * The ladder's step for a sender with `offences`: delete for a first offence within
  * `warn_window_hours`, then warn, then mute, then ban. An offence exactly `warn_window_hours` old
- * no longer counts.
+ * no longer counts. Offences of messages received after this one count too: a sender's messages
+ * are judged one at a time but not always in the order they arrived, and each judged one must
+ * climb a rung.
  */
 export function ladderStep(offences: readonly Date[], at: Date, warnWindowHours: number): (typeof LADDER_STEPS)[number] {
-  const earlier = countWithin(offences, at, warnWindowHours * 3600);
+  const since = at.getTime() - warnWindowHours * 3_600_000;
+  const earlier = offences.filter((t) => t.getTime() > since).length;
   return LADDER_STEPS[Math.min(earlier, LADDER_STEPS.length - 1)]!;
 }
 

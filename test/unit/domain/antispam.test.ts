@@ -191,6 +191,11 @@ describe('anti-spam decision', () => {
       assert.equal(ladderStep([hoursBefore(30), hoursBefore(25), hoursBefore(1)], at, 24), 'warn');
     });
 
+    it('counts the offence of a message received after this one but judged before it', () => {
+      const later = new Date(at.getTime() + 1_000);
+      assert.equal(ladderStep([hoursBefore(1), later], at, 24), 'mute');
+    });
+
     it('bans a banned sender at once', () => {
       assert.equal(decideAntispam(facts({ text: 'hi' }), ladder, record({ banned: true })).action, 'ban');
     });
