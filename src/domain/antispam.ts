@@ -84,8 +84,8 @@ export function exemptionOf(sender: AntispamFacts['sender'], settings: AntispamS
  */
 export function ladderStep(offences: readonly Date[], at: Date, warnWindowHours: number): (typeof LADDER_STEPS)[number] {
   const since = at.getTime() - warnWindowHours * 3_600_000;
-  const earlier = offences.filter((t) => t.getTime() > since).length;
-  return LADDER_STEPS[Math.min(earlier, LADDER_STEPS.length - 1)]!;
+  const counted = offences.filter((t) => t.getTime() > since).length;
+  return LADDER_STEPS[Math.min(counted, LADDER_STEPS.length - 1)]!;
 }
 
 function chooseAction(settings: AntispamSettings, record: SenderRecord, at: Date): Exclude<ModerationAction, 'none'> {
