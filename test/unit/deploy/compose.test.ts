@@ -186,9 +186,12 @@ describe('docker-compose.yml', () => {
       const result = run(['--project-directory', REPO_ROOT, '-f', copy, 'config', '-q']);
       assert.notEqual(result.status, 0);
       assert.match(result.stderr, /restart_policy/);
-      const keyless = run(['-f', COMPOSE_FILE, 'config', '-q'], REPO_ROOT, {});
-      assert.notEqual(keyless.status, 0);
-      assert.match(keyless.stderr, /AUTOHUB_ADMIN_KEY/);
+      // One key at a time: with both missing, Compose names whichever it meets first.
+      for (const [given, missing] of [['AUTOHUB_SECRET_KEY', 'AUTOHUB_ADMIN_KEY'], ['AUTOHUB_ADMIN_KEY', 'AUTOHUB_SECRET_KEY']] as const) {
+        const keyless = run(['-f', COMPOSE_FILE, 'config', '-q'], REPO_ROOT, { [given]: STAND_IN_KEYS[given] });
+        assert.notEqual(keyless.status, 0);
+        assert.match(keyless.stderr, new RegExp(missing));
+      }
     });
 
     it('resolves the environments this test reads the same way', () => {
