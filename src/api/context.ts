@@ -9,6 +9,7 @@ import type { Account } from '../db/repos/accounts.repo';
 import type { TtlCache } from './ttl-cache';
 import type { TemporalOutbox } from '../services/temporal-outbox';
 import type { Authenticator } from './middleware/auth';
+import type { BrowserSession } from '../db/repos/browser-sessions.repo';
 
 /** What the API's routes are built from. */
 export interface ApiDeps {
@@ -24,6 +25,8 @@ export interface ApiDeps {
   outbox: TemporalOutbox;
   /** Seals secrets that travel to the worker (a 2FA password) under `AUTOHUB_SECRET_KEY`. */
   secrets: SecretBox;
+  /** The dashboard's build (web/dist), served at `/`; without it, only the API and its docs are served. */
+  webDist?: string;
 }
 
 /** The authenticated caller of a request. */
@@ -33,6 +36,8 @@ export interface Caller {
   /** The key's own requests per minute; null: the server's default. */
   rateLimitPerMinute: number | null;
   scope: Scope;
+  /** The browser session the request came with, when it came with its cookie rather than a key. */
+  session?: BrowserSession;
 }
 
 /** Koa state of an AutoHub request. */

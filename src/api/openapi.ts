@@ -31,7 +31,7 @@ export const ErrorBody = z.object({ error: z.string() }).strict().meta({ id: 'Er
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'Invalid request; the message names the field',
   401: 'Missing or invalid API key',
-  403: 'The key may not do this',
+  403: 'The key may not do this, or a browser session sent no valid X-CSRF-Token',
   404: 'Not found, or not yours',
   405: 'Method not allowed on this path',
   409: 'Conflicts with the current state',
@@ -55,6 +55,7 @@ const SUCCESS_DESCRIPTIONS: Record<number, string> = {
 const TAG_DESCRIPTIONS: Record<string, string> = {
   System: 'Version, limits, endpoints and the caller\'s status',
   Admin: 'Users and API keys (admins only)',
+  Session: "The dashboard's browser sessions: an API key exchanged for an HttpOnly, SameSite=Strict cookie every route accepts; unsafe requests with it repeat the CSRF token in X-CSRF-Token",
   Accounts: 'Telegram and WhatsApp accounts, their logins and send budgets',
   Sandbox: 'The simulated platform of sandbox accounts: injected inbound events, the outbox, faults',
   Profile: "An account's profile: names, about, username, photo",
@@ -79,18 +80,25 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Legacy: 'The routes of the legacy dashboard, kept as the reference shows them',
 };
 
-/** The three ways to present an API key, each a security scheme; any one of them authenticates. */
+/** The three ways to present an API key, and the browser session's cookie; any one of them authenticates. */
 const SECURITY_SCHEMES = {
   ApiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
   BearerAuth: { type: 'http', scheme: 'bearer', description: 'The API key as a bearer token' },
   ApiKeyQuery: { type: 'apiKey', in: 'query', name: 'api_key' },
+  SessionCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'autohub_session',
+    description: 'The browser session POST /api/session sets; POST, PUT, PATCH and DELETE with it also need its X-CSRF-Token header',
+  },
 } as const;
 
 /**
  * The error statuses `def` can answer: those of its own handler plus those its kind of route
  * always can (401 for any route behind a key, 400 for one that validates input, 413/415 for one
  * that reads a body, 403 for admin routes, 404 for one that names a resource in its path, 409
- * for one that honours an Idempotency-Key, 429 for one under a rate limit, 500).
+ * for one that honours an Idempotency-Key, 429 for one under a rate limit, 500), and 403 for an
+ * unsafe method behind a key, which a browser session calls only with its CSRF token.
  */
 export function errorStatuses(def: RouteDefinition): ErrorStatus[] {
   const statuses = new Set<ErrorStatus>([...(def.access === 'public' ? [] : [401 as const]), 500, ...(def.errors ?? [])]);
@@ -100,7 +108,7 @@ export function errorStatuses(def: RouteDefinition): ErrorStatus[] {
     statuses.add(413);
     statuses.add(415);
   }
-  if (def.access === 'admin') statuses.add(403);
+  if (def.access === 'admin' || (def.access !== 'public' && def.method !== 'get')) statuses.add(403);
   if (!def.unlimited) statuses.add(429);
   if (pathParamNames(def.path).length > 0) statuses.add(404);
   return [...statuses].sort((a, b) => a - b);

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 export const Channels = {
   /** An account was created, changed or deleted; payload: account id. */
   accounts: 'autohub_accounts',
-  /** An API key was revoked (or a user removed); payload: key id. */
+  /** An API key was revoked (or a user removed), or a browser session ended; payload: key or session id. */
   apiKeys: 'autohub_api_keys',
   /** An operation on Temporal was enqueued (a workflow start); payload: its subject. */
   temporalOutbox: 'autohub_temporal_outbox',

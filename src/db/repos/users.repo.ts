@@ -96,9 +96,14 @@ export interface KeyOwner {
 }
 
 export async function findActiveKeyOwner(db: Knex, hash: string): Promise<KeyOwner | undefined> {
+  return findActiveKeyOwnerWhere(db, { 'k.key_hash': hash });
+}
+
+/** The owner of the unrevoked key matching `where` (columns of `api_keys as k`). */
+export async function findActiveKeyOwnerWhere(db: Knex, where: Record<string, string>): Promise<KeyOwner | undefined> {
   const row = await db('api_keys as k')
     .join('users as u', 'u.id', 'k.user_id')
-    .where('k.key_hash', hash)
+    .where(where)
     .whereNull('k.revoked_at')
     .first<
       | { key_id: string; last_used_at: Date | null; rate_limit_per_minute: number | null; id: string; name: string; role: Role; created_at: Date }
