@@ -28,14 +28,14 @@ describe('GET /api/openapi.json', () => {
     doc = reply.body;
   });
 
-  it('is OpenAPI 3.1 with this server and the three ways to present a key', async () => {
+  it('is OpenAPI 3.1 with this server, the three ways to present a key and the browser session cookie', async () => {
     const stack = await getStack();
     assert.equal(doc.openapi, '3.1.0');
     assert.deepEqual(doc.servers.map((s: any) => s.url), [stack.config.publicUrl]);
     const schemes = doc.components.securitySchemes;
     assert.deepEqual(
       Object.values<any>(schemes).map((s) => `${s.type}:${s.in ?? s.scheme}:${s.name ?? ''}`).sort(),
-      ['apiKey:header:X-API-Key', 'apiKey:query:api_key', 'http:bearer:'],
+      ['apiKey:cookie:autohub_session', 'apiKey:header:X-API-Key', 'apiKey:query:api_key', 'http:bearer:'],
     );
   });
 
