@@ -19,7 +19,9 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
-# dist/src is the app, dist/migrations the compiled migrations it finds at run time (../../migrations from dist/src/db).
+COPY web ./web
+# dist/src is the app, dist/migrations the compiled migrations it finds at run time (../../migrations
+# from dist/src/db); web/dist the dashboard, whose API types are generated from the routes first.
 RUN npm run build
 
 FROM node:20.20.2-bookworm-slim AS runtime
@@ -30,6 +32,8 @@ WORKDIR /app
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The dashboard's build alone: the API serves it at / (found beside package.json).
+COPY --from=build /app/web/dist ./web/dist
 # Made here, owned by the unprivileged user, so a fresh named volume mounted on it starts with
 # that owner and the uploads directory the API reads photo_path files from.
 RUN mkdir -p /var/lib/autohub/uploads && chown -R node:node /var/lib/autohub

@@ -1,6 +1,8 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 
 /** Workflow code is replayed deterministically: no Node built-ins, database, platforms or platform SDKs. */
 const workflowRestrictions = {
@@ -46,13 +48,25 @@ const workflowsBeyondShared = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.autohub/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.autohub/**', 'coverage/**', 'web/dist/**', 'web/src/api/schema.d.ts', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  // The dashboard runs in a browser: its globals, and the rules of React's hooks.
+  {
+    files: ['web/**/*.{ts,tsx,mts}'],
+    languageOptions: { globals: globals.browser },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+      // The browser shares only the API's pure domain modules (they import nothing but each other).
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+src/(?!domain/)', message: 'The dashboard imports only src/domain of the API.' }] }],
     },
   },
   {

@@ -9,6 +9,7 @@ import { bootstrapAdmin, ensureSecretKey, type AdminKey } from './runtime/bootst
 import { runStops, startRoles } from './runtime/roles';
 import { serviceAddresses, startServices } from './runtime/services';
 import { version } from './runtime/version';
+import { ensureWebBuild } from './runtime/web-build';
 import { TemporalCliNotFoundError } from './temporal/dev-server';
 import { SearchAttributesMissingError } from './temporal/search-attributes';
 import { installTemporalRuntime } from './temporal/runtime';
@@ -82,6 +83,8 @@ async function runStart(config: Config, logger: Logger): Promise<void> {
   // The one directory `photo_path` may name: made here so users know where to put files.
   mkdirSync(config.uploadDir, { recursive: true });
   ensureSecretKey(config);
+  // Before anything starts, so a failed build stops here rather than leaving services behind.
+  await ensureWebBuild(logger);
   await installTemporalRuntime(logger);
   // Installed before anything starts: the embedded services are in their own process groups, so
   // a Ctrl-C must reach them through us, also while we are still starting.
@@ -123,7 +126,8 @@ function printBanner(config: Config, admin: AdminKey): void {
     [
       '',
       `  AutoHub ${version} is running`,
-      `  API          ${config.publicUrl}`,
+      `  Dashboard    ${config.publicUrl}/`,
+      `  API          ${config.publicUrl}/api`,
       `  API docs     ${config.publicUrl}/docs`,
       `  Metrics      ${config.publicUrl}/metrics${config.metricsToken ? '   (Authorization: Bearer $METRICS_TOKEN)' : ''}`,
       `  Temporal UI  ${config.temporal.uiUrl}`,

@@ -11,11 +11,13 @@ import { httpMetrics } from './middleware/http-metrics';
 import { discardUnreadBody } from './middleware/unread-body';
 import { corsPolicy } from './middleware/cors';
 import { securityHeaders } from './middleware/security-headers';
+import { webApp } from './middleware/web-app';
 import { RateLimits } from './rate-limits';
 import { mountRoutes, type RouteDefinition } from './route';
 import { accountLoginRoutes } from './routes/account-login.routes';
 import { accountRoutes } from './routes/accounts.routes';
 import { adminRoutes } from './routes/admin.routes';
+import { sessionRoutes } from './routes/session.routes';
 import { broadcastRoutes } from './routes/broadcasts.routes';
 import { groupRoutes } from './routes/groups.routes';
 import { healthRoutes } from './routes/health.routes';
@@ -53,6 +55,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     ...metricsRoutes(deps),
     ...systemRoutes(deps, () => routes),
     ...adminRoutes(deps),
+    ...sessionRoutes(deps),
     ...accountRoutes(deps),
     ...accountLoginRoutes(deps),
     ...sandboxRoutes(deps),
@@ -87,6 +90,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
   app.use(discardUnreadBody());
   app.use(errorMiddleware(deps.logger.child({ module: 'api' })));
   app.use(refuseUnknownMethods());
+  if (deps.webDist) app.use(webApp(deps.webDist));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -19,6 +19,7 @@ import { bundleWorkflows, startWorker, type RunningWorker } from '../worker/work
 import { SecretBox } from '../db/secret-box';
 import { ensureSecretKey } from './bootstrap';
 import { version } from './version';
+import { WEB_DIST } from './web-build';
 import { readSharedGaugesFrom } from '../metrics';
 
 export interface RoleOptions {
@@ -90,7 +91,7 @@ export async function startRoles(options: RoleOptions): Promise<RunningRoles> {
       },
       { logger, onReconnect: forgetAll },
     );
-    const app = createApp({ config, db, temporal: temporal.client, logger, version, auth, accountsCache, outbox, secrets });
+    const app = createApp({ config, db, temporal: temporal.client, logger, version, auth, accountsCache, outbox, secrets, webDist: WEB_DIST });
     const server = app.listen(config.port, config.host);
     answerClientErrors(server);
     await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));

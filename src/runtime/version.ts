@@ -12,5 +12,10 @@ function findPackageJson(from: string): string {
   }
 }
 
+const packageJson = findPackageJson(__dirname);
+
 /** AutoHub's version, from package.json. */
-export const version: string = (JSON.parse(readFileSync(findPackageJson(__dirname), 'utf8')) as { version: string }).version;
+export const version: string = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+
+/** The folder of package.json: the checkout, or /app in the image. */
+export const APP_ROOT = path.dirname(packageJson);
