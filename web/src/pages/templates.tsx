@@ -53,7 +53,7 @@ export function TemplatesPage() {
             empty="No templates yet. Create one above."
             columns={[
               { header: 'Name', cell: (t) => t.name },
-              { header: 'Content', cell: (t) => <span style={{ whiteSpace: 'pre-wrap' }}>{t.content}</span> },
+              { header: 'Content', cell: (t) => <span className="pre-wrap">{t.content}</span> },
               { header: 'Updated', cell: (t) => <When at={t.updated_at} /> },
               {
                 header: 'Actions',

@@ -133,7 +133,7 @@ function Variants({ test }: { test: AbTest }) {
             <h3>
               {variant.name} <span className="muted">(weight {variant.weight})</span>
             </h3>
-            {variant.template !== undefined ? <p style={{ whiteSpace: 'pre-wrap' }}>{variant.template}</p> : <p className="muted">Saved template {variant.template_id}</p>}
+            {variant.template !== undefined ? <p className="pre-wrap">{variant.template}</p> : <p className="muted">Saved template {variant.template_id}</p>}
             <p className="muted">
               {targets ? `Sent to ${targets.length}: ${targets.join(', ') || 'no target'}` : 'Its targets are chosen when the test starts.'}
             </p>

@@ -35,13 +35,13 @@ export function VariantsEditor({
   const change = (key: number, patch: Partial<VariantDraft>) => onChange(variants.map((v) => (v.key === key ? { ...v, ...patch } : v)));
   const templateOptions = [{ value: '', label: 'None: use the message' }, ...templates.map((t) => ({ value: t.id, label: t.name }))];
   return (
-    <fieldset style={{ minWidth: 0 }}>
+    <fieldset>
       <legend>Variants</legend>
       <p className="muted">
         Two to ten versions of the message. Messages may use the template variables ({'{{name}}'}, {'{{username}}'}, {'{{date}}'} …).
       </p>
       {variants.map((variant, index) => (
-        <fieldset key={variant.key} style={{ minWidth: 0 }}>
+        <fieldset key={variant.key}>
           <legend>Variant {index + 1}</legend>
           <TextField label="Variant name" value={variant.name} onChange={(name) => change(variant.key, { name })} required maxLength={50} />
           {templates.length > 0 && (

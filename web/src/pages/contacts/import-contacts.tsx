@@ -89,7 +89,7 @@ export function ImportContacts({ onImported }: { onImported: () => void }) {
             <p className="muted">
               {outline.rowCount} rows; columns: {outline.headers.join(', ')}
             </p>
-            <fieldset className="form" style={{ minWidth: 0 }}>
+            <fieldset className="form">
               <legend>Column mapping</legend>
               <div className="grid">
                 {IMPORT_FIELDS.map((field) => (

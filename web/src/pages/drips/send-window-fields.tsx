@@ -26,13 +26,13 @@ export function windowBody(w: WindowDraft): SendWindow | undefined {
 export function SendWindowFields({ value, onChange }: { value: WindowDraft; onChange: (value: WindowDraft) => void }) {
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
-    <fieldset className="form" style={{ minWidth: 0 }}>
+    <fieldset className="form">
       <legend>Send window (optional)</legend>
       <div className="row">
         <TextField label="Window opens" type="time" value={value.from} onChange={(from) => onChange({ ...value, from })} />
         <TextField label="Window closes" type="time" value={value.to} onChange={(to) => onChange({ ...value, to })} hint="Exclusive; earlier than it opens to run past midnight" />
       </div>
-      <fieldset className="row" style={{ minWidth: 0 }}>
+      <fieldset className="row">
         <legend>Days (none: every day)</legend>
         {WEEKDAYS.map(({ day, label }) => (
           <Checkbox

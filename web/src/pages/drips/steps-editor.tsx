@@ -24,10 +24,10 @@ export function stepsBody(steps: StepDraft[]): { message: string; delay_minutes:
 export function StepsEditor({ steps, onChange }: { steps: StepDraft[]; onChange: (steps: StepDraft[]) => void }) {
   const change = (key: number, patch: Partial<StepDraft>) => onChange(steps.map((s) => (s.key === key ? { ...s, ...patch } : s)));
   return (
-    <fieldset className="form" style={{ minWidth: 0 }}>
+    <fieldset className="form">
       <legend>Steps</legend>
       {steps.map((step, i) => (
-        <fieldset key={step.key} className="form" style={{ minWidth: 0 }}>
+        <fieldset key={step.key} className="form">
           <legend>Step {i + 1}</legend>
           <TextField
             label="Delay (minutes)"

@@ -37,7 +37,7 @@ function ContactGroupTargets({ choice, onChange }: { choice: TargetChoice; onCha
     <>
       <ErrorNote error={tags.error ?? segments.error} />
       {tags.data && tags.data.tags.length > 0 && (
-        <fieldset className="form" style={{ minWidth: 0 }}>
+        <fieldset className="form">
           <legend>Contacts by tag</legend>
           {tags.data.tags.map((t) => (
             <Checkbox key={t.tag} label={`Tagged ${t.tag} (${t.count})`} checked={choice.tags.includes(t.tag)} onChange={(on) => onChange({ ...choice, tags: toggle(choice.tags, t.tag, on) })} />
@@ -45,7 +45,7 @@ function ContactGroupTargets({ choice, onChange }: { choice: TargetChoice; onCha
         </fieldset>
       )}
       {segmentNames.length > 0 && (
-        <fieldset className="form" style={{ minWidth: 0 }}>
+        <fieldset className="form">
           <legend>Contacts by segment</legend>
           {segmentNames.map((s) => (
             <Checkbox key={s} label={`In segment ${s}`} checked={choice.segments.includes(s)} onChange={(on) => onChange({ ...choice, segments: toggle(choice.segments, s, on) })} />

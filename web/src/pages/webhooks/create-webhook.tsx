@@ -48,7 +48,7 @@ export function CreateWebhook({ onCreated }: { onCreated: (name: string, secret:
           placeholder="https://example.com/hooks/autohub"
           hint="Events are POSTed here as JSON, signed per Standard Webhooks."
         />
-        <fieldset style={{ minWidth: 0 }}>
+        <fieldset>
           <legend>Events</legend>
           <Checkbox label="All events (*)" checked={all} onChange={(on) => toggle(ALL_EVENTS, on)} />
           {!all && (

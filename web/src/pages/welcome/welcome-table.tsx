@@ -6,7 +6,7 @@ function MessageCell({ text, enabled }: { text: string | null; enabled: boolean 
   if (!text) return <span className="muted">None</span>;
   return (
     <>
-      <span style={{ whiteSpace: 'pre-wrap' }}>{text}</span> <Badge tone={enabled ? 'good' : 'neutral'}>{enabled ? 'On' : 'Off'}</Badge>
+      <span className="pre-wrap">{text}</span> <Badge tone={enabled ? 'good' : 'neutral'}>{enabled ? 'On' : 'Off'}</Badge>
     </>
   );
 }
