@@ -52,6 +52,31 @@ describe('the dashboard in a real browser: a new user’s journeys', function ()
     assert.equal(cookies.find((c) => c.name === 'autohub_session'), undefined, 'signed out: no session cookie');
   });
 
+  it('works by keyboard alone: sign-in with Enter, the skip link first, then every page by Tab and Enter', async () => {
+    const keyboard = await newPage();
+    try {
+      const p = keyboard.page;
+      await p.goto('/');
+      await p.getByLabel('API key').waitFor();
+      await p.keyboard.type(user.key); // the key field has the focus from the start
+      await p.keyboard.press('Enter');
+      await p.getByRole('button', { name: 'Sign out' }).waitFor();
+      const focused = () => p.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+      await p.keyboard.press('Tab');
+      assert.equal(await focused(), 'Skip to content');
+      let tabs = 0;
+      while ((await focused()) !== 'Broadcasts') {
+        assert.ok(++tabs < 30, 'the Broadcasts link is reachable by Tab');
+        await p.keyboard.press('Tab');
+      }
+      await p.keyboard.press('Enter');
+      await p.getByRole('heading', { name: 'Broadcasts', level: 1 }).waitFor();
+      assert.deepEqual(keyboard.errors, []);
+    } finally {
+      await keyboard.context.close();
+    }
+  });
+
   it('creates a sandbox account', async () => {
     const id = await addSandboxAccount('Shop');
     const account = (await user.api.get(`/api/v1/accounts/${id}`)).body.account;

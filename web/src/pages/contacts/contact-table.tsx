@@ -59,9 +59,11 @@ export function ContactTable({
   return (
     <>
       <ErrorNote error={list.error ?? action.error} />
-      <p className="muted" role="status">
-        {total === 0 ? 'No contacts match.' : `${offset + 1}–${offset + contacts.length} of ${total} contacts`}
-      </p>
+      {total > 0 && (
+        <p className="muted" role="status">
+          {offset + 1}–{offset + contacts.length} of {total} contacts
+        </p>
+      )}
       <DataTable
         caption="Contacts"
         rows={contacts}
