@@ -129,7 +129,7 @@ export async function ensureWebBuild(logger: Logger): Promise<void> {
   if (!existsSync(path.join(WEB_ROOT, 'src'))) return;
   await writeSchemaTypes();
   if (await webBuildIsCurrent()) return;
-  logger.info('building the dashboard (web/): its sources changed since its last build');
+  logger.info('building the dashboard (web/): web/dist holds no build of its current sources');
   await bundle(logger);
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { groupKeys, newSandboxAccount, newUser, outboxItems, eventually, type Client } from '../support/http';
-import { closeBrowser, newPage, signIn } from '../support/browser';
+import { closeBrowser, focusedText, newPage, signIn } from '../support/browser';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 /**
@@ -61,7 +61,7 @@ describe('the dashboard in a real browser: a new user’s journeys', function ()
       await p.keyboard.type(user.key); // the key field has the focus from the start
       await p.keyboard.press('Enter');
       await p.getByRole('button', { name: 'Sign out' }).waitFor();
-      const focused = () => p.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+      const focused = () => focusedText(p);
       await p.keyboard.press('Tab');
       assert.equal(await focused(), 'Skip to content');
       let tabs = 0;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { client, finishedBroadcast, groupKeys, newSandboxAccount } from '../support/http';
 import { getStack } from '../support/stack';
-import { closeBrowser, newPage, screenshot, seriousA11yViolations, signIn, WIDTHS } from '../support/browser';
+import { closeBrowser, horizontalOverflow, newPage, screenshot, seriousA11yViolations, signIn, WIDTHS } from '../support/browser';
 
 /**
  * Every page of the dashboard, as an admin with some data sees it, at a laptop's and a phone's
@@ -41,7 +41,7 @@ describe('every dashboard page at 1280 and 390 px: screenshots and the accessibi
         const name = target === '/' ? 'overview' : target.slice(1).replace(/[0-9a-f-]{36}/, 'item').replaceAll('/', '-');
         await screenshot(page, name, width.name);
         visited.push(`${name}-${width.name}`);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const overflow = await horizontalOverflow(page);
         assert.ok(overflow <= 1, `${target} at ${width.width}px is ${overflow}px wider than the screen`);
         const violations = await seriousA11yViolations(page);
         assert.deepEqual(violations, [], `${target} at ${width.width}px: ${JSON.stringify(violations, null, 2)}`);

@@ -31,6 +31,13 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
+/**
+ * The browser globals the callbacks below read, run inside the page: the test project is compiled
+ * for Node, without the DOM library, and these callbacks are serialized into the page, never run here.
+ */
+declare const window: { innerWidth: number; axe: { run: (context: unknown, options: object) => Promise<{ violations: any[] }> } };
+declare const document: { documentElement: { scrollWidth: number }; activeElement: { textContent: string | null } | null };
+
 let browser: Promise<Browser> | undefined;
 
 /** The browser of this test run, with the dashboard built and the stack up; closed by `closeBrowser`. */
@@ -83,10 +90,19 @@ export async function seriousA11yViolations(page: Page): Promise<Array<{ id: str
   // Evaluated through the DevTools protocol, so the page's content security policy does not apply to it.
   await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: any[] }> } }).axe;
-    const { violations } = await axe.run(document, { resultTypes: ['violations'] });
+    const { violations } = await window.axe.run(document, { resultTypes: ['violations'] });
     return violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n: { target: string[] }) => n.target.join(' ')) }));
   });
+}
+
+/** How many pixels the page is wider than its window (0 when nothing scrolls sideways). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/** The text of the element that has the keyboard focus. */
+export async function focusedText(page: Page): Promise<string> {
+  return page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
 }
