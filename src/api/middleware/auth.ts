@@ -35,10 +35,11 @@ interface CachedOwner {
 export const CSRF_REFUSAL = 'missing or invalid X-CSRF-Token: a browser session must repeat in this header the csrf_token that POST /api/session answered';
 
 /**
- * Authenticates requests by API key, remembering recently seen keys for `ttlMs` so the hot path
- * needs no query. A revocation clears the memory at once in this process (`forget`), and in
- * every other API process through the `autohub_api_keys` notification, so a revoked key fails
- * from the next request on; the TTL bounds staleness should a notification ever be missed.
+ * Authenticates requests by API key or browser session cookie, remembering recently seen ones for
+ * `ttlMs` so the hot path needs no query. A revocation or a sign-out clears the memory at once in
+ * this process (`forget`), and in every other API process through the `autohub_api_keys`
+ * notification, so a revoked key or ended session fails from the next request on; the TTL bounds
+ * staleness should a notification ever be missed.
  */
 export class Authenticator {
   private readonly cache: TtlCache<string, CachedOwner>;
