@@ -30,7 +30,7 @@ describe('the dashboard in a real browser: a new user’s journeys', function ()
 
   /** Creates a sandbox account through the accounts page; answers its id, read from the page it lands on. */
   async function addSandboxAccount(name: string): Promise<string> {
-    await page.getByRole('link', { name: 'Accounts' }).click();
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Accounts', exact: true }).click();
     await page.getByLabel('Name', { exact: true }).fill(name);
     await page.getByLabel('Platform').selectOption('telegram');
     const sandbox = page.getByLabel('Sandbox account');

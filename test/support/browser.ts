@@ -59,13 +59,19 @@ export async function closeBrowser(): Promise<void> {
   await (await open?.catch(() => undefined))?.close();
 }
 
-/** A fresh browser context (its own cookies) at `width`, whose page errors fail the test. */
+/** A fresh browser context (its own cookies) at `width`; its script errors and any load from another origin are collected in `errors`. */
 export async function newPage(width: (typeof WIDTHS)[number] = WIDTHS[0]): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const { baseUrl } = await getStack();
   const context = await (await getBrowser()).newContext({ baseURL: baseUrl, viewport: { width: width.width, height: width.height } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
+  // No CDN: everything a page loads comes from AutoHub itself (data: URLs are made in the page).
+  const origin = new URL(baseUrl).origin;
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) errors.push(`loaded from elsewhere: ${url}`);
+  });
   return { context, page, errors };
 }
 
