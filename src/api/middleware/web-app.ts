@@ -10,9 +10,9 @@ const ASSETS_PREFIX = '/assets/';
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
 /**
- * Serves the dashboard's build from `dist`: its files, and index.html for every other page path
- * (the app routes in the browser), never cached, so a new build shows at the next load. API
- * paths are left to the router; a missing file under /assets is a 404, not the app.
+ * Serves the dashboard's build from `dist`: its files, and index.html for every other path a
+ * browser navigates to (the app routes in the browser), never cached, so a new build shows at the
+ * next load. API paths are left to the router; a missing file under /assets is a 404, not the app.
  */
 export function webApp(dist: string): Middleware {
   const index = path.join(dist, 'index.html');
@@ -25,6 +25,9 @@ export function webApp(dist: string): Middleware {
     }
     const file = ctx.path !== '/' && (await send(ctx, ctx.path, { root: dist, index: false }).catch(() => undefined));
     if (file) return;
+    // Only a browser navigating gets the app for a path it does not know; a script asking for
+    // one (no text/html in Accept) gets the JSON 404 every other unknown path answers.
+    if (!ctx.get('accept').includes('text/html')) return next();
     ctx.set('Cache-Control', 'no-cache');
     await send(ctx, 'index.html', { root: dist });
   };
