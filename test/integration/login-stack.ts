@@ -19,6 +19,11 @@ import { loadBaileys } from '../../src/platforms/whatsapp/baileys';
 import { getStack } from '../support/stack';
 import { stubPlatforms, type StubPlatforms } from '../support/stub-platforms';
 
+import { Api } from 'telegram';
+import { rpcError, type Responder } from '../unit/platforms/telegram/stub-client';
+import type { SrpServer } from '../unit/platforms/telegram/srp-server';
+import { TELEGRAM_ME } from '../support/stub-platforms';
+
 export { TELEGRAM_ME, WHATSAPP_ME } from '../support/stub-platforms';
 
 const ADMIN_KEY = 'ahk_login_stack_admin_key_for_tests';
@@ -162,9 +167,34 @@ export function stackClient(stack: LoginStack, key: string): StackClient {
 }
 
 /** A new user of the login stack, with a client bound to its key. */
-export async function newStackUser(stack: LoginStack): Promise<{ id: string; api: StackClient }> {
+export async function newStackUser(stack: LoginStack): Promise<{ id: string; key: string; api: StackClient }> {
   const admin = stackClient(stack, ADMIN_KEY);
   const reply = await admin.post('/api/admin/users', { name: `login-user-${Date.now()}`, role: 'user' });
   if (reply.status !== 201) throw new Error(`creating a user failed: ${JSON.stringify(reply.body)}`);
-  return { id: reply.body.user.id, api: stackClient(stack, reply.body.api_key) };
+  return { id: reply.body.user.id, key: reply.body.api_key, api: stackClient(stack, reply.body.api_key) };
+}
+
+/** Telegram's side of a phone login, plus what a logged-in session is asked. */
+export function telegramServer(options: { code: string; srp?: SrpServer; expired?: boolean; qr?: () => unknown }): Responder {
+  return async (request) => {
+    if (request instanceof Api.auth.SendCode) {
+      return new Api.auth.SentCode({ type: new Api.auth.SentCodeTypeApp({ length: 5 }), phoneCodeHash: 'hash-1' });
+    }
+    if (request instanceof Api.auth.SignIn) {
+      if (options.expired) throw rpcError('PHONE_CODE_EXPIRED', request);
+      if (request.phoneCode !== options.code) throw rpcError('PHONE_CODE_INVALID', request);
+      if (options.srp) throw rpcError('SESSION_PASSWORD_NEEDED', request, 401);
+      return new Api.auth.Authorization({ user: TELEGRAM_ME });
+    }
+    if (request instanceof Api.account.GetPassword && options.srp) return options.srp.passwordParams();
+    if (request instanceof Api.auth.CheckPassword && options.srp) {
+      const verdict = await options.srp.verify(request.password);
+      if (verdict === 'wrong') throw rpcError('PASSWORD_HASH_INVALID', request);
+      if (verdict === 'stale') throw rpcError('SRP_ID_INVALID', request);
+      return new Api.auth.Authorization({ user: TELEGRAM_ME });
+    }
+    if (request instanceof Api.auth.ExportLoginToken && options.qr) return options.qr();
+    if (request instanceof Api.auth.LogOut) return new Api.auth.LoggedOut({});
+    throw new Error(`unexpected request ${request.className}`);
+  };
 }

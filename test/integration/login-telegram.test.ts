@@ -6,34 +6,9 @@ import { AutoHubKind } from '../../src/temporal/search-attributes';
 import { SecretBox } from '../../src/db/secret-box';
 import { ensureSecretKey } from '../../src/runtime/bootstrap';
 import { eventually } from '../support/http';
-import { rpcError, type Responder, type StubClient } from '../unit/platforms/telegram/stub-client';
+import { rpcError, type StubClient } from '../unit/platforms/telegram/stub-client';
 import { SrpServer } from '../unit/platforms/telegram/srp-server';
-import { TELEGRAM_ME, newStackUser, startLoginStack, type LoginStack, type StackClient } from './login-stack';
-
-/** Telegram's side of a phone login, plus what a logged-in session is asked. */
-function telegramServer(options: { code: string; srp?: SrpServer; expired?: boolean; qr?: () => unknown }): Responder {
-  return async (request) => {
-    if (request instanceof Api.auth.SendCode) {
-      return new Api.auth.SentCode({ type: new Api.auth.SentCodeTypeApp({ length: 5 }), phoneCodeHash: 'hash-1' });
-    }
-    if (request instanceof Api.auth.SignIn) {
-      if (options.expired) throw rpcError('PHONE_CODE_EXPIRED', request);
-      if (request.phoneCode !== options.code) throw rpcError('PHONE_CODE_INVALID', request);
-      if (options.srp) throw rpcError('SESSION_PASSWORD_NEEDED', request, 401);
-      return new Api.auth.Authorization({ user: TELEGRAM_ME });
-    }
-    if (request instanceof Api.account.GetPassword && options.srp) return options.srp.passwordParams();
-    if (request instanceof Api.auth.CheckPassword && options.srp) {
-      const verdict = await options.srp.verify(request.password);
-      if (verdict === 'wrong') throw rpcError('PASSWORD_HASH_INVALID', request);
-      if (verdict === 'stale') throw rpcError('SRP_ID_INVALID', request);
-      return new Api.auth.Authorization({ user: TELEGRAM_ME });
-    }
-    if (request instanceof Api.auth.ExportLoginToken && options.qr) return options.qr();
-    if (request instanceof Api.auth.LogOut) return new Api.auth.LoggedOut({});
-    throw new Error(`unexpected request ${request.className}`);
-  };
-}
+import { TELEGRAM_ME, newStackUser, startLoginStack, telegramServer, type LoginStack, type StackClient } from './login-stack';
 
 /** Every payload of a workflow's history, decoded as text. */
 async function historyText(stack: LoginStack, workflowId: string): Promise<string> {

@@ -59,9 +59,12 @@ export async function closeBrowser(): Promise<void> {
   await (await open?.catch(() => undefined))?.close();
 }
 
-/** A fresh browser context (its own cookies) at `width`; its script errors and any load from another origin are collected in `errors`. */
-export async function newPage(width: (typeof WIDTHS)[number] = WIDTHS[0]): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const { baseUrl } = await getStack();
+/** A fresh browser context (its own cookies) at `width` on the test stack (or the AutoHub at `baseUrl`); its script errors and any load from another origin are collected in `errors`. */
+export async function newPage(
+  width: (typeof WIDTHS)[number] = WIDTHS[0],
+  baseUrl?: string,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  baseUrl ??= (await getStack()).baseUrl;
   const context = await (await getBrowser()).newContext({ baseURL: baseUrl, viewport: { width: width.width, height: width.height } });
   const page = await context.newPage();
   const errors: string[] = [];
