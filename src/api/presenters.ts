@@ -88,5 +88,6 @@ export const present = {
     platform: c.platform,
     account_id: c.accountId,
     last_activity_at: c.lastActivityAt?.toISOString() ?? null,
+    scanned_at: c.scannedAt.toISOString(),
   }),
 };

@@ -108,6 +108,7 @@ export const ChatView = z
     platform: Platform,
     account_id: z.uuid(),
     last_activity_at: NullableTimestamp,
+    scanned_at: Timestamp.meta({ description: 'When a scan of the account last found the chat' }),
   })
   .strict()
   .meta({ id: 'Chat' });

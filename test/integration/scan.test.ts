@@ -92,12 +92,17 @@ describe('POST /api/v1/scan', () => {
     await db('chats').where({ account_id: accountId }).delete();
     assert.equal((await api.get(`/api/v1/groups?account_id=${accountId}`)).body.count, 0);
 
+    const scanStarted = Date.now();
     const scanned = await api.post('/api/v1/scan', { account_id: accountId, max_age_days: 7 });
     const listed = await api.get(`/api/v1/groups?account_id=${accountId}`);
     assert.deepEqual(
       listed.body.groups.map((g: any) => g.key).sort(),
       allChats(scanned.body).map((c) => c.key).sort(),
     );
+    assert.ok(listed.body.groups.length > 0);
+    for (const g of listed.body.groups) {
+      assert.ok(Date.parse(g.scanned_at) >= scanStarted - 5_000, `${g.key} says when this scan found it: ${g.scanned_at}`);
+    }
     await api.post('/api/v1/scan', { account_id: accountId });
     assert.equal((await api.get(`/api/v1/groups?account_id=${accountId}`)).body.count, full.total);
   });

@@ -1885,6 +1885,11 @@ export interface components {
             members: number | null;
             /** @enum {string} */
             platform: "telegram" | "whatsapp";
+            /**
+             * Format: date-time
+             * @description When a scan of the account last found the chat
+             */
+            scanned_at: string;
             title: string;
             type: string;
             username: string | null;

@@ -3,8 +3,7 @@ import { Link } from 'wouter';
 import { api, unwrap } from '../api/client';
 import { useApi } from '../components/hooks';
 import { ErrorNote, Loading, Page, Section, SelectField, TextField } from '../components/ui';
-import { useSession } from '../session';
-import { ChatTable, type ListedChat } from './chats/chat-table';
+import { ChatTable } from './chats/chat-table';
 import { ScanChats } from './chats/scan-chats';
 
 const ALL = 'all';
@@ -57,22 +56,18 @@ export function ChatsPage() {
 }
 
 function AccountChats({ accountId, accountName }: { accountId: string | undefined; accountName: (id: string) => string }) {
-  const { user } = useSession();
   const [kind, setKind] = useState<Kind>('');
   const [platform, setPlatform] = useState<Platform>('');
   const [search, setSearch] = useState('');
 
   // The platform filter shows only across accounts (an account has one platform).
   const platformFilter = accountId ? undefined : platform || undefined;
-  const chats = useApi(async () => {
-    const [groups, report] = await Promise.all([
-      unwrap(api.GET('/api/v1/groups', { params: { query: { account_id: accountId, type: kind || undefined, platform: platformFilter } } })),
-      // The groups list does not say when a chat was scanned; the groups report does.
-      unwrap(api.GET('/api/reports/groups', { params: { query: { format: 'json', user_id: user?.id } } })),
-    ]);
-    const scannedAt = new Map(typeof report === 'string' ? [] : report.groups.map((g) => [`${g.account_id} ${g.key}`, g.scanned_at]));
-    return groups.groups.map((g): ListedChat => ({ ...g, scanned_at: scannedAt.get(`${g.account_id} ${g.key}`) ?? null }));
-  }, [accountId, kind, platformFilter, user?.id]);
+  const chats = useApi(
+    async () =>
+      (await unwrap(api.GET('/api/v1/groups', { params: { query: { account_id: accountId, type: kind || undefined, platform: platformFilter } } })))
+        .groups,
+    [accountId, kind, platformFilter],
+  );
 
   // The API filters by title nowhere, so the search narrows the loaded list here.
   const needle = search.trim().toLowerCase();

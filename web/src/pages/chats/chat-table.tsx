@@ -4,8 +4,8 @@ import { useAction } from '../../components/hooks';
 import { Badge, Button, DataTable, ErrorNote, When, type Column } from '../../components/ui';
 import { checkPosting, verdictKey, type PostingVerdict } from './posting-check';
 
-/** A chat of `GET /api/v1/groups`, with when it was last scanned (from the groups report). */
-export type ListedChat = components['schemas']['Chat'] & { scanned_at: string | null };
+/** A chat of `GET /api/v1/groups`. */
+export type ListedChat = components['schemas']['Chat'];
 
 const KIND_TONE: Record<string, 'neutral' | 'good' | 'warn'> = { group: 'good', channel: 'warn', contact: 'neutral' };
 
