@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
-import { Button } from './components/ui';
+import { Button, Loading } from './components/ui';
 import { PAGES } from './pages';
 import { SignInPage } from './pages/sign-in';
 import { useSession } from './session';
@@ -40,18 +40,20 @@ export function App() {
         </ul>
       </nav>
       <main id="main" className="main" tabIndex={-1}>
-        <Switch>
-          {pages.map((p) =>
-            p.path === '/' ? (
-              <Route key={p.path} path="/" component={p.component} />
-            ) : (
-              <Route key={p.path} path={p.path} nest component={p.component} />
-            ),
-          )}
-          <Route>
-            <p role="alert">No page here. Choose one from the menu.</p>
-          </Route>
-        </Switch>
+        <Suspense fallback={<Loading what="Loading the page" />}>
+          <Switch>
+            {pages.map((p) =>
+              p.path === '/' ? (
+                <Route key={p.path} path="/" component={p.component} />
+              ) : (
+                <Route key={p.path} path={p.path} nest component={p.component} />
+              ),
+            )}
+            <Route>
+              <p role="alert">No page here. Choose one from the menu.</p>
+            </Route>
+          </Switch>
+        </Suspense>
       </main>
     </div>
   );

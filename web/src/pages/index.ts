@@ -1,20 +1,22 @@
-import type { ComponentType } from 'react';
-import { AbTestsPage } from './ab-tests';
-import { AccountsPage } from './accounts';
-import { AdminPage } from './admin';
-import { AnalyticsPage } from './analytics';
-import { AntispamPage } from './antispam';
-import { AutoRepliesPage } from './auto-replies';
-import { BroadcastsPage } from './broadcasts';
-import { ChatsPage } from './chats';
-import { ContactsPage } from './contacts';
-import { DripsPage } from './drips';
+import { lazy, type ComponentType } from 'react';
 import { HomePage } from './home';
-import { ImagesPage } from './images';
-import { ScanPage } from './scan';
-import { TemplatesPage } from './templates';
-import { WebhooksPage } from './webhooks';
-import { WelcomePage } from './welcome';
+
+// Each page but the overview is its own chunk, loaded when first shown: the charts, say, only with analytics.
+const AbTestsPage = lazy(() => import('./ab-tests').then((m) => ({ default: m.AbTestsPage })));
+const AccountsPage = lazy(() => import('./accounts').then((m) => ({ default: m.AccountsPage })));
+const AdminPage = lazy(() => import('./admin').then((m) => ({ default: m.AdminPage })));
+const AnalyticsPage = lazy(() => import('./analytics').then((m) => ({ default: m.AnalyticsPage })));
+const AntispamPage = lazy(() => import('./antispam').then((m) => ({ default: m.AntispamPage })));
+const AutoRepliesPage = lazy(() => import('./auto-replies').then((m) => ({ default: m.AutoRepliesPage })));
+const BroadcastsPage = lazy(() => import('./broadcasts').then((m) => ({ default: m.BroadcastsPage })));
+const ChatsPage = lazy(() => import('./chats').then((m) => ({ default: m.ChatsPage })));
+const ContactsPage = lazy(() => import('./contacts').then((m) => ({ default: m.ContactsPage })));
+const DripsPage = lazy(() => import('./drips').then((m) => ({ default: m.DripsPage })));
+const ImagesPage = lazy(() => import('./images').then((m) => ({ default: m.ImagesPage })));
+const ScanPage = lazy(() => import('./scan').then((m) => ({ default: m.ScanPage })));
+const TemplatesPage = lazy(() => import('./templates').then((m) => ({ default: m.TemplatesPage })));
+const WebhooksPage = lazy(() => import('./webhooks').then((m) => ({ default: m.WebhooksPage })));
+const WelcomePage = lazy(() => import('./welcome').then((m) => ({ default: m.WelcomePage })));
 
 /**
  * Every page of the dashboard, in the order of its navigation. A page is mounted at `path` and
