@@ -8,7 +8,7 @@ import { api, unwrap } from '../api/client';
 import { RuleForm } from './auto-replies/rule-form';
 import { RuleTester } from './auto-replies/rule-tester';
 import { RulesSection } from './auto-replies/rules-table';
-import { loadAccounts } from './scan/accounts';
+import { loadAccounts } from '../components/accounts';
 
 export function AutoRepliesPage() {
   const rules = useApi(async () => (await unwrap(api.GET('/api/auto-replies'))).rules, []);

@@ -5,6 +5,7 @@ import { useApi } from '../components/hooks';
 import { ErrorNote, Loading, Page, Section, SelectField, TextField } from '../components/ui';
 import { ChatTable } from './chats/chat-table';
 import { ScanChats } from './chats/scan-chats';
+import { accountLabel } from '../components/accounts';
 
 const ALL = 'all';
 
@@ -46,7 +47,7 @@ export function ChatsPage() {
             label="Account"
             value={accountId}
             onChange={setChosen}
-            options={[...list.map((a) => ({ value: a.id, label: `${a.name} (${a.platform}${a.connected ? '' : `, ${a.status}`})` })), { value: ALL, label: 'All accounts' }]}
+            options={[...list.map((a) => ({ value: a.id, label: accountLabel(a) })), { value: ALL, label: 'All accounts' }]}
           />
           <AccountChats accountId={accountId === ALL ? undefined : accountId} accountName={(id) => list.find((a) => a.id === id)?.name ?? id} />
         </>

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { useApi } from '../components/hooks';
 import { ErrorNote, Loading, Page, SelectField } from '../components/ui';
-import { accountLabel, loadAccounts, type Account } from './scan/accounts';
+import { accountLabel, loadAccounts, type Account } from '../components/accounts';
 import { DiscoverSection } from './scan/discover';
 import { ScanMessagesSection } from './scan/messages';
 import { SearchReplySection } from './scan/search-reply';

@@ -5,6 +5,7 @@ import { useAction, useApi } from '../../components/hooks';
 import { ErrorNote, Form, Loading, Page, Section, SelectField, TextField } from '../../components/ui';
 import { ChatPicker } from '../../components/chat-picker';
 import { newVariant, VariantsEditor, type VariantDraft } from './variants-editor';
+import { accountLabel } from '../../components/accounts';
 
 /** A number typed in a field, or undefined when left empty (the API's default then applies). */
 const optionalNumber = (text: string) => (text.trim() === '' ? undefined : Number(text));
@@ -71,7 +72,7 @@ export function NewAbTest() {
               label="Account"
               value={accountId}
               onChange={chooseAccount}
-              options={accountList.map((a) => ({ value: a.id, label: `${a.name} (${a.platform}${a.sandbox ? ', sandbox' : ''})` }))}
+              options={accountList.map((a) => ({ value: a.id, label: accountLabel(a) }))}
             />
             <VariantsEditor variants={variants} onChange={setVariants} templates={templates.data?.templates ?? []} />
             <ChatPicker accountId={accountId} selected={targets} onChange={setTargets} note="the variants split them by weight" />

@@ -4,6 +4,7 @@ import type { components } from '../../api/schema';
 import { useApi } from '../../components/hooks';
 import { Badge, Button, DataTable, ErrorNote, Loading, SelectField, When } from '../../components/ui';
 import { FEATURE_LABELS, RESULTS, RESULT_TONES, type AutomationFeature, type AutomationLogEntry, type AutomationResult } from './labels';
+import { accountLabel } from '../../components/accounts';
 
 type Account = components['schemas']['Account'];
 
@@ -77,7 +78,7 @@ export function AutomationLog({ accounts }: { accounts: Account[] }) {
           label="Account"
           value={filters.accountId}
           onChange={filter('accountId')}
-          options={[{ value: '', label: 'All accounts' }, ...accounts.map((a) => ({ value: a.id, label: a.name }))]}
+          options={[{ value: '', label: 'All accounts' }, ...accounts.map((a) => ({ value: a.id, label: accountLabel(a) }))]}
         />
       </div>
       <ErrorNote error={log.error} />

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { useAction } from '../../components/hooks';
 import { Checkbox, Form, Notice, Section, SelectField, TextArea, TextField } from '../../components/ui';
-import { accountLabel, type Account } from '../scan/accounts';
+import { accountLabel, type Account } from '../../components/accounts';
 import { numberOrDefault } from '../scan/fields';
 import { CHAT_TYPE_LABELS, CHAT_TYPES, chatList, MATCH_OPTIONS, REPLY_IN_OPTIONS, type ChatType, type MatchMode, type NewRule, type Platform, type ReplyIn } from './rules';
 

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { api, unwrap, type paths } from '../../api/client';
 import { useAction } from '../../components/hooks';
 import { DataTable, Form, SelectField, TextArea, TextField, When } from '../../components/ui';
-import { accountLabel, type Account } from '../scan/accounts';
+import { accountLabel, type Account } from '../../components/accounts';
 import { CHAT_TYPE_LABELS, CHAT_TYPES, matchLabel, type ChatType } from './rules';
 
 type Trial = paths['/api/auto-replies/test']['post']['responses'][200]['content']['application/json'];

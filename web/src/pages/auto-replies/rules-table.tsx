@@ -2,7 +2,7 @@
 import { api, unwrap } from '../../api/client';
 import { useAction } from '../../components/hooks';
 import { Badge, Button, DataTable, ErrorNote, Section } from '../../components/ui';
-import type { Account } from '../scan/accounts';
+import type { Account } from '../../components/accounts';
 import { CHAT_TYPE_LABELS, matchLabel, type Rule } from './rules';
 
 export function RulesSection({ rules, accounts, onChanged }: { rules: Rule[]; accounts: Account[]; onChanged: () => void }) {

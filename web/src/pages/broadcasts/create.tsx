@@ -6,6 +6,7 @@ import { Button, ErrorNote, Form, Loading, Notice, Page, SelectField, TextArea, 
 import type { CreateBody, DryRun, ScheduleType } from './describe';
 import { DryRunResult } from './dry-run';
 import { parseKeys, TargetPicker } from './targets';
+import { accountLabel } from '../../components/accounts';
 
 const SCHEDULES: { value: ScheduleType; label: string }[] = [
   { value: 'now', label: 'Now' },
@@ -119,7 +120,7 @@ export function CreateBroadcast() {
             label="Account"
             value={accountId}
             onChange={chooseAccount}
-            options={accountList.map((a) => ({ value: a.id, label: `${a.name} (${a.platform}${a.sandbox ? ', sandbox' : ''}, ${a.status})` }))}
+            options={accountList.map((a) => ({ value: a.id, label: accountLabel(a) }))}
           />
           <TextField label="Name" value={name} onChange={setName} maxLength={200} hint="Optional, to tell it apart in the list." />
           <SelectField

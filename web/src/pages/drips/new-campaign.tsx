@@ -7,6 +7,7 @@ import { NO_WINDOW, SendWindowFields, windowBody, type WindowDraft } from './sen
 import { newStep, StepsEditor, stepsBody, type StepDraft } from './steps-editor';
 import { NO_TARGETS, TargetPicker, targetsBody, type TargetChoice } from './target-picker';
 import type { CreateCampaignBody } from './types';
+import { accountLabel } from '../../components/accounts';
 
 /** A new drip campaign, created as a draft: its detail page starts it. */
 export function NewCampaign() {
@@ -60,7 +61,7 @@ export function NewCampaign() {
               label="Account"
               value={accountId}
               onChange={changeAccount}
-              options={accounts.data.accounts.map((a) => ({ value: a.id, label: `${a.name} (${a.platform}${a.connected ? '' : ', not connected'})` }))}
+              options={accounts.data.accounts.map((a) => ({ value: a.id, label: accountLabel(a) }))}
             />
             <StepsEditor steps={steps} onChange={setSteps} />
             <TargetPicker accountId={accountId} choice={targets} onChange={setTargets} />

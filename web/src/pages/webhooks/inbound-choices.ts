@@ -1,6 +1,7 @@
 import { api, unwrap } from '../../api/client';
 import { useApi } from '../../components/hooks';
 import type { InboundAction } from './types';
+import { accountLabel } from '../../components/accounts';
 
 /** Something an inbound hook's action can name: its id and how the user knows it. */
 export interface Choice {
@@ -15,7 +16,7 @@ export function useInboundChoices() {
   const campaigns = useApi(() => unwrap(api.GET('/api/drip-campaigns')), []);
   return {
     error: accounts.error ?? broadcasts.error ?? campaigns.error,
-    accounts: (accounts.data?.accounts ?? []).map((a): Choice => ({ value: a.id, label: `${a.name} (${a.platform})` })),
+    accounts: (accounts.data?.accounts ?? []).map((a): Choice => ({ value: a.id, label: accountLabel(a) })),
     broadcasts: (broadcasts.data?.broadcasts ?? []).map((b): Choice => ({ value: b.id, label: b.name ?? b.message?.slice(0, 40) ?? b.id })),
     campaigns: (campaigns.data?.campaigns ?? []).map((c): Choice => ({ value: c.id, label: c.name })),
   };

@@ -1,8 +1,8 @@
-import { api, unwrap, type paths } from '../../api/client';
+import { api, unwrap, type paths } from '../api/client';
 
 export type Account = paths['/api/v1/accounts']['get']['responses'][200]['content']['application/json']['accounts'][number];
 
-/** The caller's accounts (for the Account pickers of the scan and auto-reply pages). */
+/** The caller's accounts, as every Account picker lists them. */
 export async function loadAccounts(): Promise<Account[]> {
   return (await unwrap(api.GET('/api/v1/accounts'))).accounts;
 }
