@@ -64,6 +64,10 @@ describe('the dashboard connects real accounts: Telegram by code and 2FA, WhatsA
     await page.getByRole('button', { name: 'Confirm password' }).click();
     await page.getByText('The account is logged in and connected.').waitFor({ timeout: 60_000 });
     assert.equal((await api.get(`/api/v1/accounts/${id}`)).body.account.status, 'connected');
+    // The connected account's profile comes from Telegram through the new session.
+    const firstName = page.getByLabel('First name', { exact: true });
+    await firstName.waitFor();
+    assert.equal(await firstName.inputValue(), 'Alice');
   });
 
   it('shows a WhatsApp login QR code, redraws it when WhatsApp rotates it, and connects once it is scanned', async () => {

@@ -195,6 +195,11 @@ export function telegramServer(options: { code: string; srp?: SrpServer; expired
     }
     if (request instanceof Api.auth.ExportLoginToken && options.qr) return options.qr();
     if (request instanceof Api.auth.LogOut) return new Api.auth.LoggedOut({});
+    // The dashboard's account page shows the profile as soon as the account connects.
+    if (request instanceof Api.users.GetFullUser) {
+      const fullUser = new Api.UserFull({ id: TELEGRAM_ME.id, about: '', settings: new Api.PeerSettings({}), notifySettings: new Api.PeerNotifySettings({}), commonChatsCount: 0 });
+      return new Api.users.UserFull({ fullUser, chats: [], users: [TELEGRAM_ME] });
+    }
     throw new Error(`unexpected request ${request.className}`);
   };
 }
